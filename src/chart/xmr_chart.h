@@ -1,0 +1,77 @@
+// Drawing Making Data Count charts: SVG for screens and files, PDF pages for board packs.
+//
+// A chart is laid out once (scales, ticks, points, lines, icons) and then written by one of two
+// backends, so the SVG and the PDF of a series look the same. The visual language follows NHS
+// England's Making Data Count: grey common-cause points, orange concern, blue improvement, purple
+// neutral; a solid mean line and dashed process limits per recalculation group, steps at each
+// recalculation; a red target line; the variation and assurance icons top right.
+//
+// Thread-compatible: render distinct charts concurrently; one PdfBoardPack per thread.
+//
+// Example:
+//   XmrChartInput in;
+//   in.title = "RJZ: A&E 4-hour performance"; in.dates = dates; in.values = values;
+//   in.xmr = &result.xmr; in.improvement = stats::Direction::kIncrease; in.target = 0.95;
+//   std::string svg = RenderXmrSvg(in);
+#ifndef SHEWHART_CHART_XMR_CHART_H_
+#define SHEWHART_CHART_XMR_CHART_H_
+
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/date.h"
+#include "base/status.h"
+#include "stats/xmr.h"
+
+namespace shewhart::chart {
+
+// A labelled moment on the chart, e.g. a recalculation and its reason.
+struct Annotation {
+  Date date = 0;
+  std::string text;
+};
+
+struct XmrChartInput {
+  std::string title;     // e.g. the series name
+  std::string subtitle;  // optional second line, e.g. "Monthly · higher is better"
+  std::string y_label;   // optional axis title, e.g. "% within 4 hours"
+  std::span<const Date> dates;     // strictly increasing
+  std::span<const double> values;  // NaN = missing (drawn as a break in the line)
+  const stats::XmrResult* xmr = nullptr;  // REQUIRES: computed from `values`
+  stats::Direction improvement = stats::Direction::kIncrease;
+  double target = std::numeric_limits<double>::quiet_NaN();  // NaN: no target line
+  std::vector<Annotation> annotations;
+  // Pixel size of the SVG; the PDF page is A4 landscape whatever this says.
+  int width = 960;
+  int height = 540;
+};
+
+// A complete standalone SVG document (UTF-8), with a <title> and a text description for screen
+// readers, and a <title> tooltip on every point (date, value, what the point means).
+std::string RenderXmrSvg(const XmrChartInput& input);
+
+// A multi-page PDF, one chart per A4 landscape page.
+class PdfBoardPack {
+ public:
+  // Opens `path` for writing. IoError if the file cannot be created.
+  static Result<std::unique_ptr<PdfBoardPack>> Create(const std::string& path);
+  ~PdfBoardPack();
+  PdfBoardPack(const PdfBoardPack&) = delete;
+  PdfBoardPack& operator=(const PdfBoardPack&) = delete;
+
+  Status AddPage(const XmrChartInput& input);
+  // Flushes and closes the file. Further calls to AddPage fail.
+  Status Finish();
+
+ private:
+  struct Impl;
+  explicit PdfBoardPack(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace shewhart::chart
+
+#endif  // SHEWHART_CHART_XMR_CHART_H_
