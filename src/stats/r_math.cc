@@ -23,6 +23,20 @@ double RMeanNaRm(std::span<const double> x) {
   return static_cast<double>(s);
 }
 
+double RMean(std::span<const double> x) {
+  if (x.empty()) return std::numeric_limits<double>::quiet_NaN();
+  long double s = 0;
+  for (double v : x) s += v;
+  const long double n = static_cast<long double>(x.size());
+  s /= n;
+  if (std::isfinite(static_cast<double>(s))) {
+    long double t = 0;
+    for (double v : x) t += v - s;
+    s += t / n;
+  }
+  return static_cast<double>(s);
+}
+
 double RMeanBelow(std::span<const double> x, double cutoff) {
   long double s = 0;
   size_t n = 0;

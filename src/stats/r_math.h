@@ -16,6 +16,9 @@ namespace shewhart::stats {
 // mean(x, na.rm = TRUE): NaN values are skipped; NaN when none remain.
 double RMeanNaRm(std::span<const double> x);
 
+// mean(x) for values known to hold no NaN.
+double RMean(std::span<const double> x);
+
 // mean(x[x < cutoff], na.rm = TRUE): the same mean over the values strictly below `cutoff`
 // (none when cutoff is NaN). Used for moving-range screening.
 double RMeanBelow(std::span<const double> x, double cutoff);

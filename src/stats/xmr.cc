@@ -31,20 +31,24 @@ thread_local std::vector<double> tls_moving_ranges;
 void ComputeLimits(std::span<const double> y, int32_t n_baseline, bool screen, XmrGroup* g) {
   const std::span<const double> base = y.first(static_cast<size_t>(n_baseline));
   g->n_baseline = n_baseline;
-  g->mean = RMeanNaRm(base);
 
-  // Moving ranges of consecutive baseline points; a missing value on either side gives none.
+  // One pass gathers the moving ranges of consecutive baseline points (a missing value on either
+  // side gives none); the means then follow R's mean(): long double sum, then a correction pass.
   std::vector<double>& mrs = tls_moving_ranges;
-  mrs.clear();
+  mrs.resize(base.size());
+  size_t n_mr = 0;
   for (size_t i = 1; i < base.size(); ++i) {
     const double mr = std::fabs(base[i] - base[i - 1]);
-    if (!std::isnan(mr)) mrs.push_back(mr);
+    mrs[n_mr] = mr;
+    n_mr += !std::isnan(mr);
   }
-  double amr = RMeanNaRm(mrs);
+  const std::span<const double> ranges(mrs.data(), n_mr);
+  g->mean = RMeanNaRm(base);
+  double amr = RMean(ranges);
   if (screen) {
     // One pass, strict: a moving range equal to the cut-off is dropped. A NaN cut-off (no moving
     // ranges) keeps none, so the limits are NaN, as in the reference.
-    amr = RMeanBelow(mrs, kScreeningFactor * amr);
+    amr = RMeanBelow(ranges, kScreeningFactor * amr);
   }
   g->amr = amr;
   g->lpl = g->mean - (kLimitFactor * amr);
@@ -61,6 +65,7 @@ void LabelGroup(std::span<const double> y, const XmrGroup& g, int32_t rule_lengt
 
   // Forward pass: per-point flags and the ends of qualifying windows.
   int32_t up_steps = 0, down_steps = 0, same_side = 0;
+  uint16_t prev = kMissing, prev2 = kMissing;  // flags of points i-1 and i-2
   for (int32_t i = 0; i < m; ++i) {
     const double v = y[i];
     uint16_t f = 0;
@@ -75,7 +80,7 @@ void LabelGroup(std::span<const double> y, const XmrGroup& g, int32_t rule_lengt
       if (outside) f |= kOutside;
       if (!outside && (v < g.near_lpl || v > g.near_upl)) f |= kNear;
 
-      if (i > 0 && !(flags[i - 1] & kMissing)) {
+      if (!(prev & kMissing)) {
         const double step = v - y[i - 1];
         up_steps = step > 0 ? up_steps + 1 : 0;
         down_steps = step < 0 ? down_steps + 1 : 0;
@@ -89,20 +94,21 @@ void LabelGroup(std::span<const double> y, const XmrGroup& g, int32_t rule_lengt
       if (side == 0) {
         same_side = 0;
       } else {
-        same_side = (i > 0 && (flags[i - 1] & (kAbove | kBelow)) == side) ? same_side + 1 : 1;
+        same_side = (prev & (kAbove | kBelow)) == side ? same_side + 1 : 1;
       }
       if (same_side >= rule_length) f |= kShiftEnd;
     }
-    if (i >= 2) {
+    {
       // Window {i-2, i-1, i}: at least two near, all three strictly on the same side, none
-      // missing (the side condition already excludes missing points).
-      const uint16_t a = flags[i - 2], b = flags[i - 1], c = f;
-      const int near = ((a & kNear) != 0) + ((b & kNear) != 0) + ((c & kNear) != 0);
-      const bool all_above = (a & kAbove) && (b & kAbove) && (c & kAbove);
-      const bool all_below = (a & kBelow) && (b & kBelow) && (c & kBelow);
-      if (near >= 2 && (all_above || all_below)) f |= kTwoOfThreeEnd;
+      // missing (the side condition excludes missing points and the start of the group, whose
+      // "previous" flags are kMissing).
+      const int near = ((prev2 & kNear) != 0) + ((prev & kNear) != 0) + ((f & kNear) != 0);
+      const uint16_t same = prev2 & prev & f;
+      if (near >= 2 && (same & (kAbove | kBelow))) f |= kTwoOfThreeEnd;
     }
     flags[i] = f;
+    prev2 = prev;
+    prev = f;
   }
 
   // Backward pass: a point is part of a pattern if a qualifying window ending at i covers it
@@ -116,12 +122,9 @@ void LabelGroup(std::span<const double> y, const XmrGroup& g, int32_t rule_lengt
     if (f & kShiftEnd) next_shift_end = j;
     const bool in_trend = next_trend_end - j <= need_steps;
     const bool in_shift = next_shift_end - j <= need_steps;
-    bool in_two_of_three = false;
-    if (f & kNear) {
-      for (int32_t end = j; end <= j + 2 && end < m; ++end) {
-        if (flags[end] & kTwoOfThreeEnd) in_two_of_three = true;
-      }
-    }
+    // Near, and a qualifying window {j-2..j}, {j-1..j+1} or {j..j+2} contains it.
+    const uint16_t ahead = f | (j + 1 < m ? flags[j + 1] : 0) | (j + 2 < m ? flags[j + 2] : 0);
+    const bool in_two_of_three = (f & kNear) && (ahead & kTwoOfThreeEnd);
     const bool above = f & kAbove;
 
     SpecialCause cause = SpecialCause::kCommonCause;
