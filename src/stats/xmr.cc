@@ -24,6 +24,8 @@ enum : uint16_t {
   kTwoOfThreeEnd = 1 << 8 // the last point of a qualifying two-in-three window
 };
 
+constexpr int kSpecialCauseCount = static_cast<int>(SpecialCause::kShiftBelow) + 1;
+
 // Scratch space reused across calls on the same thread, so a warm kernel does not allocate.
 thread_local std::vector<uint16_t> tls_flags;
 thread_local std::vector<double> tls_moving_ranges;
@@ -63,52 +65,40 @@ void LabelGroup(std::span<const double> y, const XmrGroup& g, int32_t rule_lengt
   const int32_t m = static_cast<int32_t>(y.size());
   const int32_t need_steps = rule_length - 1;  // successive differences in a trend window
 
-  // Forward pass: per-point flags and the ends of qualifying windows.
+  // Forward pass: per-point flags and the ends of qualifying windows. Branch-free: a missing
+  // value is NaN, every comparison with NaN is false, so it gets no side, is neither outside nor
+  // near, and resets the trend and run counters (its own step and the next one are NaN too).
   int32_t up_steps = 0, down_steps = 0, same_side = 0;
   uint16_t prev = kMissing, prev2 = kMissing;  // flags of points i-1 and i-2
+  double prev_v = std::numeric_limits<double>::quiet_NaN();
   for (int32_t i = 0; i < m; ++i) {
     const double v = y[i];
-    uint16_t f = 0;
-    if (std::isnan(v)) {
-      f = kMissing;
-      up_steps = down_steps = same_side = 0;
-    } else {
-      const double d = v - g.mean;
-      if (d > 0) f |= kAbove;
-      if (d < 0) f |= kBelow;
-      const bool outside = v > g.upl || v < g.lpl;
-      if (outside) f |= kOutside;
-      if (!outside && (v < g.near_lpl || v > g.near_upl)) f |= kNear;
+    const double d = v - g.mean;
+    const bool outside = (v > g.upl) | (v < g.lpl);
+    const bool near = (!outside) & ((v < g.near_lpl) | (v > g.near_upl));
+    const uint16_t side = static_cast<uint16_t>(((d > 0) * kAbove) | ((d < 0) * kBelow));
+    uint16_t f = static_cast<uint16_t>(side | (outside * kOutside) | (near * kNear) |
+                                       (std::isnan(v) * kMissing));
 
-      if (!(prev & kMissing)) {
-        const double step = v - y[i - 1];
-        up_steps = step > 0 ? up_steps + 1 : 0;
-        down_steps = step < 0 ? down_steps + 1 : 0;
-      } else {
-        up_steps = down_steps = 0;
-      }
-      if (up_steps >= need_steps) f |= kTrendUpEnd;
-      if (down_steps >= need_steps) f |= kTrendDownEnd;
+    const double step = v - prev_v;
+    up_steps = (step > 0) * (up_steps + 1);
+    down_steps = (step < 0) * (down_steps + 1);
+    f |= static_cast<uint16_t>(((up_steps >= need_steps) * kTrendUpEnd) |
+                               ((down_steps >= need_steps) * kTrendDownEnd));
 
-      const uint16_t side = f & (kAbove | kBelow);
-      if (side == 0) {
-        same_side = 0;
-      } else {
-        same_side = (prev & (kAbove | kBelow)) == side ? same_side + 1 : 1;
-      }
-      if (same_side >= rule_length) f |= kShiftEnd;
-    }
-    {
-      // Window {i-2, i-1, i}: at least two near, all three strictly on the same side, none
-      // missing (the side condition excludes missing points and the start of the group, whose
-      // "previous" flags are kMissing).
-      const int near = ((prev2 & kNear) != 0) + ((prev & kNear) != 0) + ((f & kNear) != 0);
-      const uint16_t same = prev2 & prev & f;
-      if (near >= 2 && (same & (kAbove | kBelow))) f |= kTwoOfThreeEnd;
-    }
+    same_side = (side != 0) * (((prev & (kAbove | kBelow)) == side) * same_side + 1);
+    f |= static_cast<uint16_t>((same_side >= rule_length) * kShiftEnd);
+
+    // Window {i-2, i-1, i}: at least two near and all three strictly on the same side (which
+    // excludes missing points and the start of the group, whose "previous" flags are kMissing).
+    const int near_count = ((prev2 & kNear) + (prev & kNear) + (f & kNear)) / kNear;
+    const bool same = (prev2 & prev & f & (kAbove | kBelow)) != 0;
+    f |= static_cast<uint16_t>(((near_count >= 2) & same) * kTwoOfThreeEnd);
+
     flags[i] = f;
     prev2 = prev;
     prev = f;
+    prev_v = v;
   }
 
   // Backward pass: a point is part of a pattern if a qualifying window ending at i covers it
@@ -205,9 +195,14 @@ void ComputeXmr(std::span<const double> y, std::span<const int32_t> group_starts
     result->groups.push_back(g);
   }
 
+  // Point types by table: the meaning of each label for this measure's direction.
+  PointType meaning[kSpecialCauseCount];
+  for (int c = 0; c < kSpecialCauseCount; ++c) {
+    meaning[c] = PointTypeOf(static_cast<SpecialCause>(c), options.improvement);
+  }
   int32_t missing = 0;
   for (int32_t i = 0; i < n; ++i) {
-    result->point_type[i] = PointTypeOf(result->special_cause[i], options.improvement);
+    result->point_type[i] = meaning[static_cast<int>(result->special_cause[i])];
     missing += std::isnan(y[i]);
   }
   result->n_missing = missing;
