@@ -16,6 +16,7 @@
 #ifndef SHEWHART_CHART_XMR_CHART_H_
 #define SHEWHART_CHART_XMR_CHART_H_
 
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <span>
@@ -35,16 +36,24 @@ struct Annotation {
 };
 
 struct XmrChartInput {
-  std::string title;     // e.g. the series name
-  std::string subtitle;  // optional second line, e.g. "Monthly · higher is better"
-  std::string y_label;   // optional axis title, e.g. "% within 4 hours"
+  std::string title;               // e.g. the series name
+  std::string subtitle;            // optional second line, e.g. "Monthly · higher is better"
+  std::string y_label;             // optional axis title, e.g. "% within 4 hours"
   std::span<const Date> dates;     // strictly increasing
   std::span<const double> values;  // NaN = missing (drawn as a break in the line)
   const stats::XmrResult* xmr = nullptr;  // REQUIRES: computed from `values`
   stats::Direction improvement = stats::Direction::kIncrease;
   double target = std::numeric_limits<double>::quiet_NaN();  // NaN: no target line
+  // Notes on the chart. One dated in (previous point, first point of a recalculation group]
+  // labels that recalculation (its reason); others are drawn as dated notes.
   std::vector<Annotation> annotations;
-  // Pixel size of the SVG; the PDF page is A4 landscape whatever this says.
+  // Values are proportions (0.95): axis, tooltips and target are shown as percentages ("95%").
+  bool percent = false;
+  // The run and trend length the XmR result was computed with (stats::XmrOptions::rule_length),
+  // used in the plain-English meaning of each point ("7 points in a row above the mean").
+  int32_t rule_length = 7;
+  // Pixel size of the SVG (and PNG), at least 480 x 300; the PDF page is A4 landscape whatever
+  // this says.
   int width = 960;
   int height = 540;
 };
@@ -52,6 +61,11 @@ struct XmrChartInput {
 // A complete standalone SVG document (UTF-8), with a <title> and a text description for screen
 // readers, and a <title> tooltip on every point (date, value, what the point means).
 std::string RenderXmrSvg(const XmrChartInput& input);
+
+// The same chart as a PNG image (bytes of the file), `input.width` x `input.height` pixels times
+// `scale` (2 for high-density screens and spreadsheets). InvalidArgument for a scale outside
+// (0, 8] or an image over 16384 pixels a side; Internal if cairo fails (out of memory).
+Result<std::string> RenderXmrPng(const XmrChartInput& input, double scale = 1);
 
 // A multi-page PDF, one chart per A4 landscape page.
 class PdfBoardPack {
