@@ -24,7 +24,7 @@ echo "Analysed $(($(wc -l < "$OUT/summary.csv") - 1)) trusts' type-1 A&E 4-hour 
 echo "  per-point results:  $OUT/points.csv"
 echo "  per-trust summary:  $OUT/summary.csv"
 echo "  charts (SVG):       $OUT/charts/"
-echo "  board pack (PDF):   $OUT/charts/board_pack.pdf"
+echo "  board pack (PDF):   $OUT/charts/charts.pdf"
 echo
 echo "Variation icons across trusts:"
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "variation") v = i; next }
