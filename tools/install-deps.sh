@@ -9,6 +9,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libboost-dev
   libcairo2-dev fonts-dejavu-core libexpat1-dev
   poppler-utils
+  libsqlite3-dev sqlite3 libpq-dev postgresql
 )
 
 missing=()
