@@ -10,8 +10,7 @@ bool IsMonthEnd(const CivilDate& c) { return c.day == DaysInMonth(c.year, c.mont
 
 // Whole months from a to b when b falls on the same day of the month as a (or both are month
 // ends, so 31 Jan -> 28 Feb -> 31 Mar counts); -1 otherwise.
-int32_t WholeMonthsBetween(Date a, Date b) {
-  const CivilDate ca = CivilFromDays(a), cb = CivilFromDays(b);
+int32_t WholeMonthsBetween(const CivilDate& ca, const CivilDate& cb) {
   const int32_t months = (cb.year - ca.year) * 12 + (cb.month - ca.month);
   if (months <= 0) return -1;
   if (ca.day == cb.day || (IsMonthEnd(ca) && IsMonthEnd(cb))) return months;
@@ -61,9 +60,12 @@ std::string_view Name(Frequency f) {
 Frequency InferFrequency(std::span<const Date> dates) {
   if (dates.size() < 2) return Frequency::kUnknown;
   std::array<size_t, kGrains.size()> exact{};  // steps of exactly one unit of each grain
+  CivilDate prev = CivilFromDays(dates[0]);
   for (size_t i = 1; i < dates.size(); ++i) {
+    const CivilDate cur = CivilFromDays(dates[i]);
     const int32_t days = dates[i] - dates[i - 1];
-    const int32_t months = WholeMonthsBetween(dates[i - 1], dates[i]);
+    const int32_t months = WholeMonthsBetween(prev, cur);
+    prev = cur;
     for (size_t g = 0; g < kGrains.size(); ++g) {
       const int32_t step = kGrains[g].in_months ? months : days;
       exact[g] += step == kGrains[g].unit;
@@ -87,7 +89,9 @@ std::vector<DateGap> FindGaps(std::span<const Date> dates, Frequency frequency) 
     const Date a = dates[i - 1], b = dates[i];
     int32_t missing = 0;
     if (grain->in_months) {
-      const int32_t months = WholeMonthsBetween(a, b);
+      // One step of the grain is at most 31 days a month: no period can be missing.
+      if (b - a <= 31 * grain->unit) continue;
+      const int32_t months = WholeMonthsBetween(CivilFromDays(a), CivilFromDays(b));
       if (months > 0 && months % grain->unit == 0) {
         missing = months / grain->unit - 1;
       } else {
