@@ -10,6 +10,7 @@ PACKAGES=(
   libcairo2-dev fonts-dejavu-core libexpat1-dev
   poppler-utils
   libsqlite3-dev sqlite3 libpq-dev postgresql
+  libcpp-httplib-dev libsodium-dev libzip-dev libxlsxwriter-dev
 )
 
 missing=()

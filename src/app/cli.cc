@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/analysis_commands.h"
+#include "app/data_commands.h"
 #include "app/server_commands.h"
 #include "app/spc_command.h"
 #include "base/status.h"
@@ -38,6 +39,7 @@ Optional columns (an empty cell means "use the command-line option"):
   improvement_direction  increase, decrease or neutral (one per series)
   rebase                 1 on the first row of a new period of the process, else 0 or empty
   rebase_reason          why the process changed on that row (shown on charts)
+  denominator            with --chart p, pp, u or up: what value counts among (cases, bed days)
 Columns can be in any order; other columns are ignored. Rows need not be sorted.
 
 Writes one row per point to -o (limits, the special-cause rule that fired, whether the point is
@@ -105,6 +107,13 @@ int RunCli(int argc, char** argv) {
                   "Points needed for a run (shift) or trend signal: 7 (default, NHS England "
                   "guidance) or 6 (an option of the Making Data Count Excel tool).")
       ->check(CLI::IsMember({6, 7}));
+  spc->add_option("--chart", o.chart,
+                  "Draw another chart instead of the XmR chart (qicharts2's methods): run (median "
+                  "and runs rules), i, mr, xbar and s (several rows per series and date form one "
+                  "subgroup), t (time between events), c (counts), g (cases between events), p "
+                  "and pp (proportions: value = count, needs a denominator column), u and up "
+                  "(rates: value = count, needs a denominator column). Outputs then add cl, lcl, "
+                  "ucl, sigma_signal and the runs analysis.");
   spc->add_option("--plot", o.plot_dir,
                   "Also draw charts into this directory: one SVG per series and charts.pdf with "
                   "one page per series, ready for a board pack.");
@@ -119,6 +128,7 @@ int RunCli(int argc, char** argv) {
 
   AddAnalysisCommands(app);  // funnel, compare, trend (app/analysis_commands.h)
   AddServerCommands(app);
+  AddDataCommands(app);  // init, import, export, demo (app/data_commands.h)
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

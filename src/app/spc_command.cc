@@ -17,12 +17,14 @@
 #include <unordered_set>
 #include <utility>
 
+#include "app/internal/control_chart_series.h"
 #include "app/internal/output_files.h"
 #include "app/internal/spc_input.h"
 #include "base/date.h"
 #include "chart/xmr_chart.h"
 #include "csv/csv_reader.h"
 #include "oversight/spc_series.h"
+#include "stats/control_chart.h"
 #include "stats/periods.h"
 #include "stats/xmr.h"
 
@@ -155,6 +157,11 @@ struct Shared {
   stats::XmrOptions xmr;
   bool json = false;
   OutputDirectory* plots = nullptr;
+  // --chart: a qicharts2 chart instead of the XmR analysis.
+  std::optional<stats::ChartType> chart;
+  ControlChartSettings control;
+  bool has_denominator = false;  // SpcRow::target holds denominators
+  std::string input_path;
 };
 
 // Per-series data kept for the PDF board pack, which is written by one thread in series order.
@@ -164,6 +171,7 @@ struct ChartData {
   oversight::SpcSeriesResult result;
   stats::Direction improvement = stats::Direction::kIncrease;
   double target = NAN;
+  ControlChartSeries control;  // --chart
 };
 
 struct WorkerOutput {
@@ -183,6 +191,10 @@ class SeriesFormatter {
   // Analyses one series and appends its text to `out`.
   void Run(const SpcSeriesMeta& meta, const SeriesRows& s, const std::string& chart_name,
            WorkerOutput* out, ChartData* chart) {
+    if (shared_.chart) {
+      RunControlChart(meta, s, chart_name, out, chart);
+      return;
+    }
     const size_t n = s.rows.size();
     dates_.resize(n);
     values_.resize(n);
@@ -223,6 +235,31 @@ class SeriesFormatter {
       chart->improvement = meta.direction;
       chart->target = meta.assurance_target;
     }
+  }
+
+  // --chart: the series through a qicharts2 chart.
+  void RunControlChart(const SpcSeriesMeta& meta, const SeriesRows& s,
+                       const std::string& chart_name, WorkerOutput* out, ChartData* chart) {
+    recalculations_ = shared_.global_recalculations;
+    recalculations_.insert(recalculations_.end(), meta.recalculations.begin(),
+                           meta.recalculations.end());
+    const Status st = AnalyseControlChartSeries(s.rows, shared_.has_denominator, recalculations_,
+                                                shared_.control, meta.direction,
+                                                shared_.input_path, meta.name, &control_);
+    if (!st.ok()) {
+      if (out->status.ok()) out->status = st;
+      return;
+    }
+    name_csv_.clear();
+    csv::AppendCsvField(meta.name, &name_csv_);
+    AppendControlPointsCsv(name_csv_, control_, meta.assurance_target, &out->points);
+    AppendControlSummaryCsv(name_csv_, meta, control_, &out->summary);
+    if (!chart_name.empty() && shared_.plots != nullptr) {
+      const Status w = shared_.plots->Write(
+          chart_name, chart::RenderControlChartSvg(ControlChartPlot(meta, control_)));
+      if (!w.ok() && out->status.ok()) out->status = w;
+    }
+    if (chart != nullptr) chart->control = control_;
   }
 
   static chart::XmrChartInput ChartInput(const SpcSeriesMeta& meta, std::span<const Date> dates,
@@ -512,6 +549,7 @@ class SeriesFormatter {
   std::vector<double> values_;
   std::vector<oversight::Recalculation> recalculations_;
   oversight::SpcSeriesResult result_;
+  ControlChartSeries control_;
   std::string name_csv_;
   std::vector<std::string> group_text_;
   DateTextCache date_text_;
@@ -543,7 +581,21 @@ Status ValidateOptions(const SpcCommandOptions& o, Shared* shared) {
     problem("--improvement " + o.improvement +
             ": unknown direction; expected increase, decrease or neutral");
   }
-  if (o.fix_after != 0 && o.fix_after < stats::kMinFixAfterPoints) {
+  if (!o.chart.empty()) {
+    Result<stats::ChartType> chart = stats::ParseChartType(o.chart);
+    if (!chart.ok() || *chart == stats::ChartType::kIp) {
+      problem("--chart " + o.chart +
+              ": unknown chart; expected run, i, mr, xbar, s, t, p, pp, c, u, up or g (or leave "
+              "it out for the Making Data Count XmR chart)");
+    } else {
+      shared->chart = *chart;
+      shared->control.chart = *chart;
+      shared->control.freeze = o.fix_after;
+      shared->control.screen_moving_ranges = !o.no_screen;
+    }
+    if (o.format == "json") problem("--format json: not available with --chart yet; use csv");
+    if (o.fix_after < 0) problem("--fix-after: expected 1 or more");
+  } else if (o.fix_after != 0 && o.fix_after < stats::kMinFixAfterPoints) {
     problem("--fix-after " + std::to_string(o.fix_after) +
             ": too few points to fix limits on; expected 12 or more (Making Data Count needs at "
             "least 12 points for a baseline)");
@@ -606,6 +658,10 @@ class BatchWriter {
   }
 
   Status Begin() {
+    if (shared_.chart) {
+      RETURN_IF_ERROR(points_->Write(kControlPointsCsvHeader));
+      return summary_->Write(kControlSummaryCsvHeader);
+    }
     if (!shared_.json) {
       RETURN_IF_ERROR(points_->Write(kPointsCsvHeader));
       return summary_->Write(kSummaryCsvHeader);
@@ -704,6 +760,10 @@ class BatchWriter {
     for (size_t t = 0; t < n; ++t) RETURN_IF_ERROR(outputs_[t].status);
     if (pack_ != nullptr) {
       for (size_t i = 0; i < batch.size(); ++i) {
+        if (shared_.chart) {
+          RETURN_IF_ERROR(pack_->AddPage(ControlChartPlot(*metas[i], charts_[i].control)));
+          continue;
+        }
         RETURN_IF_ERROR(pack_->AddPage(SeriesFormatter::ChartInput(
             *metas[i], charts_[i].dates, charts_[i].values, charts_[i].result)));
       }
@@ -794,6 +854,13 @@ Status RunSpcCommand(const SpcCommandOptions& options, std::string* notes) {
   input_options.improvement = shared.xmr.improvement;
   input_options.target = options.target.value_or(NAN);
   input_options.memory_limit_bytes = static_cast<size_t>(options.memory_limit_mb) << 20;
+  if (shared.chart) {
+    input_options.read_denominator = true;
+    input_options.require_denominator = NeedsDenominator(*shared.chart);
+    input_options.proportions = IsProportionChart(*shared.chart);
+    input_options.subgroups = true;  // rows sharing a date form one point, for every chart
+    shared.input_path = options.input;
+  }
   SpcInput input(input_options);
 
   // Output files are created first (as temporaries) so that analysis can start while the input
@@ -815,13 +882,17 @@ Status RunSpcCommand(const SpcCommandOptions& options, std::string* notes) {
     writer = std::make_unique<BatchWriter>(shared, points.get(), summary.get(), nullptr, nullptr,
                                            threads);
     RETURN_IF_ERROR(writer->Begin());
-    // The reading thread keeps one core busy; the early batches get the others.
-    early = std::make_unique<EarlyConsumer>(writer.get(), std::max(1, threads - 1));
-    input.SetEarlySink([&early](EarlyBatch&& b) { early->Push(std::move(b)); }, batch_rows);
+    // The reading thread keeps one core busy; the early batches get the others. (Not for
+    // control charts: whether rows carry denominators is known only once the header is read.)
+    if (!shared.chart) {
+      early = std::make_unique<EarlyConsumer>(writer.get(), std::max(1, threads - 1));
+      input.SetEarlySink([&early](EarlyBatch&& b) { early->Push(std::move(b)); }, batch_rows);
+    }
   }
   const Status read_status = input.Read(options.input);
   if (early) RETURN_IF_ERROR(early->Finish());
   RETURN_IF_ERROR(read_status);
+  shared.has_denominator = input.has_denominator();
 
   if (input.errors().empty()) {
     if (!options.plot_dir.empty()) {

@@ -44,6 +44,9 @@ struct SpcCommandOptions {
   int32_t fix_after = 0;    // 0: limits from all points; >= 12: from the first N of each group
   bool no_screen = false;   // turn off moving-range screening (MDC Excel tool behaviour)
   int32_t rule_length = 7;  // 7 or 6
+  // Empty: the Making Data Count XmR analysis. Otherwise a qicharts2 chart type (run, i, mr,
+  // xbar, s, t, p, pp, c, u, up, g): see app/internal/control_chart_series.h.
+  std::string chart;
   std::string plot_dir;     // empty: no charts
   int32_t threads = 0;      // 0: all cores
   int64_t memory_limit_mb = 512;

@@ -17,15 +17,8 @@ namespace shewhart::chart {
 namespace {
 
 // A4 landscape in PDF points.
-constexpr double kPageWidth = 842;
-constexpr double kPageHeight = 595;
-// cairo's image surfaces stop at 32767 pixels a side; stay well inside (and memory sane).
-constexpr int kMaxPngSide = 16384;
-
-cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned int length) {
-  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-  return CAIRO_STATUS_SUCCESS;
-}
+constexpr double kPageWidth = internal::kPdfPageWidth;
+constexpr double kPageHeight = internal::kPdfPageHeight;
 
 }  // namespace
 
@@ -38,30 +31,7 @@ std::string RenderXmrSvg(const XmrChartInput& input) {
 
 Result<std::string> RenderXmrPng(const XmrChartInput& input, double scale) {
   if (!(scale > 0 && scale <= 8)) return InvalidArgumentError("PNG scale must be in (0, 8]");
-  const internal::Scene scene = internal::LayoutXmrChart(input, input.width, input.height);
-  const int pixel_width = static_cast<int>(scene.width * scale + 0.5);
-  const int pixel_height = static_cast<int>(scene.height * scale + 0.5);
-  if (pixel_width > kMaxPngSide || pixel_height > kMaxPngSide) {
-    return InvalidArgumentError("the PNG would be larger than " + std::to_string(kMaxPngSide) +
-                                " pixels a side");
-  }
-  cairo_surface_t* surface =
-      cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pixel_width, pixel_height);
-  cairo_t* cr = cairo_create(surface);
-  cairo_scale(cr, scale, scale);
-  internal::PaintScene(scene, cr);
-  cairo_status_t status = cairo_status(cr);
-  cairo_destroy(cr);
-  std::string png;
-  if (status == CAIRO_STATUS_SUCCESS) {
-    status = cairo_surface_write_to_png_stream(surface, AppendToString, &png);
-  }
-  cairo_surface_destroy(surface);
-  if (status != CAIRO_STATUS_SUCCESS) {
-    return InternalError(std::string("cannot draw the PNG chart: ") +
-                         cairo_status_to_string(status));
-  }
-  return png;
+  return internal::PaintPng(internal::LayoutXmrChart(input, input.width, input.height), scale);
 }
 
 struct PdfBoardPack::Impl {
@@ -120,9 +90,12 @@ Result<std::unique_ptr<PdfBoardPack>> PdfBoardPack::Create(const std::string& pa
 }
 
 Status PdfBoardPack::AddPage(const XmrChartInput& input) {
+  return AddLaidOutPage(internal::LayoutXmrChart(input, kPageWidth, kPageHeight));
+}
+
+Status PdfBoardPack::AddLaidOutPage(const internal::Scene& scene) {
   Impl& impl = *impl_;
   if (impl.finished) return FailedPreconditionError("the board pack is already finished");
-  const internal::Scene scene = internal::LayoutXmrChart(input, kPageWidth, kPageHeight);
   cairo_t* cr = cairo_create(impl.surface);
   internal::PaintScene(scene, cr);
   cairo_show_page(cr);

@@ -29,6 +29,12 @@
 
 namespace shewhart::chart {
 
+namespace internal {
+struct Scene;
+}  // namespace internal
+struct ControlChartInput;  // chart/control_chart.h
+struct FunnelChartInput;   // chart/funnel_chart.h
+
 // A labelled moment on the chart, e.g. a recalculation and its reason.
 struct Annotation {
   Date date = 0;
@@ -76,13 +82,20 @@ class PdfBoardPack {
   PdfBoardPack(const PdfBoardPack&) = delete;
   PdfBoardPack& operator=(const PdfBoardPack&) = delete;
 
+  // Adds one chart as a page. The control-chart and funnel overloads are defined in
+  // control_chart.cc and funnel_chart.cc (include their headers to call them).
   Status AddPage(const XmrChartInput& input);
+  Status AddPage(const ControlChartInput& input);
+  Status AddPage(const FunnelChartInput& input);
   // Flushes and closes the file. Further calls to AddPage fail.
   Status Finish();
 
  private:
   struct Impl;
   explicit PdfBoardPack(std::unique_ptr<Impl> impl);
+  // Paints a scene laid out at A4 landscape (internal::kPdfPageWidth x kPdfPageHeight) as the
+  // next page, with an outline entry named after its title.
+  Status AddLaidOutPage(const internal::Scene& scene);
   std::unique_ptr<Impl> impl_;
 };
 

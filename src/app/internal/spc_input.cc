@@ -231,7 +231,17 @@ Status SpcInput::Read(const std::string& path) {
   const int c_series = col("series"), c_date = col("date"), c_value = col("value");
   const int c_target = col("target"), c_direction = col("improvement_direction");
   const int c_rebase = col("rebase"), c_reason = col("rebase_reason");
+  const int c_denominator = options_.read_denominator ? col("denominator") : -1;
   date_column_ = c_date;
+  has_denominator_ = c_denominator >= 0;
+  if (options_.require_denominator && c_denominator < 0 && c_series >= 0 && c_date >= 0 &&
+      c_value >= 0) {
+    errors_.Add(path +
+                ":1:1: the header has no column \"denominator\"; the p, pp, u and up charts need "
+                "one: value is the count (numerator) and denominator what it is counted among "
+                "(e.g. attendances, 1,000 bed days)");
+    return Status::Ok();
+  }
   {
     std::string missing;
     for (const auto& [name, c] :
@@ -312,6 +322,39 @@ Status SpcInput::Read(const std::string& path) {
                       "--target option)");
           ok = false;
         }
+      }
+    }
+    // The denominator takes the target's slot in the row (see SpcRow); the series' target is
+    // still tracked below.
+    double denominator = kNaN;
+    if (c_denominator >= 0) {
+      const std::string_view d = csv::TrimSpaces(rec.fields[c_denominator]);
+      if (!IsMissing(d)) {
+        if (!ParseNumber(d, &denominator)) {
+          errors_.Add(where(c_denominator) + "denominator " + Quoted(rec.fields[c_denominator]) +
+                      " is not a number; expected a count such as 250 (or empty / NA for a "
+                      "missing value)");
+          ok = false;
+        } else if (!(denominator > 0)) {
+          errors_.Add(where(c_denominator) + "denominator " + Quoted(d) +
+                      " must be greater than 0; a point with no cases has no proportion or "
+                      "rate (leave the value empty to mark it missing)");
+          ok = false;
+        } else if (value < 0) {
+          errors_.Add(where(c_value) + "value " + Quoted(value_text) +
+                      " is negative; expected a count of 0 or more");
+          ok = false;
+        } else if (options_.proportions && value > denominator) {
+          errors_.Add(where(c_value) + "value " + Quoted(value_text) +
+                      " is larger than its denominator " + Quoted(d) +
+                      "; for a p chart the value counts events among the denominator's cases");
+          ok = false;
+        }
+      } else if (options_.require_denominator && !std::isnan(value)) {
+        errors_.Add(where(c_denominator) +
+                    "the denominator is missing but the value is not; expected the count the "
+                    "value is a part of (or leave both empty for a missing point)");
+        ok = false;
       }
     }
     std::optional<stats::Direction> direction;
@@ -398,7 +441,7 @@ Status SpcInput::Read(const std::string& path) {
         EmitEarly(rows_.size());  // every series before this row is complete
       }
     }
-    rows_.push_back({id, *date, value, target, rec.line});
+    rows_.push_back({id, *date, value, c_denominator >= 0 ? denominator : target, rec.line});
     ++row_count_;
   }
   header_only_ = !any_row;
@@ -496,6 +539,7 @@ bool SpcInput::PullMerged(SpcRow* row) {
 }
 
 void SpcInput::CheckDuplicates(const SeriesRows& s) {
+  if (options_.subgroups) return;
   for (size_t i = 1; i < s.rows.size(); ++i) {
     if (s.rows[i].date != s.rows[i - 1].date) continue;
     errors_.Add(path_ + ":" + std::to_string(s.rows[i].line) + ":" +

@@ -38,12 +38,14 @@
 namespace shewhart::app {
 
 // One input row. `target` is the row's target, or the command-line target for an empty cell
-// (NaN when neither).
+// (NaN when neither) — except when SpcInputOptions::read_denominator is set (control charts):
+// it then holds the row's denominator (NaN when missing), and only the series' target is kept
+// (SpcSeriesMeta::assurance_target). Sharing the slot keeps a row at 32 bytes for the XmR path.
 struct SpcRow {
   int32_t series = 0;  // index into SpcInput::series()
   Date date = 0;
   double value = 0;  // NaN = missing
-  double target = 0;
+  double target = 0;  // or the denominator (see above)
   int64_t line = 0;  // 1-based line of the row in the input
 };
 static_assert(sizeof(SpcRow) == 32);
@@ -81,6 +83,15 @@ struct SpcInputOptions {
   double target = std::numeric_limits<double>::quiet_NaN();    // for empty target cells
   size_t memory_limit_bytes = size_t{512} << 20;
   size_t max_errors = 20;
+  // Control charts (shewhart spc --chart): read the `denominator` column into SpcRow::target;
+  // `require_denominator`: the column must exist (p, p', u, u' charts); `proportions`: a value
+  // above its denominator is an error (p, p' charts).
+  bool read_denominator = false;
+  bool require_denominator = false;
+  bool proportions = false;
+  // Several rows of one series may share a date (the measurements of one subgroup of an Xbar or
+  // S chart): no duplicate-date errors.
+  bool subgroups = false;
 };
 
 // The rows of one series, sorted by date. Valid until the next NextBatch().
@@ -123,6 +134,9 @@ class SpcInput {
   ErrorList& errors() { return errors_; }
   // True when the file had a header and no rows.
   bool header_only() const { return header_only_; }
+  // True when SpcInputOptions::read_denominator was set and the header has a denominator column:
+  // SpcRow::target then holds denominators.
+  bool has_denominator() const { return has_denominator_; }
   int64_t row_count() const { return row_count_; }
   int spill_runs() const { return static_cast<int>(runs_.size()); }
   // Rows buffered in memory before a spill (from the memory limit): a guide for batch sizes.
@@ -150,6 +164,7 @@ class SpcInput {
   bool in_order_ = true;
   int64_t last_key_ = std::numeric_limits<int64_t>::min();
   bool header_only_ = false;
+  bool has_denominator_ = false;
   int64_t row_count_ = 0;
   int date_column_ = 0;
   // Early batches.

@@ -9,6 +9,14 @@
 namespace shewhart::chart::internal {
 namespace {
 
+// cairo's image surfaces stop at 32767 pixels a side; stay well inside (and memory sane).
+constexpr int kMaxPngSide = 16384;
+
+cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
 void SetColor(cairo_t* cr, Rgb c, double opacity = 1) {
   cairo_set_source_rgba(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0, opacity);
 }
@@ -92,6 +100,33 @@ void PaintScene(const Scene& scene, cairo_t* cr) {
   const ItemPainter painter{cr};
   for (const Item& item : scene.items) std::visit(painter, item);
   cairo_restore(cr);
+}
+
+Result<std::string> PaintPng(const Scene& scene, double scale) {
+  if (!(scale > 0 && scale <= 8)) return InvalidArgumentError("PNG scale must be in (0, 8]");
+  const int pixel_width = static_cast<int>(scene.width * scale + 0.5);
+  const int pixel_height = static_cast<int>(scene.height * scale + 0.5);
+  if (pixel_width > kMaxPngSide || pixel_height > kMaxPngSide) {
+    return InvalidArgumentError("the PNG would be larger than " + std::to_string(kMaxPngSide) +
+                                " pixels a side");
+  }
+  cairo_surface_t* surface =
+      cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pixel_width, pixel_height);
+  cairo_t* cr = cairo_create(surface);
+  cairo_scale(cr, scale, scale);
+  PaintScene(scene, cr);
+  cairo_status_t status = cairo_status(cr);
+  cairo_destroy(cr);
+  std::string png;
+  if (status == CAIRO_STATUS_SUCCESS) {
+    status = cairo_surface_write_to_png_stream(surface, AppendToString, &png);
+  }
+  cairo_surface_destroy(surface);
+  if (status != CAIRO_STATUS_SUCCESS) {
+    return InternalError(std::string("cannot draw the PNG chart: ") +
+                         cairo_status_to_string(status));
+  }
+  return png;
 }
 
 }  // namespace shewhart::chart::internal

@@ -1,0 +1,211 @@
+// Tests of accounts, sign-in, sessions, CSRF, throttling, scope and the audit log, on SQLite (and
+// on PostgreSQL when SHEWHART_TEST_POSTGRES_URL is set).
+#include "access/access.h"
+
+#include <gtest/gtest.h>
+
+#include "support/postgres_schema.h"
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "access/audit.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "dictionary/dictionary.h"
+#include "directory/directory.h"
+#include "observations/observations.h"
+#include "oversight/spc_store.h"
+
+namespace shewhart::access {
+namespace {
+
+constexpr std::string_view kAt = "2024-05-02T10:00:00Z";
+constexpr int64_t kNow = 1714644000;
+
+std::vector<db::Migration> AllMigrations() {
+  std::vector<db::Migration> all;
+  for (const auto& list : {Migrations(), directory::Migrations(), dictionary::Migrations(),
+                           observations::Migrations(), oversight::SpcStoreMigrations()}) {
+    all.insert(all.end(), list.begin(), list.end());
+  }
+  return all;
+}
+
+class AccessTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    UseFastPasswordHashingForTests();
+    std::string url;
+    if (GetParam() == "sqlite") {
+      path_ = std::filesystem::temp_directory_path() /
+              ("shewhart_access_" + std::to_string(getpid()) + ".db");
+      std::filesystem::remove(path_);
+      url = "sqlite:" + path_.string();
+    } else {
+      const char* pg = std::getenv("SHEWHART_TEST_POSTGRES_URL");
+      if (pg == nullptr || *pg == '\0') GTEST_SKIP() << "SHEWHART_TEST_POSTGRES_URL is not set";
+      ASSERT_TRUE(pg_schema_.Create(pg).ok());
+      url = pg_schema_.url();
+    }
+    auto conn = db::Open(url);
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    conn_ = std::move(*conn);
+    ASSERT_TRUE(db::Migrate(*conn_, AllMigrations()).ok());
+    directory::Unit system{.code = "QHL", .name = "System", .kind = "system"};
+    auto sys_id = directory::InsertUnit(*conn_, system, "test", kAt);
+    ASSERT_TRUE(sys_id.ok()) << sys_id.status().ToString();
+    directory::Unit trust{
+        .code = "RJZ", .name = "King's", .kind = "acute trust", .parent_id = *sys_id};
+    rjz_ = *directory::InsertUnit(*conn_, trust, "test", kAt);
+    directory::Unit ward{.code = "RJZ-W1", .name = "Ward 1", .kind = "ward", .parent_id = rjz_};
+    ward_ = *directory::InsertUnit(*conn_, ward, "test", kAt);
+    directory::Unit other{
+        .code = "RYJ", .name = "Imperial", .kind = "acute trust", .parent_id = *sys_id};
+    ryj_ = *directory::InsertUnit(*conn_, other, "test", kAt);
+  }
+  void TearDown() override {
+    conn_.reset();
+    if (!path_.empty()) {
+      for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + s);
+    }
+  }
+
+  ::shewhart::testing::PostgresTestSchema pg_schema_;  // declared first: dropped last
+  std::unique_ptr<db::Connection> conn_;
+  std::filesystem::path path_;
+  int64_t rjz_ = 0, ward_ = 0, ryj_ = 0;
+};
+
+TEST_P(AccessTest, CreateValidates) {
+  EXPECT_EQ(CreateAccount(*conn_, {"not-an-email", Role::kViewer, ""}, "long enough pw", "t", kAt)
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      CreateAccount(*conn_, {"a@nhs.net", Role::kViewer, ""}, "short", "t", kAt).status().code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      CreateAccount(*conn_, {"a@nhs.net", Role::kDataSubmitter, ""}, "long enough pw", "t", kAt)
+          .status()
+          .code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(CreateAccount(*conn_, {"a@nhs.net", Role::kViewer, "NOPE"}, "long enough pw", "t", kAt)
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(
+      CreateAccount(*conn_, {"A@NHS.net", Role::kViewer, "RJZ"}, "long enough pw", "t", kAt).ok());
+  EXPECT_EQ(CreateAccount(*conn_, {"a@nhs.net", Role::kViewer, ""}, "long enough pw", "t", kAt)
+                .status()
+                .code(),
+            StatusCode::kAlreadyExists);
+  auto found = FindAccount(*conn_, "a@nhs.NET");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->org_code, "RJZ");
+  // The stored hash is argon2id and never the password.
+  auto row = conn_->QueryRow("SELECT password_hash FROM account WHERE email = ?", {"a@nhs.net"});
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_TRUE((*row)->Text(0).starts_with("$argon2id$"));
+  EXPECT_EQ((*row)->Text(0).find("long enough pw"), std::string::npos);
+}
+
+TEST_P(AccessTest, SignInSessionCsrfAndSignOut) {
+  ASSERT_TRUE(
+      CreateAccount(*conn_, {"ana@nhs.net", Role::kViewer, ""}, "correct horse battery", "t", kAt)
+          .ok());
+  LoginThrottle throttle;
+  auto bad = SignIn(*conn_, throttle, "ana@nhs.net", "wrong password!", "10.0.0.1", kNow, kAt);
+  EXPECT_EQ(bad.status().code(), StatusCode::kPermissionDenied);
+  auto unknown = SignIn(*conn_, throttle, "bob@nhs.net", "whatever12345", "10.0.0.1", kNow, kAt);
+  EXPECT_EQ(unknown.status().message(), bad.status().message());  // no enumeration
+  auto s = SignIn(*conn_, throttle, "ANA@nhs.net", "correct horse battery", "10.0.0.1", kNow, kAt);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_NE(s->session_token, s->csrf_token);
+  EXPECT_GE(s->session_token.size(), 43u);
+  // Only hashes are stored.
+  auto stored = conn_->QueryAll("SELECT token_hash, csrf_hash FROM session");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_NE((*stored)[0].Text(0), s->session_token);
+  EXPECT_EQ((*stored)[0].Text(0), Sha256Hex(s->session_token));
+
+  auto who = Authenticate(*conn_, s->session_token, kNow + 10);
+  ASSERT_TRUE(who.ok() && who->has_value());
+  EXPECT_EQ((*who)->account.email, "ana@nhs.net");
+  EXPECT_TRUE(CsrfMatches(**who, s->csrf_token));
+  EXPECT_FALSE(CsrfMatches(**who, s->session_token));
+  EXPECT_FALSE(CsrfMatches(**who, ""));
+  // Expired.
+  auto late = Authenticate(*conn_, s->session_token, kNow + kSessionSeconds + 1);
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(late->has_value());
+  // Signed out.
+  ASSERT_TRUE(SignOut(*conn_, **who).ok());
+  auto after = Authenticate(*conn_, s->session_token, kNow + 20);
+  ASSERT_TRUE(after.ok());
+  EXPECT_FALSE(after->has_value());
+  // The sign-in was audited.
+  auto audit = ListAudit(*conn_, 10, std::nullopt);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_FALSE(audit->empty());
+  EXPECT_EQ((*audit)[0].action, "session.create");
+  EXPECT_EQ((*audit)[0].actor, "user:ana@nhs.net");
+}
+
+TEST_P(AccessTest, ThrottlePerAccountAndPerAddress) {
+  ASSERT_TRUE(
+      CreateAccount(*conn_, {"ana@nhs.net", Role::kViewer, ""}, "correct horse battery", "t", kAt)
+          .ok());
+  LoginThrottle throttle;
+  for (int i = 0; i < LoginThrottle::kMaxFailuresPerAccount; ++i) {
+    EXPECT_EQ(SignIn(*conn_, throttle, "ana@nhs.net", "nope nope nope", "10.0.0.1", kNow, kAt)
+                  .status()
+                  .code(),
+              StatusCode::kPermissionDenied);
+  }
+  // Locked even with the right password, from any address.
+  EXPECT_EQ(SignIn(*conn_, throttle, "ana@nhs.net", "correct horse battery", "10.9.9.9", kNow, kAt)
+                .status()
+                .code(),
+            StatusCode::kResourceExhausted);
+  // After the window it works again.
+  EXPECT_TRUE(SignIn(*conn_, throttle, "ana@nhs.net", "correct horse battery", "10.9.9.9",
+                     kNow + LoginThrottle::kThrottleWindowSeconds, kAt)
+                  .ok());
+  // One address spraying many accounts.
+  LoginThrottle t2;
+  for (int i = 0; i < LoginThrottle::kMaxFailuresPerAddress; ++i) {
+    t2.RecordFailure("user" + std::to_string(i) + "@x.org", "10.6.6.6", kNow);
+  }
+  EXPECT_EQ(t2.Check("ana@nhs.net", "10.6.6.6", kNow).code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(t2.Check("ana@nhs.net", "10.0.0.2", kNow).ok());
+}
+
+TEST_P(AccessTest, ScopeIsTheOrganisationAndBelow) {
+  Account lead{.role = Role::kOrganisationQualityLead, .org_unit_id = rjz_};
+  auto scope = ScopeOf(*conn_, lead);
+  ASSERT_TRUE(scope.ok());
+  EXPECT_TRUE(scope->Contains(rjz_));
+  EXPECT_TRUE(scope->Contains(ward_));
+  EXPECT_FALSE(scope->Contains(ryj_));
+  Account system_lead{.role = Role::kSystemQualityLead};
+  EXPECT_TRUE(ScopeOf(*conn_, system_lead)->Contains(ryj_));
+  Account viewer{.role = Role::kViewer};
+  EXPECT_FALSE(ScopeOf(*conn_, viewer)->Contains(rjz_));
+}
+
+TEST(RoleTest, NamesRoundTrip) {
+  for (Role r : kAllRoles) EXPECT_EQ(ParseRole(RoleName(r)), r);
+  EXPECT_FALSE(ParseRole("root").has_value());
+  RoleSet s{Role::kAdministrator};
+  EXPECT_TRUE(s.Contains(Role::kAdministrator));
+  EXPECT_FALSE(s.Contains(Role::kViewer));
+  EXPECT_TRUE(RoleSet::All().IsAll());
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, AccessTest, ::testing::Values("sqlite", "postgresql"));
+
+}  // namespace
+}  // namespace shewhart::access

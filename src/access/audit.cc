@@ -1,0 +1,31 @@
+#include "access/audit.h"
+
+namespace shewhart::access {
+namespace {
+
+constexpr std::string_view kInsert =
+    "INSERT INTO audit_log (at, actor, action, target, before_json, after_json, remote) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kSelect =
+    "SELECT id, at, actor, action, target, before_json, after_json, remote FROM audit_log "
+    "WHERE id < ? ORDER BY id DESC LIMIT ?";
+
+}  // namespace
+
+Status RecordAudit(db::Connection& conn, const AuditEntry& e) {
+  return conn.Execute(kInsert, {e.at, e.actor, e.action, e.target, e.before, e.after, e.remote});
+}
+
+Result<std::vector<AuditEntry>> ListAudit(db::Connection& conn, int64_t limit,
+                                          std::optional<int64_t> before_id) {
+  std::vector<AuditEntry> out;
+  RETURN_IF_ERROR(
+      conn.Query(kSelect, {before_id.value_or(INT64_MAX), limit}, [&](const db::Row& r) {
+        out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6),
+                       r.Text(7)});
+        return db::Flow::kContinue;
+      }));
+  return out;
+}
+
+}  // namespace shewhart::access

@@ -1,0 +1,46 @@
+// The audit log: every write anyone makes — who, what, when, before -> after — kept in the same
+// transaction as the write itself, so a write without its audit row cannot exist. Readable by
+// administrators through the API.
+//
+// Thread-compatible.
+//
+// Example:
+//   ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(*conn));
+//   ... the write ...
+//   RETURN_IF_ERROR(access::RecordAudit(*conn, {.at = now, .actor = "user:ana@nhs.net",
+//       .action = "metric.agree", .target = "AE4H v2", .before = R"({"status":"draft"})",
+//       .after = R"({"status":"agreed"})", .remote = "10.0.0.7"}));
+//   RETURN_IF_ERROR(tx.Commit());
+#ifndef SHEWHART_ACCESS_AUDIT_H_
+#define SHEWHART_ACCESS_AUDIT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "db/db.h"
+
+namespace shewhart::access {
+
+struct AuditEntry {
+  int64_t id = 0;      // set when read back
+  std::string at;      // ISO 8601 UTC
+  std::string actor;   // "user:ana@nhs.net", "cli"
+  std::string action;  // "session.create", "metric.propose", "import.commit", ...
+  std::string target;  // what it was done to ("AE4H v2", "import 12")
+  std::string before;  // JSON text, "" when nothing existed
+  std::string after;   // JSON text, "" when nothing remains
+  std::string remote;  // client address, "" from the command line
+};
+
+// Appends one entry (inside the caller's transaction when there is one).
+Status RecordAudit(db::Connection& conn, const AuditEntry& entry);
+
+// The newest entries first, at most `limit`, with id < `before_id` when given (paging).
+Result<std::vector<AuditEntry>> ListAudit(db::Connection& conn, int64_t limit,
+                                          std::optional<int64_t> before_id);
+
+}  // namespace shewhart::access
+
+#endif  // SHEWHART_ACCESS_AUDIT_H_

@@ -1,0 +1,190 @@
+#include "app/data_commands.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "db/db.h"
+#include "demo/demo.h"
+#include "imports/imports.h"
+
+namespace shewhart::app {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitInvalidInput = 2;
+
+struct CommonOptions {
+  std::string db = "sqlite:shewhart.db";
+  std::string actor;
+};
+
+std::string DefaultActor() {
+  const char* user = std::getenv("USER");
+  return std::string("cli:") + (user != nullptr && *user != '\0' ? user : "unknown");
+}
+
+void AddCommon(CLI::App* cmd, CommonOptions* o) {
+  cmd->add_option("--db", o->db,
+                  "The database: sqlite:PATH (a file, created if missing; default "
+                  "sqlite:shewhart.db) or postgresql://user@host:port/dbname");
+  cmd->add_option("--as", o->actor,
+                  "Who is making the change, e.g. your e-mail address; recorded with every "
+                  "write (default cli:$USER)");
+}
+
+int ExitStatusOf(const Status& status) {
+  if (status.ok()) return kExitOk;
+  return status.code() == StatusCode::kInvalidArgument ? kExitInvalidInput : kExitFailure;
+}
+
+// Prints the outcome and ends the process with its exit status.
+[[noreturn]] void Finish(const Status& status) {
+  if (!status.ok()) {
+    std::string message = status.message();
+    if (status.code() == StatusCode::kResourceExhausted) {
+      message += "\nThe database is busy (another import?); nothing was written. Try again.";
+    }
+    std::cerr << message;
+    if (message.empty() || message.back() != '\n') std::cerr << '\n';
+  }
+  std::cout.flush();
+  std::cerr.flush();
+  std::exit(ExitStatusOf(status));
+}
+
+Result<std::unique_ptr<db::Connection>> OpenMigrated(const std::string& url) {
+  ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, db::Open(url));
+  RETURN_IF_ERROR(imports::MigrateSchema(*conn));
+  return conn;
+}
+
+imports::ImportOptions ImportOptionsOf(const CommonOptions& o, bool dry_run) {
+  imports::ImportOptions io;
+  io.actor = o.actor.empty() ? DefaultActor() : o.actor;
+  io.now = imports::NowUtc();
+  io.dry_run = dry_run;
+  return io;
+}
+
+Status RunInit(const CommonOptions& o) {
+  ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenMigrated(o.db));
+  std::cout << "database ready: " << o.db << "\n";
+  return Status::Ok();
+}
+
+Status RunImport(const CommonOptions& o, const std::string& kind, const std::string& file,
+                 bool dry_run) {
+  ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenMigrated(o.db));
+  const imports::ImportOptions io = ImportOptionsOf(o, dry_run);
+  Result<imports::ImportReport> report = InternalError("unknown kind");
+  if (kind == "organisations") {
+    report = imports::ImportOrganisationsFile(*conn, file, io);
+  } else if (kind == "metrics") {
+    report = imports::ImportMetricsFile(*conn, file, io);
+  } else {
+    report = imports::ImportObservationsFile(*conn, file, io);
+  }
+  if (!report.ok()) return report.status();
+  std::cout << report->Summary();
+  return Status::Ok();
+}
+
+Status RunExport(const CommonOptions& o, const std::string& kind, const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenMigrated(o.db));
+  Result<std::string> text = InternalError("unknown kind");
+  if (kind == "organisations") {
+    text = imports::ExportOrganisationsCsv(*conn);
+  } else if (kind == "metrics") {
+    text = imports::ExportMetricsCsv(*conn);
+  } else {
+    text = imports::ExportObservationsCsv(*conn);
+  }
+  if (!text.ok()) return text.status();
+  // Write beside the target and rename, so a failed export never leaves half a file.
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << *text;
+    out.close();
+    if (!out) return IoError(path + ": cannot write the file");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return IoError(path + ": cannot write the file");
+  return Status::Ok();
+}
+
+Status RunDemo(const CommonOptions& o, const std::string& ae_csv) {
+  ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenMigrated(o.db));
+  demo::DemoOptions d;
+  d.ae_csv = ae_csv;
+  d.actor = o.actor.empty() ? DefaultActor() : o.actor;
+  d.now = imports::NowUtc();
+  ASSIGN_OR_RETURN(demo::DemoReport r, demo::LoadDemo(*conn, d));
+  std::cout << "demo loaded into " << o.db << ": " << r.units << " units, " << r.metrics
+            << " metrics, " << r.observations << " observations; SPC stored for "
+            << r.series_recomputed << " series and " << r.aggregates_recomputed
+            << " system aggregates\n";
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddDataCommands(CLI::App& app) {
+  // Options live as long as the process: the callbacks run during parse() and then exit.
+  static CommonOptions init_o, import_o, export_o, demo_o;
+  static std::string import_kind, import_file, export_kind, export_path, ae_csv;
+  static bool dry_run = false;
+  const std::vector<std::string> kinds = {"organisations", "metrics", "observations"};
+
+  CLI::App* init = app.add_subcommand(
+      "init", "Create the database (or bring its schema up to date). Safe to run again.");
+  AddCommon(init, &init_o);
+  init->callback([] { Finish(RunInit(init_o)); });
+
+  CLI::App* imp = app.add_subcommand(
+      "import",
+      "Import organisations, metric definitions or observations from a CSV or Excel (.xlsx) "
+      "file. Every row is checked first and every problem listed by row and column; then either "
+      "the whole file lands or nothing does. Re-importing the same file changes nothing; a "
+      "value that differs from the stored one is a correction (the old value is kept). File "
+      "formats: docs/data-platform.md.");
+  imp->add_option("KIND", import_kind, "organisations, metrics or observations")
+      ->required()
+      ->check(CLI::IsMember(kinds));
+  imp->add_option("FILE", import_file, "The .csv or .xlsx file (first sheet)")->required();
+  imp->add_flag("--dry-run", dry_run,
+                "Check the file and show what would be added and changed, without writing");
+  AddCommon(imp, &import_o);
+  imp->callback([] { Finish(RunImport(import_o, import_kind, import_file, dry_run)); });
+
+  CLI::App* exp = app.add_subcommand(
+      "export",
+      "Export organisations, metrics or observations as CSV in the import format, sorted, so "
+      "that the file imports back unchanged.");
+  exp->add_option("KIND", export_kind, "organisations, metrics or observations")
+      ->required()
+      ->check(CLI::IsMember(kinds));
+  exp->add_option("-o,--output", export_path, "The CSV file to write")->required();
+  AddCommon(exp, &export_o);
+  exp->callback([] { Finish(RunExport(export_o, export_kind, export_path)); });
+
+  CLI::App* demo_cmd = app.add_subcommand(
+      "demo",
+      "Fill an EMPTY database with the demo system: NHS England's A&E data for every trust "
+      "(2016-2019) and a generated Integrated Care System (12 partners, 40 GP practices, ~30 "
+      "metrics, 4 years).");
+  AddCommon(demo_cmd, &demo_o);
+  ae_csv = demo::DefaultAeCsvPath();
+  demo_cmd->add_option("--ae-data", ae_csv,
+                       "The A&E attendances CSV (default: data/ae_attendances.csv of the source "
+                       "tree); an empty value skips the real data");
+  demo_cmd->callback([] { Finish(RunDemo(demo_o, ae_csv)); });
+}
+
+}  // namespace shewhart::app

@@ -1,0 +1,110 @@
+// The data commands end to end, each run in a child process (they exit with their status):
+// exit statuses 0 / 2 / 1, nothing written on invalid input, export -> import round trip.
+#include "app/data_commands.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace shewhart::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Runs `shewhart ARGS...` with only the data commands; returns the exit status.
+int RunShewhart(std::vector<std::string> args) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // Quiet the child's output so the test log stays readable.
+    std::freopen("/dev/null", "w", stdout);
+    args.insert(args.begin(), "shewhart");
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    CLI::App app{"test"};
+    app.require_subcommand(1);
+    AddDataCommands(app);
+    try {
+      app.parse(static_cast<int>(argv.size()), argv.data());
+    } catch (const CLI::ParseError& e) {
+      _exit(app.exit(e) == 0 ? 0 : 2);
+    }
+    _exit(99);  // a data command always exits itself
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string Read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class DataCommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("shewhart-cli-test-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+    db_ = "sqlite:" + (dir_ / "s.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path Base(const char* name) {
+    return fs::path(SHEWHART_TEST_DATA_DIR) / "cases" / "imports" / "base" / name;
+  }
+  fs::path dir_;
+  std::string db_;
+};
+
+TEST_F(DataCommandsTest, ImportExportRoundTripAndExitStatuses) {
+  EXPECT_EQ(RunShewhart({"init", "--db", db_}), 0);
+  EXPECT_EQ(RunShewhart({"import", "organisations", Base("organisations.csv"), "--db", db_}), 0);
+  EXPECT_EQ(
+      RunShewhart({"import", "metrics", Base("metrics.csv"), "--db", db_, "--as", "a@nhs.net"}), 0);
+  EXPECT_EQ(
+      RunShewhart({"import", "observations", Base("observations.csv"), "--db", db_, "--dry-run"}),
+      0);
+  EXPECT_EQ(RunShewhart({"export", "observations", "-o", (dir_ / "dry.csv").string(), "--db", db_}),
+            0);
+  EXPECT_EQ(Read(dir_ / "dry.csv"), "metric,unit,period,value\n");  // the dry run wrote nothing
+  EXPECT_EQ(RunShewhart({"import", "observations", Base("observations.csv"), "--db", db_}), 0);
+  EXPECT_EQ(RunShewhart({"export", "observations", "-o", (dir_ / "a.csv").string(), "--db", db_}),
+            0);
+  EXPECT_EQ(RunShewhart({"import", "observations", (dir_ / "a.csv").string(), "--db", db_}), 0);
+  EXPECT_EQ(RunShewhart({"export", "observations", "-o", (dir_ / "b.csv").string(), "--db", db_}),
+            0);
+  EXPECT_EQ(Read(dir_ / "a.csv"), Read(dir_ / "b.csv"));
+  EXPECT_EQ(Read(dir_ / "a.csv"), Read(Base("observations.csv")));  // same sorted format
+  // Invalid input: 2, nothing written.
+  const fs::path bad = fs::path(SHEWHART_TEST_DATA_DIR) / "cases" / "imports" / "bad_observations" /
+                       "duplicates.csv";
+  EXPECT_EQ(RunShewhart({"import", "observations", bad.string(), "--db", db_}), 2);
+  EXPECT_EQ(RunShewhart({"export", "observations", "-o", (dir_ / "c.csv").string(), "--db", db_}),
+            0);
+  EXPECT_EQ(Read(dir_ / "c.csv"), Read(dir_ / "a.csv"));
+  EXPECT_EQ(RunShewhart({"import", "widgets", bad.string(), "--db", db_}), 2);
+  // Other failures: 1 (a file that does not exist, a database that cannot be opened).
+  EXPECT_EQ(RunShewhart({"import", "observations", (dir_ / "missing.csv").string(), "--db", db_}),
+            1);
+  EXPECT_EQ(RunShewhart({"init", "--db", "sqlite:/nonexistent-dir-shewhart/x.db"}), 1);
+}
+
+TEST_F(DataCommandsTest, DemoFillsAnEmptyDatabaseOnce) {
+  EXPECT_EQ(RunShewhart({"demo", "--db", db_}), 0);
+  EXPECT_EQ(RunShewhart({"demo", "--db", db_}), 1);  // not empty any more
+  EXPECT_EQ(RunShewhart({"export", "organisations", "-o", (dir_ / "o.csv").string(), "--db", db_}),
+            0);
+  EXPECT_NE(Read(dir_ / "o.csv").find("N99040,"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shewhart::app

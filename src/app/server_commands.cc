@@ -1,0 +1,204 @@
+#include "app/server_commands.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "access/access.h"
+#include "access/audit.h"
+#include "base/status.h"
+#include "db/db.h"
+#include "http/server.h"
+#include "server/server.h"
+
+namespace shewhart::app {
+namespace {
+
+constexpr const char* kServeDescription =
+    R"(Serve Shewhart: the JSON API under /api/ and the web front end.
+
+Opens the database (creating and migrating it as needed) and listens until stopped with Ctrl-C.
+Sign in with an account made by `shewhart user add`. The API is described at
+/api/openapi.json; errors always come as {"error":{"code","message","details"}}.
+
+Example:
+  shewhart demo --db sqlite:demo.db
+  printf '%s\n' 'a long passphrase' | shewhart user add --db sqlite:demo.db \
+      --email admin@example.nhs.uk --role administrator --password-stdin
+  shewhart serve --db sqlite:demo.db --listen 127.0.0.1:8080)";
+
+constexpr const char* kUserAddDescription = R"(Create an account.
+
+The password is read from the first line of standard input (never from the command line, where
+other users of the machine could see it); at least 12 characters. Roles: administrator,
+system_quality_lead, organisation_quality_lead, qi_practitioner, data_submitter, viewer.
+organisation_quality_lead and data_submitter need --org (the ODS code of their organisation).)";
+
+[[noreturn]] void Finish(const Status& status) {
+  if (!status.ok()) {
+    std::cerr << status.message();
+    if (status.message().empty() || status.message().back() != '\n') std::cerr << '\n';
+  }
+  if (status.ok()) throw CLI::Success();
+  if (status.code() == StatusCode::kInvalidArgument) throw CLI::RuntimeError(2);
+  std::cout.flush();
+  std::cerr.flush();
+  std::exit(1);
+}
+
+std::string NowIso() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+struct ServeOptions {
+  std::string db = "sqlite:shewhart.db";
+  std::string listen = "127.0.0.1:8080";
+  std::string static_dir;
+  int threads = 8;
+  bool quiet = false;
+};
+
+Status Serve(const ServeOptions& o) {
+  const size_t colon = o.listen.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    const char* begin = o.listen.data() + colon + 1;
+    const char* end = o.listen.data() + o.listen.size();
+    auto [ptr, ec] = std::from_chars(begin, end, port);
+    if (ec != std::errc() || ptr != end) port = -1;
+  }
+  if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
+    return InvalidArgumentError("--listen " + o.listen +
+                                ": expected HOST:PORT, e.g. 127.0.0.1:8080");
+  }
+  const std::string host = o.listen.substr(0, colon);
+  // Signals are taken by one thread (sigwait) so that Ctrl-C stops the server cleanly.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  ASSIGN_OR_RETURN(std::unique_ptr<server::Api> api,
+                   server::Api::Create({.db_url = o.db, .pool_size = o.threads}));
+  http::ServerOptions so;
+  so.host = host;
+  so.port = port;
+  so.static_dir = o.static_dir;
+  so.threads = o.threads;
+  if (o.quiet) so.access_log = [](std::string_view) {};
+  http::Server srv(so, [&api](const http::Request& r) { return api->Handle(r); });
+  ASSIGN_OR_RETURN(int bound, srv.Bind());
+  std::cout << "Shewhart is serving http://" << host << ":" << bound << "/ (database " << o.db
+            << ")\n"
+            << "Sign in at http://" << host << ":" << bound
+            << "/ or with POST /api/session {\"email\",\"password\"} using an account made by\n"
+            << "  shewhart user add --db " << o.db
+            << " --email you@example.nhs.uk --role administrator --password-stdin\n"
+            << "The API is described at http://" << host << ":" << bound
+            << "/api/openapi.json. Stop with Ctrl-C.\n"
+            << std::flush;
+  std::thread stopper([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    srv.Stop();
+  });
+  Status status = srv.Listen();
+  // Wake the signal thread if the server ended on its own.
+  pthread_kill(stopper.native_handle(), SIGTERM);
+  stopper.join();
+  return status;
+}
+
+struct UserAddOptions {
+  std::string db = "sqlite:shewhart.db";
+  std::string email;
+  std::string role;
+  std::string org;
+  bool password_stdin = false;
+};
+
+Status UserAdd(const UserAddOptions& o) {
+  if (!o.password_stdin) {
+    return InvalidArgumentError("give the password on standard input with --password-stdin");
+  }
+  const std::optional<access::Role> role = access::ParseRole(o.role);
+  if (!role) {
+    return InvalidArgumentError("--role " + o.role +
+                                ": expected administrator, system_quality_lead, "
+                                "organisation_quality_lead, qi_practitioner, data_submitter or "
+                                "viewer");
+  }
+  std::string password;
+  if (!std::getline(std::cin, password) && password.empty()) {
+    return InvalidArgumentError("no password on standard input");
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, db::Open(o.db));
+  RETURN_IF_ERROR(server::MigrateAll(*conn));
+  const char* user = std::getenv("USER");
+  const std::string actor = std::string("cli:") + (user ? user : "unknown");
+  const std::string now = NowIso();
+  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(*conn));
+  ASSIGN_OR_RETURN(int64_t id,
+                   access::CreateAccount(*conn, {o.email, *role, o.org}, password, actor, now));
+  RETURN_IF_ERROR(access::RecordAudit(
+      *conn, {.at = now,
+              .actor = actor,
+              .action = "account.create",
+              .target = "account " + std::to_string(id),
+              .after = "{\"email\":\"" + o.email + "\",\"role\":\"" + o.role + "\"}"}));
+  RETURN_IF_ERROR(tx.Commit());
+  std::cout << "created " << o.role << " " << o.email << " (account " << id << ")\n";
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddServerCommands(CLI::App& app) {
+  auto serve_options = std::make_shared<ServeOptions>();
+  CLI::App* serve = app.add_subcommand("serve", kServeDescription);
+  serve->add_option("--db", serve_options->db,
+                    "The database: sqlite:PATH (default sqlite:shewhart.db) or postgresql://...");
+  serve->add_option("--listen", serve_options->listen,
+                    "HOST:PORT to listen on (default 127.0.0.1:8080; 0.0.0.0:8080 for all "
+                    "interfaces — put HTTPS in front)");
+  serve->add_option("--static", serve_options->static_dir,
+                    "A folder of web front-end files to serve at / (e.g. ui/dist)");
+  serve
+      ->add_option("--threads", serve_options->threads,
+                   "Worker threads and database connections (default 8)")
+      ->check(CLI::Range(1, 256));
+  serve->add_flag("--quiet", serve_options->quiet, "Do not write the access log to stderr");
+  serve->callback([serve_options] { Finish(Serve(*serve_options)); });
+
+  CLI::App* user = app.add_subcommand("user", "Manage accounts (see `shewhart user add --help`)");
+  user->require_subcommand(1);
+  auto add_options = std::make_shared<UserAddOptions>();
+  CLI::App* add = user->add_subcommand("add", kUserAddDescription);
+  add->add_option("--db", add_options->db,
+                  "The database: sqlite:PATH (default sqlite:shewhart.db) or postgresql://...");
+  add->add_option("--email", add_options->email, "The person's e-mail address")->required();
+  add->add_option("--role", add_options->role, "Their role (see above)")->required();
+  add->add_option("--org", add_options->org, "The ODS code of their organisation");
+  add->add_flag("--password-stdin", add_options->password_stdin,
+                "Read the password from standard input (required)");
+  add->callback([add_options] { Finish(UserAdd(*add_options)); });
+}
+
+}  // namespace shewhart::app

@@ -1,0 +1,296 @@
+// Observations: validate every row, compare with what is stored, write in one transaction.
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "base/date.h"
+#include "dictionary/dictionary.h"
+#include "directory/directory.h"
+#include "imports/imports.h"
+#include "imports/internal/common.h"
+#include "imports/text_checks.h"
+#include "observations/observations.h"
+#include "oversight/spc_store.h"
+
+namespace shewhart::imports {
+namespace {
+
+using internal::Cell;
+using internal::Quote;
+
+struct Parsed {
+  int64_t row;
+  observations::Observation obs;
+};
+
+struct KeyHash {
+  size_t operator()(const std::tuple<int64_t, int64_t, Date>& k) const {
+    const auto [m, u, p] = k;
+    uint64_t h = static_cast<uint64_t>(m) * 0x9E3779B97F4A7C15ull;
+    h ^= static_cast<uint64_t>(u) + 0x7F4A7C15ull + (h << 6) + (h >> 2);
+    h ^= static_cast<uint64_t>(static_cast<uint32_t>(p)) + (h << 6) + (h >> 2);
+    return static_cast<size_t>(h);
+  }
+};
+
+// Whether `period` is a valid first day of a period of `frequency`.
+bool IsPeriodStart(Date period, std::string_view frequency) {
+  const CivilDate c = CivilFromDays(period);
+  if (frequency == "monthly") return c.day == 1;
+  if (frequency == "quarterly") return c.day == 1 && (c.month - 1) % 3 == 0;
+  if (frequency == "yearly") return c.day == 1 && (c.month == 1 || c.month == 4);
+  return true;  // daily, weekly: any day starts a period
+}
+
+std::string NumbersText(const observations::Observation& o) {
+  if (o.numerator || o.denominator) {
+    return FormatNumber(o.numerator.value_or(0)) + "/" + FormatNumber(o.denominator.value_or(0));
+  }
+  return o.value ? FormatNumber(*o.value) : std::string("(none)");
+}
+
+}  // namespace
+
+Result<ImportReport> ImportObservationsFile(db::Connection& conn, const std::string& path,
+                                            const ImportOptions& options) {
+  ASSIGN_OR_RETURN(std::string bytes, internal::ReadFileBytes(path));
+  const std::string sha = Sha256Hex(bytes);
+  bytes.clear();
+  bytes.shrink_to_fit();
+  ASSIGN_OR_RETURN(Table table, ReadTable(path));
+  return ImportObservations(conn, table, sha, options);
+}
+
+Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table,
+                                        std::string_view sha256, const ImportOptions& options) {
+  ImportReport report;
+  report.file = table.name;
+  report.rows = static_cast<int64_t>(table.rows.size());
+  ASSIGN_OR_RETURN(internal::ImportTransaction tx,
+                   internal::ImportTransaction::Begin(conn, options.dry_run));
+  ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(conn));
+  ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
+
+  // Columns.
+  Problems problems;
+  const std::optional<size_t> c_metric = table.Column("metric");
+  const std::optional<size_t> c_unit = table.Column("unit");
+  const std::optional<size_t> c_period = table.Column("period");
+  const std::optional<size_t> c_value = table.Column("value");
+  const std::optional<size_t> c_num = table.Column("numerator");
+  const std::optional<size_t> c_den = table.Column("denominator");
+  for (const auto& [col, name] :
+       {std::pair{c_metric, "metric"}, std::pair{c_unit, "unit"}, std::pair{c_period, "period"}}) {
+    if (!col) {
+      problems.Add(table.header_row, "",
+                   std::string("the header has no column \"") + name +
+                       "\"; an observation file needs metric, unit, period and either value "
+                       "or numerator and denominator");
+    }
+  }
+  if (!c_value && !(c_num && c_den)) {
+    problems.Add(table.header_row, "",
+                 "the header needs a \"value\" column, or \"numerator\" and \"denominator\" "
+                 "columns");
+  }
+  if (!problems.empty()) return problems.ToStatus(table.name);
+  std::vector<bool> numeric(table.header.size(), false);
+  for (const auto& c : {c_value, c_num, c_den}) {
+    if (c) numeric[*c] = true;
+  }
+
+  // Rows.
+  std::vector<Parsed> parsed;
+  parsed.reserve(table.rows.size());
+  std::unordered_map<std::tuple<int64_t, int64_t, Date>, int64_t, KeyHash> seen;
+  seen.reserve(table.rows.size());
+  const std::string kValue = table.header[c_value.value_or(0)];
+  for (const TableRow& row : table.rows) {
+    internal::CheckNoNhsNumbers(table, row, numeric, &problems);
+    bool ok = true;
+    const std::string_view metric_code = Cell(row, c_metric);
+    const std::string_view unit_code = Cell(row, c_unit);
+    const std::string_view period_text = Cell(row, c_period);
+    const dictionary::Metric* metric = nullptr;
+    if (metric_code.empty()) {
+      problems.Add(row.number, "metric", "empty; write the metric's code from the dictionary");
+      ok = false;
+    } else if ((metric = dict.FindByCode(metric_code)) == nullptr || metric->versions.empty()) {
+      problems.Add(row.number, "metric",
+                   "unknown metric " + Quote(metric_code) +
+                       "; it must be in the dictionary first (shewhart import metrics)");
+      ok = false;
+    }
+    const directory::Unit* unit = nullptr;
+    if (unit_code.empty()) {
+      problems.Add(row.number, "unit",
+                   "empty; write the ODS code of the organisation (or a place or system code)");
+      ok = false;
+    } else if ((unit = dir.FindByCode(unit_code)) == nullptr) {
+      problems.Add(row.number, "unit",
+                   "unknown unit " + Quote(unit_code) +
+                       "; it must be in the directory first (shewhart import organisations)");
+      ok = false;
+    }
+    const std::optional<Date> period = ParseIsoDate(period_text);
+    if (!period) {
+      problems.Add(
+          row.number, "period",
+          (period_text.empty() ? std::string("empty") : Quote(period_text) + " is not a date") +
+              "; write the first day of the period as YYYY-MM-DD, e.g. 2024-04-01");
+      ok = false;
+    }
+    if (!ok) continue;
+    const dictionary::MetricVersion& version = metric->VersionFor(*period);
+    if (!IsPeriodStart(*period, version.frequency)) {
+      problems.Add(row.number, "period",
+                   std::string(period_text) + " is not the first day of a " + version.frequency +
+                       " period; metric " + metric->code + " is " + version.frequency);
+      ok = false;
+    }
+    Parsed p{row.number, {metric->id, unit->id, *period, std::nullopt, std::nullopt, std::nullopt}};
+    const std::string_view value_text = Cell(row, c_value);
+    const std::string_view num_text = Cell(row, c_num);
+    const std::string_view den_text = Cell(row, c_den);
+    if (version.has_ratio()) {
+      if (!value_text.empty()) {
+        problems.Add(row.number, "value",
+                     "metric " + metric->code +
+                         " is defined with a numerator and a denominator; "
+                         "give those and leave value empty");
+        ok = false;
+      }
+      p.obs.numerator = ParseNumber(num_text);
+      p.obs.denominator = ParseNumber(den_text);
+      if (!p.obs.numerator) {
+        problems.Add(
+            row.number, "numerator",
+            (num_text.empty() ? std::string("empty") : Quote(num_text) + " is not a number") +
+                "; metric " + metric->code + " needs a numerator (a plain number, e.g. 42)");
+        ok = false;
+      }
+      if (!p.obs.denominator) {
+        problems.Add(
+            row.number, "denominator",
+            (den_text.empty() ? std::string("empty") : Quote(den_text) + " is not a number") +
+                "; metric " + metric->code + " needs a denominator (a plain number, e.g. 120)");
+        ok = false;
+      }
+      if (!ok) continue;
+      const double num = *p.obs.numerator, den = *p.obs.denominator;
+      if (den < 0) {
+        problems.Add(row.number, "denominator", FormatNumber(den) + " is negative");
+        ok = false;
+      }
+      if (version.measure == "proportion") {
+        if (num < 0) {
+          problems.Add(row.number, "numerator", FormatNumber(num) + " is negative");
+          ok = false;
+        } else if (num > den) {
+          problems.Add(row.number, "numerator",
+                       "numerator " + FormatNumber(num) + " is larger than denominator " +
+                           FormatNumber(den) + "; metric " + metric->code +
+                           " is a proportion (part of a whole)");
+          ok = false;
+        }
+      }
+      if (den == 0 && num != 0) {
+        problems.Add(row.number, "denominator",
+                     "denominator is 0 but numerator is " + FormatNumber(num));
+        ok = false;
+      }
+      if (den > 0) p.obs.value = version.multiplier * num / den;
+    } else {
+      if (!num_text.empty() || !den_text.empty()) {
+        problems.Add(row.number, num_text.empty() ? "denominator" : "numerator",
+                     "metric " + metric->code +
+                         " is defined as a single value; give value and leave numerator and "
+                         "denominator empty");
+        ok = false;
+      }
+      p.obs.value = ParseNumber(value_text);
+      if (!p.obs.value) {
+        problems.Add(
+            row.number, c_value ? kValue : std::string("value"),
+            (value_text.empty() ? std::string("empty") : Quote(value_text) + " is not a number") +
+                "; write a plain number such as 12.5 (no commas, units or % signs)");
+        ok = false;
+      }
+    }
+    const auto [it, inserted] = seen.emplace(std::tuple{metric->id, unit->id, *period}, row.number);
+    if (!inserted) {
+      problems.Add(row.number, "",
+                   "duplicate: rows " + std::to_string(it->second) + " and " +
+                       std::to_string(row.number) + " are both " + metric->code + " for " +
+                       unit->code + " in " + std::string(period_text) + "; keep one");
+      ok = false;
+    }
+    if (ok) parsed.push_back(p);
+  }
+  RETURN_IF_ERROR(problems.ToStatus(table.name));
+
+  // Compare with what is stored, one query per metric over the file's period range.
+  std::map<int64_t, std::pair<Date, Date>> range;
+  for (const Parsed& p : parsed) {
+    auto [it, inserted] = range.emplace(p.obs.metric_id, std::pair{p.obs.period, p.obs.period});
+    if (!inserted) {
+      it->second.first = std::min(it->second.first, p.obs.period);
+      it->second.second = std::max(it->second.second, p.obs.period);
+    }
+  }
+  std::unordered_map<std::tuple<int64_t, int64_t, Date>, observations::StoredObservation, KeyHash>
+      stored;
+  for (const auto& [metric_id, r] : range) {
+    RETURN_IF_ERROR(observations::ForEachStored(
+        conn, metric_id, r.first, r.second, [&](const observations::StoredObservation& s) {
+          const auto key = std::tuple{s.obs.metric_id, s.obs.unit_id, s.obs.period};
+          if (seen.count(key)) stored.emplace(key, s);
+        }));
+  }
+  std::vector<observations::Observation> added;
+  std::vector<observations::Correction> corrections;
+  std::vector<oversight::SeriesKey> affected;
+  for (const Parsed& p : parsed) {
+    const auto it = stored.find(std::tuple{p.obs.metric_id, p.obs.unit_id, p.obs.period});
+    if (it == stored.end()) {
+      added.push_back(p.obs);
+    } else if (it->second.obs.SameNumbers(p.obs)) {
+      ++report.unchanged;
+      continue;
+    } else {
+      corrections.push_back({it->second, p.obs});
+      if (report.changes.size() < ImportReport::kMaxListedChanges) {
+        report.changes.push_back({p.row,
+                                  dict.FindById(p.obs.metric_id)->code + " " +
+                                      dir.FindById(p.obs.unit_id)->code + " " +
+                                      FormatIsoDate(p.obs.period),
+                                  NumbersText(it->second.obs), NumbersText(p.obs)});
+      }
+    }
+    affected.push_back({p.obs.metric_id, p.obs.unit_id, false});
+  }
+  report.added = static_cast<int64_t>(added.size());
+  report.changed = static_cast<int64_t>(corrections.size());
+  if (options.dry_run || (added.empty() && corrections.empty())) return report;
+
+  // Write: batch, rows, corrections with history, stored SPC results.
+  ASSIGN_OR_RETURN(report.batch_id,
+                   observations::InsertBatch(conn, {"observations", table.name, std::string(sha256),
+                                                    options.actor, options.now}));
+  RETURN_IF_ERROR(observations::InsertObservations(conn, added, report.batch_id, options.now));
+  RETURN_IF_ERROR(observations::ApplyCorrections(conn, corrections, report.batch_id, options.actor,
+                                                 options.now));
+  RETURN_IF_ERROR(observations::SetBatchCounts(conn, report.batch_id, report.added, report.changed,
+                                               report.unchanged));
+  if (options.recompute) {
+    ASSIGN_OR_RETURN(oversight::RecomputeStats rs,
+                     oversight::RecomputeSpc(conn, dir, dict, affected, options.now));
+    report.series_recomputed = rs.series;
+    report.aggregates_recomputed = rs.aggregates;
+  }
+  RETURN_IF_ERROR(tx.Commit());
+  report.written = true;
+  return report;
+}
+
+}  // namespace shewhart::imports

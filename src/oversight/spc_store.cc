@@ -1,0 +1,364 @@
+#include "oversight/spc_store.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "oversight/spc_series.h"
+
+namespace shewhart::oversight {
+namespace {
+
+#define SHEWHART_SPC_STORE_SCHEMA(FK)               \
+  "CREATE TABLE spc_result (\n"                     \
+  "  metric_id " FK                                 \
+  " NOT NULL REFERENCES metric(id),\n"              \
+  "  unit_id " FK                                   \
+  " NOT NULL REFERENCES unit(id),\n"                \
+  "  aggregate INTEGER NOT NULL,\n"                 \
+  "  computed_at TEXT NOT NULL,\n"                  \
+  "  n_points INTEGER NOT NULL,\n"                  \
+  "  first_period TEXT NOT NULL,\n"                 \
+  "  last_period TEXT NOT NULL,\n"                  \
+  "  mean DOUBLE PRECISION,\n"                      \
+  "  lpl DOUBLE PRECISION,\n"                       \
+  "  upl DOUBLE PRECISION,\n"                       \
+  "  target DOUBLE PRECISION,\n"                    \
+  "  variation TEXT NOT NULL,\n"                    \
+  "  assurance TEXT NOT NULL,\n"                    \
+  "  frequency TEXT NOT NULL,\n"                    \
+  "  n_improvement INTEGER NOT NULL,\n"             \
+  "  n_concern INTEGER NOT NULL,\n"                 \
+  "  periods TEXT NOT NULL,\n"                      \
+  "  point_values TEXT NOT NULL,\n"                 \
+  "  point_types TEXT NOT NULL,\n"                  \
+  "  groups_json TEXT NOT NULL,\n"                  \
+  "  warnings TEXT NOT NULL,\n"                     \
+  "  PRIMARY KEY (metric_id, unit_id, aggregate)\n" \
+  ");\n"                                            \
+  "CREATE INDEX spc_result_unit ON spc_result(unit_id);\n"
+
+constexpr db::Migration kMigrations[] = {
+    {401, "oversight: stored SPC results", SHEWHART_SPC_STORE_SCHEMA("INTEGER"),
+     SHEWHART_SPC_STORE_SCHEMA("BIGINT")},
+};
+
+constexpr std::string_view kSelectMetricObs =
+    "SELECT unit_id, period, value, numerator, denominator FROM observation "
+    "WHERE metric_id = ? ORDER BY unit_id, period";
+constexpr std::string_view kSelectSeriesKeys =
+    "SELECT DISTINCT metric_id, unit_id FROM observation ORDER BY metric_id, unit_id";
+constexpr std::string_view kUpsert =
+    "INSERT INTO spc_result (metric_id, unit_id, aggregate, computed_at, n_points, first_period, "
+    "last_period, mean, lpl, upl, target, variation, assurance, frequency, n_improvement, "
+    "n_concern, periods, point_values, point_types, groups_json, warnings) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (metric_id, unit_id, aggregate) DO UPDATE SET "
+    "computed_at = excluded.computed_at, n_points = excluded.n_points, "
+    "first_period = excluded.first_period, last_period = excluded.last_period, "
+    "mean = excluded.mean, lpl = excluded.lpl, upl = excluded.upl, target = excluded.target, "
+    "variation = excluded.variation, assurance = excluded.assurance, "
+    "frequency = excluded.frequency, n_improvement = excluded.n_improvement, "
+    "n_concern = excluded.n_concern, periods = excluded.periods, "
+    "point_values = excluded.point_values, point_types = excluded.point_types, "
+    "groups_json = excluded.groups_json, warnings = excluded.warnings";
+constexpr std::string_view kSelectResult =
+    "SELECT computed_at, n_points, first_period, last_period, mean, lpl, upl, target, variation, "
+    "assurance, frequency, n_improvement, n_concern, periods, point_values, point_types, "
+    "groups_json, warnings FROM spc_result WHERE metric_id = ? AND unit_id = ? AND aggregate = ?";
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string Num(double v) {
+  if (!std::isfinite(v)) return "";
+  char buf[64];
+  const auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  (void)ec;
+  return std::string(buf, p);
+}
+std::string JsonNum(double v) {
+  const std::string s = Num(v);
+  return s.empty() ? "null" : s;
+}
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+db::Value OptNum(double v) { return std::isfinite(v) ? db::Value(v) : db::Value(); }
+
+char TypeLetter(stats::PointType t) {
+  switch (t) {
+    case stats::PointType::kCommonCause:
+      return 'c';
+    case stats::PointType::kImprovement:
+      return 'i';
+    case stats::PointType::kConcern:
+      return 'x';
+    case stats::PointType::kNeutralHigh:
+      return 'h';
+    case stats::PointType::kNeutralLow:
+      return 'l';
+  }
+  return 'c';
+}
+
+stats::Direction DirectionOf(std::string_view d) {
+  if (d == "increase") return stats::Direction::kIncrease;
+  if (d == "decrease") return stats::Direction::kDecrease;
+  return stats::Direction::kNeutral;
+}
+
+struct SeriesData {
+  std::vector<Date> dates;
+  std::vector<double> values;
+};
+
+// Analyses one series and writes its row.
+Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const SeriesKey& key,
+                   const SeriesData& data, std::string_view at) {
+  if (data.dates.empty()) return Status::Ok();
+  const dictionary::MetricVersion& latest = metric.Latest();
+  std::vector<Recalculation> recalcs;
+  for (const dictionary::MetricVersion& v : metric.versions) {
+    if (v.applies_from && *v.applies_from > data.dates.front() &&
+        *v.applies_from <= data.dates.back()) {
+      // Rebase at the first period on or after the version's start.
+      const auto it = std::lower_bound(data.dates.begin(), data.dates.end(), *v.applies_from);
+      recalcs.push_back({*it, "definition changed (version " + std::to_string(v.version) + ")"});
+    }
+  }
+  SpcSeriesInput in;
+  in.dates = data.dates;
+  in.values = data.values;
+  in.recalculations = recalcs;
+  in.options.improvement = DirectionOf(latest.improvement_direction);
+  double target = kNaN;
+  if (latest.target && (!latest.target_from || *latest.target_from <= data.dates.back())) {
+    target = *latest.target;
+  }
+  in.target = target;
+  SpcSeriesResult out;
+  AnalyseSpcSeries(in, &out);
+
+  std::string periods, values, types, groups = "[";
+  int64_t n_improvement = 0, n_concern = 0;
+  for (size_t i = 0; i < data.dates.size(); ++i) {
+    if (i > 0) {
+      periods += ',';
+      values += ',';
+    }
+    periods += FormatIsoDate(data.dates[i]);
+    values += Num(data.values[i]);
+    const stats::PointType t =
+        i < out.xmr.point_type.size() ? out.xmr.point_type[i] : stats::PointType::kCommonCause;
+    types += TypeLetter(t);
+    n_improvement += t == stats::PointType::kImprovement;
+    n_concern += t == stats::PointType::kConcern;
+  }
+  for (size_t g = 0; g < out.xmr.groups.size(); ++g) {
+    const stats::XmrGroup& gr = out.xmr.groups[g];
+    if (g > 0) groups += ',';
+    groups += "{\"begin\":" + std::to_string(gr.begin) + ",\"end\":" + std::to_string(gr.end) +
+              ",\"mean\":" + JsonNum(gr.mean) + ",\"lpl\":" + JsonNum(gr.lpl) +
+              ",\"upl\":" + JsonNum(gr.upl) + ",\"short\":" + (gr.short_group ? "true" : "false");
+    if (g > 0 && g - 1 < out.recalculations.size()) {
+      groups += ",\"reason\":" + JsonString(out.recalculations[g - 1].reason);
+    }
+    groups += '}';
+  }
+  groups += ']';
+  std::string warnings;
+  for (const std::string& w : out.warnings) warnings += w + "\n";
+  const stats::XmrGroup last = out.xmr.groups.empty() ? stats::XmrGroup{} : out.xmr.groups.back();
+  const bool have = !out.xmr.groups.empty();
+  return conn.Execute(kUpsert, {key.metric_id,
+                                key.unit_id,
+                                key.aggregate ? 1 : 0,
+                                at,
+                                static_cast<int64_t>(data.dates.size()),
+                                FormatIsoDate(data.dates.front()),
+                                FormatIsoDate(data.dates.back()),
+                                have ? OptNum(last.mean) : db::Value(),
+                                have ? OptNum(last.lpl) : db::Value(),
+                                have ? OptNum(last.upl) : db::Value(),
+                                OptNum(target),
+                                std::string(stats::Name(out.xmr.variation)),
+                                std::string(stats::Name(out.xmr.assurance)),
+                                std::string(stats::Name(out.frequency)),
+                                n_improvement,
+                                n_concern,
+                                periods,
+                                values,
+                                types,
+                                groups,
+                                warnings});
+}
+
+struct Accumulator {
+  double num = 0, den = 0, sum = 0;
+  int64_t n = 0;
+};
+
+// Recomputes, for one metric, the units in `units` and the aggregates for `roots`.
+Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
+                       const dictionary::Metric& metric, const std::set<int64_t>& units,
+                       const std::set<int64_t>& roots, std::string_view at, RecomputeStats* stats) {
+  // Observations of the metric, grouped per unit (query order: unit, period).
+  std::unordered_map<int64_t, SeriesData> own;
+  std::map<int64_t, std::map<Date, Accumulator>> agg;  // root -> period -> sums
+  // Which roots each organisation unit counts towards (memoised).
+  std::unordered_map<int64_t, std::vector<int64_t>> roots_of;
+  const bool ratio = metric.Latest().has_ratio();
+  RETURN_IF_ERROR(conn.Query(kSelectMetricObs, {metric.id}, [&](const db::Row& r) {
+    const int64_t unit = r.Int(0);
+    const std::optional<Date> period = ParseIsoDate(r.Text(1));
+    if (!period) return db::Flow::kContinue;
+    const std::optional<double> value = r.OptionalDouble(2);
+    if (units.count(unit)) {
+      SeriesData& s = own[unit];
+      s.dates.push_back(*period);
+      s.values.push_back(value.value_or(kNaN));
+    }
+    if (roots.empty()) return db::Flow::kContinue;
+    auto it = roots_of.find(unit);
+    if (it == roots_of.end()) {
+      std::vector<int64_t> rs;
+      const directory::Unit* u = dir.FindById(unit);
+      if (u != nullptr && directory::IsOrganisationKind(u->kind)) {
+        for (const int64_t root : dir.AggregateRoots(unit)) {
+          if (roots.count(root)) rs.push_back(root);
+        }
+      }
+      it = roots_of.emplace(unit, std::move(rs)).first;
+    }
+    for (const int64_t root : it->second) {
+      Accumulator& a = agg[root][*period];
+      if (ratio) {
+        const std::optional<double> num = r.OptionalDouble(3), den = r.OptionalDouble(4);
+        if (num && den) {
+          a.num += *num;
+          a.den += *den;
+          ++a.n;
+        }
+      } else if (value) {
+        a.sum += *value;
+        ++a.n;
+      }
+    }
+    return db::Flow::kContinue;
+  }));
+  for (const int64_t unit : units) {
+    const auto it = own.find(unit);
+    if (it == own.end()) continue;
+    const SeriesKey key{metric.id, unit, false};
+    RETURN_IF_ERROR(StoreSeries(conn, metric, key, it->second, at));
+    ++stats->series;
+    stats->touched.push_back(key);
+  }
+  for (const auto& [root, periods] : agg) {
+    SeriesData s;
+    for (const auto& [period, a] : periods) {
+      if (a.n == 0) continue;
+      s.dates.push_back(period);
+      if (ratio) {
+        // The multiplier of the version in force for the period.
+        const double mult = metric.VersionFor(period).multiplier;
+        s.values.push_back(a.den > 0 ? mult * a.num / a.den : kNaN);
+      } else {
+        s.values.push_back(a.sum / static_cast<double>(a.n));
+      }
+    }
+    if (s.dates.empty()) continue;
+    const SeriesKey key{metric.id, root, true};
+    RETURN_IF_ERROR(StoreSeries(conn, metric, key, s, at));
+    ++stats->aggregates;
+    stats->touched.push_back(key);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::span<const db::Migration> SpcStoreMigrations() { return kMigrations; }
+
+Result<RecomputeStats> RecomputeSpc(db::Connection& conn, const directory::Directory& dir,
+                                    const dictionary::Dictionary& dict,
+                                    std::span<const SeriesKey> affected, std::string_view at) {
+  std::map<int64_t, std::set<int64_t>> units_by_metric;
+  for (const SeriesKey& k : affected) units_by_metric[k.metric_id].insert(k.unit_id);
+  RecomputeStats stats;
+  for (const auto& [metric_id, units] : units_by_metric) {
+    const dictionary::Metric* metric = dict.FindById(metric_id);
+    if (metric == nullptr || metric->versions.empty()) {
+      return InternalError("recompute: metric " + std::to_string(metric_id) + " is not loaded");
+    }
+    std::set<int64_t> roots;
+    for (const int64_t u : units) {
+      const directory::Unit* unit = dir.FindById(u);
+      if (unit == nullptr || !directory::IsOrganisationKind(unit->kind)) continue;
+      for (const int64_t r : dir.AggregateRoots(u)) roots.insert(r);
+    }
+    RETURN_IF_ERROR(RecomputeMetric(conn, dir, *metric, units, roots, at, &stats));
+  }
+  std::sort(stats.touched.begin(), stats.touched.end());
+  return stats;
+}
+
+Result<RecomputeStats> RecomputeAllSpc(db::Connection& conn, const directory::Directory& dir,
+                                       const dictionary::Dictionary& dict, std::string_view at) {
+  std::vector<SeriesKey> keys;
+  RETURN_IF_ERROR(conn.Query(kSelectSeriesKeys, {}, [&](const db::Row& r) {
+    keys.push_back({r.Int(0), r.Int(1), false});
+    return db::Flow::kContinue;
+  }));
+  return RecomputeSpc(conn, dir, dict, keys, at);
+}
+
+Result<std::optional<StoredSpcResult>> LoadSpcResult(db::Connection& conn, const SeriesKey& key) {
+  ASSIGN_OR_RETURN(
+      std::optional<db::Row> row,
+      conn.QueryRow(kSelectResult, {key.metric_id, key.unit_id, key.aggregate ? 1 : 0}));
+  if (!row) return std::optional<StoredSpcResult>();
+  const db::Row& r = *row;
+  StoredSpcResult s;
+  s.key = key;
+  s.computed_at = r.Text(0);
+  s.n_points = r.Int(1);
+  s.first_period = r.Text(2);
+  s.last_period = r.Text(3);
+  s.mean = r.OptionalDouble(4).value_or(kNaN);
+  s.lpl = r.OptionalDouble(5).value_or(kNaN);
+  s.upl = r.OptionalDouble(6).value_or(kNaN);
+  s.target = r.OptionalDouble(7);
+  s.variation = r.Text(8);
+  s.assurance = r.Text(9);
+  s.frequency = r.Text(10);
+  s.n_improvement = r.Int(11);
+  s.n_concern = r.Int(12);
+  s.periods = r.Text(13);
+  s.values = r.Text(14);
+  s.point_types = r.Text(15);
+  s.groups_json = r.Text(16);
+  s.warnings = r.Text(17);
+  return std::optional<StoredSpcResult>(std::move(s));
+}
+
+}  // namespace shewhart::oversight

@@ -1,0 +1,100 @@
+// Analysis kept current: stored SPC results, recomputed after every import for exactly the
+// series it touched, so dashboards read results instead of computing them.
+//
+// A series is one metric for one unit. Its stored result is AnalyseSpcSeries (spc_series.h) over
+// all its observations in period order, with:
+//   - the improvement direction and target of the metric's latest definition (the target counts
+//     when its target_from is on or before the latest period);
+//   - a recalculation (rebase) at the applies_from of every later version of the definition
+//     inside the series, with the reason "definition changed (version N)": numbers under two
+//     definitions are not one process.
+// Aggregate series: for every unit of kind system or nation above an affected unit, the metric's
+// system-level series over the ORGANISATIONS below that root (places, groups, wards and the
+// root's own submissions excluded): for proportions and rates, multiplier x (sum of numerators)
+// / (sum of denominators) per period; for plain values, the MEAN of the organisations' values
+// per period (a sum would change meaning whenever an organisation misses a month). Each period
+// uses whichever organisations reported it.
+//
+// Storage: one row per series in spc_result (aggregate = 0 for a unit's own series, 1 for an
+// aggregate), holding the summary (icons, latest mean and limits, counts, warnings) and the
+// points compactly: periods and values as comma-separated text, one letter per point for its
+// type (c common cause, i improvement, x concern, h neutral high, l neutral low) and the groups
+// as JSON.
+//
+// Writes run in the caller's transaction. Thread-compatible.
+//
+// Example:
+//   std::vector<SeriesKey> touched = {{metric_id, unit_id}};
+//   ASSIGN_OR_RETURN(RecomputeStats s, RecomputeSpc(*conn, dir, dict, touched, now));
+//   s.series;      // 1
+//   s.aggregates;  // 1 if the unit belongs to a system
+#ifndef SHEWHART_OVERSIGHT_SPC_STORE_H_
+#define SHEWHART_OVERSIGHT_SPC_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "dictionary/dictionary.h"
+#include "directory/directory.h"
+
+namespace shewhart::oversight {
+
+// The schema of the stored results. Versions 400-499.
+std::span<const db::Migration> SpcStoreMigrations();
+
+struct SeriesKey {
+  int64_t metric_id = 0;
+  int64_t unit_id = 0;
+  bool aggregate = false;
+  friend bool operator==(const SeriesKey&, const SeriesKey&) = default;
+  friend auto operator<=>(const SeriesKey&, const SeriesKey&) = default;
+};
+
+struct RecomputeStats {
+  int64_t series = 0;              // units' own series recomputed
+  int64_t aggregates = 0;          // aggregate series recomputed
+  std::vector<SeriesKey> touched;  // every series written, sorted
+};
+
+// Recomputes and stores the results of the series in `affected` (aggregate flags ignored) and
+// the aggregate series of their metrics for every system/nation above their units. Reads the
+// observations one metric at a time. `at` is the computation time (ISO 8601 UTC).
+Result<RecomputeStats> RecomputeSpc(db::Connection& conn, const directory::Directory& dir,
+                                    const dictionary::Dictionary& dict,
+                                    std::span<const SeriesKey> affected, std::string_view at);
+
+// Recomputes every series that has observations (and every aggregate).
+Result<RecomputeStats> RecomputeAllSpc(db::Connection& conn, const directory::Directory& dir,
+                                       const dictionary::Dictionary& dict, std::string_view at);
+
+struct StoredSpcResult {
+  SeriesKey key;
+  std::string computed_at;
+  int64_t n_points = 0;
+  std::string first_period, last_period;
+  double mean = 0, lpl = 0, upl = 0;  // of the latest group; NaN when not computable
+  std::optional<double> target;
+  std::string variation;  // stats::Name(Variation)
+  std::string assurance;  // stats::Name(Assurance), "" for none
+  std::string frequency;
+  int64_t n_improvement = 0, n_concern = 0;
+  std::string periods;      // "2020-01-01,2020-02-01,..."
+  std::string values;       // "12.5,13,,14" (empty = missing)
+  std::string point_types;  // one letter per point
+  std::string groups_json;  // [{"begin":0,"end":24,"mean":..,"lpl":..,"upl":..,"reason":".."}]
+  std::string warnings;     // one per line
+};
+
+// The stored result of one series; nullopt if none.
+Result<std::optional<StoredSpcResult>> LoadSpcResult(db::Connection& conn, const SeriesKey& key);
+
+}  // namespace shewhart::oversight
+
+#endif  // SHEWHART_OVERSIGHT_SPC_STORE_H_

@@ -1,0 +1,113 @@
+// Stored SPC results: recomputed after an import for exactly the affected series and their
+// system aggregates. Runs on SQLite and PostgreSQL.
+#include "oversight/spc_store.h"
+
+#include <cmath>
+
+#include "dictionary/dictionary.h"
+#include "directory/directory.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "imports/imports.h"
+#include "imports/testing/storage_fixture.h"
+
+namespace shewhart::oversight {
+namespace {
+
+using ::shewhart::testing::ValueOrDie;
+using ::shewhart::testing::WriteText;
+using ::testing::HasSubstr;
+
+class SpcStoreTest : public ::shewhart::testing::StorageTest {
+ protected:
+  SeriesKey Key(const std::string& metric, const std::string& unit, bool aggregate) {
+    auto dir = ValueOrDie(directory::Directory::Load(*conn_));
+    auto dict = ValueOrDie(dictionary::Dictionary::Load(*conn_));
+    return {dict.FindByCode(metric)->id, dir.FindByCode(unit)->id, aggregate};
+  }
+  StoredSpcResult Load(const std::string& metric, const std::string& unit, bool aggregate) {
+    std::optional<StoredSpcResult> r =
+        ValueOrDie(LoadSpcResult(*conn_, Key(metric, unit, aggregate)));
+    EXPECT_TRUE(r.has_value()) << metric << " " << unit;
+    return r.value_or(StoredSpcResult{});
+  }
+};
+
+TEST_P(SpcStoreTest, ImportStoresEverySeriesAndTheSystemAggregates) {
+  LoadBase();
+  // 6 series with observations, and one aggregate per metric for the system SYS.
+  EXPECT_EQ(Count("spc_result WHERE aggregate = 0"), 6);
+  EXPECT_EQ(Count("spc_result WHERE aggregate = 1"), 3);
+  // A rate aggregates as multiplier x sum of numerators / sum of denominators.
+  StoredSpcResult falls = Load("FALLS", "SYS", true);
+  EXPECT_EQ(falls.periods, "2023-01-01,2023-02-01");
+  const std::string jan = falls.values.substr(0, falls.values.find(','));
+  EXPECT_DOUBLE_EQ(std::stod(jan), 1000.0 * (71 + 40) / (24000 + 15000));
+  // A plain value aggregates as the mean of the organisations that reported.
+  EXPECT_EQ(Load("CDIFF", "SYS", true).values, "3,3");
+  StoredSpcResult fft = Load("FFT", "RAA", false);
+  EXPECT_EQ(fft.n_points, 1);
+  EXPECT_EQ(fft.point_types, "c");
+  ASSERT_TRUE(fft.target.has_value());
+  EXPECT_EQ(*fft.target, 95);
+}
+
+TEST_P(SpcStoreTest, RecomputeTouchesExactlyTheAffectedSeries) {
+  LoadBase();
+  WriteText(dir_ / "one.csv",
+            "metric,unit,period,numerator,denominator\nFALLS,RAA,2023-03-01,60,23000\n");
+  imports::ImportReport r = ValueOrDie(imports::ImportObservationsFile(
+      *conn_, (dir_ / "one.csv").string(), Options("2024-07-01T00:00:00Z")));
+  EXPECT_EQ(r.series_recomputed, 1);
+  EXPECT_EQ(r.aggregates_recomputed, 1);
+  // Exactly two rows carry the new computation time: FALLS/RAA and the FALLS system aggregate.
+  EXPECT_EQ(Count("spc_result WHERE computed_at = '2024-07-01T00:00:00Z'"), 2);
+  EXPECT_EQ(Count("spc_result"), 9);
+  EXPECT_EQ(Load("FALLS", "RAA", false).computed_at, "2024-07-01T00:00:00Z");
+  EXPECT_EQ(Load("FALLS", "SYS", true).computed_at, "2024-07-01T00:00:00Z");
+  EXPECT_EQ(Load("FALLS", "RBB", false).computed_at, "2024-05-01T10:00:00Z");
+  EXPECT_EQ(Load("FALLS", "RAA", false).n_points, 3);
+  // A unit outside any system (none here) and unchanged rows recompute nothing.
+  imports::ImportReport again = ValueOrDie(imports::ImportObservationsFile(
+      *conn_, (dir_ / "one.csv").string(), Options("2024-08-01T00:00:00Z")));
+  EXPECT_EQ(again.series_recomputed + again.aggregates_recomputed, 0);
+  EXPECT_EQ(Count("spc_result WHERE computed_at = '2024-08-01T00:00:00Z'"), 0);
+}
+
+TEST_P(SpcStoreTest, RecomputeAllCountsEverySeries) {
+  LoadBase();
+  auto dir = ValueOrDie(directory::Directory::Load(*conn_));
+  auto dict = ValueOrDie(dictionary::Dictionary::Load(*conn_));
+  RecomputeStats s = ValueOrDie(RecomputeAllSpc(*conn_, dir, dict, "2025-01-01T00:00:00Z"));
+  EXPECT_EQ(s.series, 6);
+  EXPECT_EQ(s.aggregates, 3);
+  EXPECT_EQ(s.touched.size(), 9u);
+}
+
+TEST_P(SpcStoreTest, NewDefinitionVersionRebasesTheSeries) {
+  LoadBase();
+  std::string text;
+  for (int m = 1; m <= 12; ++m) {
+    char line[64];
+    std::snprintf(line, sizeof(line), "CDIFF,RBB,2022-%02d-01,%d\n", m, 2 + m % 3);
+    text += line;
+  }
+  WriteText(dir_ / "history.csv", "metric,unit,period,value\n" + text);
+  ValueOrDie(imports::ImportObservationsFile(*conn_, (dir_ / "history.csv").string(), Options()));
+  WriteText(dir_ / "v2.csv",
+            "code,applies_from,name,definition,unit,measure,improvement_direction,frequency,"
+            "domain,status\nCDIFF,2022-07-01,C. difficile cases,All onsets,cases,value,decrease,"
+            "monthly,safe,agreed\n");
+  ValueOrDie(imports::ImportMetricsFile(*conn_, (dir_ / "v2.csv").string(), Options()));
+  WriteText(dir_ / "new.csv", "metric,unit,period,value\nCDIFF,RBB,2023-02-01,3\n");
+  ValueOrDie(imports::ImportObservationsFile(*conn_, (dir_ / "new.csv").string(), Options()));
+  StoredSpcResult r = Load("CDIFF", "RBB", false);
+  EXPECT_EQ(r.n_points, 14);
+  EXPECT_THAT(r.groups_json, HasSubstr("\"begin\":6"));
+  EXPECT_THAT(r.groups_json, HasSubstr("definition changed (version 2)"));
+}
+
+INSTANTIATE_STORAGE_TEST(SpcStoreTest);
+
+}  // namespace
+}  // namespace shewhart::oversight

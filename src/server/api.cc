@@ -1,0 +1,212 @@
+// The one place where access is enforced: route matching, session, role, CSRF, scope and body
+// limits, then the handler; every Status becomes an HTTP answer through http::ErrorResponse.
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <mutex>
+
+#include "access/access.h"
+#include "dictionary/dictionary.h"
+#include "directory/directory.h"
+#include "http/json.h"
+#include "intelligence/notes.h"
+#include "observations/observations.h"
+#include "oversight/spc_store.h"
+#include "server/internal/context.h"
+#include "server/internal/uploads.h"
+#include "server/routes.h"
+#include "server/server.h"
+
+namespace shewhart::server {
+namespace {
+
+constexpr std::string_view kSelectUnitId = "SELECT id FROM unit WHERE code = ?";
+
+std::string IsoUtc(int64_t s) {
+  const std::time_t t = static_cast<std::time_t>(s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Multi-line messages (an import's problems, one per line) also come as a list in "details".
+std::string DetailsOf(const Status& status) {
+  const std::string& m = status.message();
+  if (m.find('\n') == std::string::npos) return "null";
+  std::string out = "[";
+  size_t start = 0;
+  bool first = true;
+  while (start <= m.size()) {
+    size_t end = m.find('\n', start);
+    if (end == std::string::npos) end = m.size();
+    if (end > start) {
+      if (!first) out += ",";
+      out += http::JsonQuote(m.substr(start, end - start));
+      first = false;
+    }
+    start = end + 1;
+  }
+  return out + "]";
+}
+
+bool IsWrite(http::Method m) { return m != http::Method::kGet; }
+
+}  // namespace
+
+std::vector<db::Migration> AllMigrations() {
+  std::vector<db::Migration> all;
+  for (const auto& list : {access::Migrations(), intelligence::Migrations(), UploadMigrations(),
+                           directory::Migrations(), dictionary::Migrations(),
+                           observations::Migrations(), oversight::SpcStoreMigrations()}) {
+    all.insert(all.end(), list.begin(), list.end());
+  }
+  std::sort(all.begin(), all.end(),
+            [](const db::Migration& a, const db::Migration& b) { return a.version < b.version; });
+  return all;
+}
+
+Status MigrateAll(db::Connection& conn) { return db::Migrate(conn, AllMigrations()); }
+
+Result<access::Scope> RequestContext::Scope() {
+  if (!scope_cache) {
+    if (principal == nullptr) return access::Scope{};
+    ASSIGN_OR_RETURN(access::Scope s, access::ScopeOf(conn, principal->account));
+    scope_cache = std::move(s);
+  }
+  return *scope_cache;
+}
+
+Status RequestContext::Audit(std::string action, std::string target, std::string before,
+                             std::string after) {
+  return access::RecordAudit(conn, {.at = now,
+                                    .actor = principal ? Actor() : "anonymous",
+                                    .action = std::move(action),
+                                    .target = std::move(target),
+                                    .before = std::move(before),
+                                    .after = std::move(after),
+                                    .remote = req.remote_addr});
+}
+
+struct Api::State {
+  ApiOptions options;
+  access::LoginThrottle throttle;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::unique_ptr<db::Connection>> idle;
+
+  std::unique_ptr<db::Connection> Acquire() {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return !idle.empty(); });
+    std::unique_ptr<db::Connection> c = std::move(idle.back());
+    idle.pop_back();
+    return c;
+  }
+  void Release(std::unique_ptr<db::Connection> c) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      idle.push_back(std::move(c));
+    }
+    cv.notify_one();
+  }
+  int64_t Now() const {
+    if (options.clock) return options.clock();
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
+Api::Api(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Api::~Api() = default;
+
+Result<std::unique_ptr<Api>> Api::Create(ApiOptions options) {
+  auto state = std::make_unique<State>();
+  state->options = std::move(options);
+  const int n = std::max(1, state->options.pool_size);
+  for (int i = 0; i < n; ++i) {
+    ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, db::Open(state->options.db_url));
+    if (i == 0) RETURN_IF_ERROR(MigrateAll(*conn));
+    state->idle.push_back(std::move(conn));
+  }
+  return std::unique_ptr<Api>(new Api(std::move(state)));
+}
+
+http::Response Api::Handle(const http::Request& request) {
+  // 1. The route.
+  const Route* route = nullptr;
+  bool path_known = false;
+  http::Request req = request;
+  for (const Route& r : Routes()) {
+    if (!http::MatchPath(r.path, req.path, &req.path_params)) continue;
+    path_known = true;
+    if (r.method == req.method) {
+      route = &r;
+      break;
+    }
+  }
+  if (route == nullptr) {
+    return path_known ? http::ProtocolError(405, "this method is not allowed on this path")
+                      : http::ProtocolError(404, "no such API route");
+  }
+  // Body limits before anything touches the database.
+  const size_t limit = route->body == BodyKind::kUpload ? state_->options.max_upload_bytes
+                                                        : state_->options.max_json_body_bytes;
+  if (req.body.size() > limit) {
+    return http::ProtocolError(
+        413, "the request body is larger than " + std::to_string(limit) + " bytes");
+  }
+
+  std::unique_ptr<db::Connection> conn = state_->Acquire();
+  struct Return {
+    State* s;
+    std::unique_ptr<db::Connection>* c;
+    ~Return() { s->Release(std::move(*c)); }
+  } give_back{state_.get(), &conn};
+  // A connection left inside a failed transaction would poison the next request: the handlers
+  // use scoped db::Transaction objects, which always end theirs.
+
+  const int64_t now_s = state_->Now();
+  // 2. Who is asking.
+  std::optional<access::Principal> principal;
+  if (route->auth == Auth::kSession) {
+    Result<std::optional<access::Principal>> who =
+        access::Authenticate(*conn, req.Cookie(access::kSessionCookie), now_s);
+    if (!who.ok()) return http::ErrorResponse(who.status());
+    if (!who->has_value()) return http::ProtocolError(401, "please sign in");
+    principal = std::move(**who);
+    // 3. Role.
+    if (!route->roles.Contains(principal->account.role)) {
+      return http::ProtocolError(403, "your role (" +
+                                          std::string(access::RoleName(principal->account.role)) +
+                                          ") may not do this");
+    }
+    // 4. CSRF on every write from a session.
+    if (IsWrite(route->method) && !access::CsrfMatches(*principal, req.Header("x-csrf-token"))) {
+      return http::ProtocolError(403, "missing or wrong X-CSRF-Token header");
+    }
+  }
+  RequestContext ctx{req,
+                     *conn,
+                     principal ? &*principal : nullptr,
+                     now_s,
+                     IsoUtc(now_s),
+                     state_->options,
+                     state_->throttle};
+  // 5. Scope of restricted data named in the path.
+  if (route->scope == ScopeRule::kOrgInPath) {
+    Result<std::optional<db::Row>> unit = conn->QueryRow(kSelectUnitId, {req.Param("org")});
+    if (!unit.ok()) return http::ErrorResponse(unit.status());
+    Result<access::Scope> scope = ctx.Scope();
+    if (!scope.ok()) return http::ErrorResponse(scope.status());
+    if (!unit->has_value() || !scope->Contains((*unit)->Int(0))) {
+      return http::ProtocolError(404, "no such organisation, or not visible to you");
+    }
+  }
+  Result<http::Response> out = route->handler(ctx);
+  if (!out.ok()) return http::ErrorResponse(out.status(), DetailsOf(out.status()));
+  return std::move(*out);
+}
+
+}  // namespace shewhart::server

@@ -1,0 +1,134 @@
+// Handlers: health, OpenAPI, sessions, accounts, audit log.
+#include <nlohmann/json.hpp>
+
+#include "access/access.h"
+#include "access/audit.h"
+#include "http/json.h"
+#include "server/internal/handlers.h"
+#include "server/routes.h"
+
+namespace shewhart::server::handlers {
+namespace {
+
+using nlohmann::json;
+
+json AccountJson(const access::Account& a) {
+  return {{"id", a.id},
+          {"email", a.email},
+          {"role", access::RoleName(a.role)},
+          {"organisation", a.org_code.empty() ? json(nullptr) : json(a.org_code)},
+          {"disabled", a.disabled},
+          {"created_at", a.created_at}};
+}
+
+std::string SessionCookie(const RequestContext& ctx, const std::string& value, int64_t max_age) {
+  std::string c = std::string(access::kSessionCookie) + "=" + value +
+                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  if (ctx.options.secure_cookies) c += "; Secure";
+  return c;
+}
+
+}  // namespace
+
+Result<http::Response> Health(RequestContext& ctx) {
+  RETURN_IF_ERROR(ctx.conn.Execute("SELECT 1"));
+  return http::JsonResponse({{"status", "ok"}, {"database", db::DialectName(ctx.conn.dialect())}});
+}
+
+Result<http::Response> OpenApi(RequestContext&) {
+  static const std::string doc = OpenApiDocument();
+  http::Response r;
+  r.body = doc;
+  return r;
+}
+
+Result<http::Response> SignIn(RequestContext& ctx) {
+  ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.req.body));
+  ASSIGN_OR_RETURN(std::string email, http::RequiredString(body, "email", 254));
+  ASSIGN_OR_RETURN(std::string password,
+                   http::RequiredString(body, "password", access::kMaxPasswordLength));
+  Result<access::SignInResult> s = access::SignIn(ctx.conn, ctx.throttle, email, password,
+                                                  ctx.req.remote_addr, ctx.now_s, ctx.now);
+  if (!s.ok() && s.status().code() == StatusCode::kPermissionDenied) {
+    return http::ProtocolError(401, s.status().message());
+  }
+  if (!s.ok()) return s.status();
+  http::Response r = http::JsonResponse({{"csrf_token", s->csrf_token},
+                                         {"account", AccountJson(s->account)},
+                                         {"expires_at_s", s->expires_at_s}});
+  r.headers.emplace_back("Set-Cookie",
+                         SessionCookie(ctx, s->session_token, access::kSessionSeconds));
+  return r;
+}
+
+Result<http::Response> SignOut(RequestContext& ctx) {
+  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
+  RETURN_IF_ERROR(access::SignOut(ctx.conn, *ctx.principal));
+  RETURN_IF_ERROR(
+      ctx.Audit("session.delete", "account " + std::to_string(ctx.principal->account.id), "", ""));
+  RETURN_IF_ERROR(tx.Commit());
+  http::Response r = http::JsonResponse({{"signed_out", true}});
+  r.headers.emplace_back("Set-Cookie", SessionCookie(ctx, "", 0));
+  return r;
+}
+
+Result<http::Response> WhoAmI(RequestContext& ctx) {
+  return http::JsonResponse({{"account", AccountJson(ctx.principal->account)}});
+}
+
+Result<http::Response> ListUsers(RequestContext& ctx) {
+  ASSIGN_OR_RETURN(std::vector<access::Account> accounts, access::ListAccounts(ctx.conn));
+  json out = json::array();
+  for (const auto& a : accounts) out.push_back(AccountJson(a));
+  return http::JsonResponse({{"users", out}});
+}
+
+Result<http::Response> CreateUser(RequestContext& ctx) {
+  ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.req.body));
+  access::NewAccount a;
+  ASSIGN_OR_RETURN(a.email, http::RequiredString(body, "email", 254));
+  ASSIGN_OR_RETURN(std::string role_name, http::RequiredString(body, "role", 64));
+  std::optional<access::Role> role = access::ParseRole(role_name);
+  if (!role) return InvalidArgumentError("\"role\" must be one of the six roles");
+  a.role = *role;
+  ASSIGN_OR_RETURN(std::optional<std::string> org, http::OptionalString(body, "organisation", 64));
+  a.org_code = org.value_or("");
+  ASSIGN_OR_RETURN(std::string password,
+                   http::RequiredString(body, "password", access::kMaxPasswordLength));
+  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
+  ASSIGN_OR_RETURN(int64_t id, access::CreateAccount(ctx.conn, a, password, ctx.Actor(), ctx.now));
+  const json after = {{"email", a.email}, {"role", role_name}, {"organisation", a.org_code}};
+  RETURN_IF_ERROR(
+      ctx.Audit("account.create", "account " + std::to_string(id), "", http::DumpJson(after)));
+  RETURN_IF_ERROR(tx.Commit());
+  return http::JsonResponse({{"id", id}}, 201);
+}
+
+Result<http::Response> ListAudit(RequestContext& ctx) {
+  int64_t limit = 100;
+  std::optional<int64_t> before;
+  if (auto l = ctx.req.Query("limit")) {
+    ASSIGN_OR_RETURN(limit, http::ParseIntParam("limit", *l, 1, 1000));
+  }
+  if (auto b = ctx.req.Query("before")) {
+    ASSIGN_OR_RETURN(int64_t v, http::ParseIntParam("before", *b, 1, INT64_MAX));
+    before = v;
+  }
+  ASSIGN_OR_RETURN(std::vector<access::AuditEntry> entries,
+                   access::ListAudit(ctx.conn, limit, before));
+  json out = json::array();
+  for (const auto& e : entries) {
+    out.push_back(
+        {{"id", e.id},
+         {"at", e.at},
+         {"actor", e.actor},
+         {"action", e.action},
+         {"target", e.target},
+         {"before", e.before.empty() ? json(nullptr) : json::parse(e.before, nullptr, false)},
+         {"after", e.after.empty() ? json(nullptr) : json::parse(e.after, nullptr, false)},
+         {"remote", e.remote}});
+  }
+  return http::JsonResponse({{"entries", out}});
+}
+
+}  // namespace shewhart::server::handlers

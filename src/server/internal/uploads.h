@@ -1,0 +1,42 @@
+// Uploaded files waiting to be previewed and imported (upload -> preview -> commit). The bytes
+// are kept in the database (base64 for binary .xlsx) so any server process can pick them up.
+//
+// Example:
+//   ASSIGN_OR_RETURN(int64_t id, InsertUpload(conn, {.kind = "observations", ...}));
+#ifndef SHEWHART_SERVER_INTERNAL_UPLOADS_H_
+#define SHEWHART_SERVER_INTERNAL_UPLOADS_H_
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "base/status.h"
+#include "db/db.h"
+#include "db/migrate.h"
+
+namespace shewhart::server {
+
+// Versions 60-69.
+std::span<const db::Migration> UploadMigrations();
+
+struct Upload {
+  int64_t id = 0;
+  std::string kind;       // observations, organisations, metrics
+  std::string file_name;  // as given
+  std::string sha256;
+  std::string content;  // the file's bytes
+  std::string uploaded_by;
+  std::string uploaded_at;
+  std::string state = "uploaded";  // uploaded, committed
+  std::optional<int64_t> batch_id;
+};
+
+Result<int64_t> InsertUpload(db::Connection& conn, const Upload& upload);
+// NotFound when absent.
+Result<Upload> LoadUpload(db::Connection& conn, int64_t id);
+Status MarkCommitted(db::Connection& conn, int64_t id, int64_t batch_id);
+
+}  // namespace shewhart::server
+
+#endif  // SHEWHART_SERVER_INTERNAL_UPLOADS_H_

@@ -1,0 +1,73 @@
+// server: the JSON API of `shewhart serve` — every route, who may call it, and the handlers over
+// the data platform's and the engine's services. The route table (routes.h) is the whole API
+// surface in one file; the OpenAPI document is generated from it (openapi.h).
+//
+// One place enforces access (Api::Handle): for each request it matches the route, then
+//   1. a route that needs a session answers 401 without a live one (cookie shewhart_session);
+//   2. a role not in the route's RoleSet -> 403;
+//   3. a write (POST/PUT/DELETE) from a session without the right X-CSRF-Token -> 403;
+//   4. a route scoped to the organisation in its path ({org}) -> 404 "not visible" when the
+//      organisation is outside the person's scope (so its existence is not revealed);
+//   5. a body over the route's limit -> 413;
+// and only then calls the handler. Handlers are thin: parse, call one service, encode. Every
+// write records an audit entry in the same transaction.
+//
+// Migrations: AllMigrations() is the ONE list of every part's schema changes, in version order
+// (access 10-49, intelligence 50-99, server 60-69 inside it, directory 100-199, dictionary
+// 200-299, observations 300-399, stored SPC 400-499). db::Migrate refuses a database whose
+// newest version it does not know; keeping the server's parts below 100 lets the data platform's
+// own list (imports::MigrateSchema) keep working on a database the server has migrated.
+//
+// Database connections: a pool of `pool_size` connections opened from `db_url`; a request holds
+// one for its duration. Thread-safe.
+//
+// Example:
+//   ASSIGN_OR_RETURN(std::unique_ptr<server::Api> api, server::Api::Create({.db_url = url}));
+//   http::Server s(options, [&](const http::Request& r) { return api->Handle(r); });
+#ifndef SHEWHART_SERVER_SERVER_H_
+#define SHEWHART_SERVER_SERVER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "http/http.h"
+
+namespace shewhart::server {
+
+std::vector<db::Migration> AllMigrations();
+// Applies AllMigrations(). REQUIRES: no transaction open.
+Status MigrateAll(db::Connection& conn);
+
+struct ApiOptions {
+  std::string db_url;
+  int pool_size = 8;
+  size_t max_json_body_bytes = 64u << 10;  // JSON bodies; uploads have max_upload_bytes
+  size_t max_upload_bytes = 16u << 20;
+  bool secure_cookies = false;     // add "Secure" to the session cookie (behind HTTPS)
+  std::function<int64_t()> clock;  // Unix seconds; nullptr = the system clock (tests inject)
+};
+
+class Api {
+ public:
+  // Opens the pool and migrates the database.
+  static Result<std::unique_ptr<Api>> Create(ApiOptions options);
+  ~Api();
+
+  // Answers one /api/ request (thread-safe).
+  http::Response Handle(const http::Request& request);
+
+ private:
+  struct State;
+  explicit Api(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace shewhart::server
+
+#endif  // SHEWHART_SERVER_SERVER_H_

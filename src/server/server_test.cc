@@ -1,0 +1,525 @@
+// The API against a live server, on SQLite and (when SHEWHART_TEST_POSTGRES_URL is set) on
+// PostgreSQL: the whole route x role x scope matrix generated from the route table, CSRF,
+// sessions after sign-out, limits, malformed bodies, injection in every parameter, the OpenAPI
+// document, and the main flows (board, dictionary lifecycle, imports, notes, audit).
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+
+#include "support/postgres_schema.h"
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "access/access.h"
+#include "db/db.h"
+#include "http/test_harness.h"
+#include "imports/imports.h"
+#include "imports/table.h"
+#include "server/routes.h"
+#include "server/server.h"
+
+namespace shewhart::server {
+namespace {
+
+using access::Role;
+using nlohmann::json;
+
+constexpr std::string_view kPassword = "correct horse battery staple";
+
+constexpr std::string_view kOrganisations =
+    "code,name,kind,parent,opened,closed,successor,member_of\n"
+    "QHL,Test ICS,system,,,,,\n"
+    "NW,North West place,place,QHL,,,,\n"
+    "RJZ,King's College Hospital,acute trust,NW,,,,\n"
+    "RYJ,Imperial College Healthcare,acute trust,QHL,,,,\n"
+    "RAX,Kingston Hospital,acute trust,NW,,,,\n";
+
+constexpr std::string_view kMetrics =
+    "code,applies_from,name,definition,numerator_definition,denominator_definition,unit,measure,"
+    "multiplier,improvement_direction,chart_type,frequency,domain,target,target_from,source,owner,"
+    "status\n"
+    "AE4H,,A&E 4 hours,Share of attendances seen within 4 hours,Seen in 4 hours,Attendances,%,"
+    "proportion,100,increase,xmr,monthly,responsive,95,2018-01-01,NHS England,Ana,agreed\n";
+
+std::string Observations() {
+  std::string csv = "metric,unit,period,numerator,denominator\n";
+  const char* units[] = {"RJZ", "RYJ", "RAX"};
+  for (int u = 0; u < 3; ++u) {
+    for (int m = 1; m <= 24; ++m) {
+      char period[16];
+      std::snprintf(period, sizeof(period), "20%02d-%02d-01", 20 + (m - 1) / 12, (m - 1) % 12 + 1);
+      const int denominator = 1000 + 37 * ((m * 7 + u * 3) % 11);
+      const int numerator = denominator * (80 + u * 4) / 100 + (m * 13 + u) % 17;
+      csv += std::string("AE4H,") + units[u] + "," + period + "," + std::to_string(numerator) +
+             "," + std::to_string(denominator) + "\n";
+    }
+  }
+  return csv;
+}
+
+struct Account {
+  Role role;
+  std::string email;
+  std::string org;
+};
+const Account kAccounts[] = {
+    {Role::kAdministrator, "admin@nhs.net", ""},
+    {Role::kSystemQualityLead, "system.lead@nhs.net", ""},
+    {Role::kOrganisationQualityLead, "org.lead@nhs.net", "RJZ"},
+    {Role::kQiPractitioner, "qi@nhs.net", "RJZ"},
+    {Role::kDataSubmitter, "submitter@nhs.net", "RJZ"},
+    {Role::kViewer, "viewer@nhs.net", "RJZ"},
+};
+
+// A signed-in browser: the cookie jar plus the CSRF token from the sign-in answer.
+struct Browser {
+  std::unique_ptr<http::TestClient> client;
+  std::string csrf;
+
+  http::TestResponse Send(const std::string& method, const std::string& target,
+                          const std::string& body = "", bool with_csrf = true,
+                          const std::string& content_type = "application/json") {
+    std::vector<std::pair<std::string, std::string>> h;
+    if (with_csrf && !csrf.empty()) h.emplace_back("X-CSRF-Token", csrf);
+    return client->Send(method, target, body, h, content_type);
+  }
+};
+
+json Json(const http::TestResponse& r) { return json::parse(r.body, nullptr, false); }
+
+// True if the body is the one error shape.
+bool IsErrorShape(const http::TestResponse& r) {
+  json j = Json(r);
+  return j.is_object() && j.contains("error") && j["error"].contains("code") &&
+         j["error"]["code"].is_string() && j["error"].contains("message") &&
+         j["error"].contains("details");
+}
+
+class ServerTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    access::UseFastPasswordHashingForTests();
+    if (GetParam() == "sqlite") {
+      path_ = std::filesystem::temp_directory_path() /
+              ("shewhart_server_" + std::to_string(getpid()) + ".db");
+      Cleanup();
+      url_ = "sqlite:" + path_.string();
+    } else {
+      const char* pg = std::getenv("SHEWHART_TEST_POSTGRES_URL");
+      if (pg == nullptr || *pg == '\0') GTEST_SKIP() << "SHEWHART_TEST_POSTGRES_URL is not set";
+      ASSERT_TRUE(pg_schema_.Create(pg).ok());
+      url_ = pg_schema_.url();
+    }
+    auto conn = db::Open(url_);
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    ASSERT_TRUE(MigrateAll(**conn).ok());
+    imports::ImportOptions o{.actor = "test", .now = "2024-05-02T10:00:00Z"};
+    auto org = imports::ImportOrganisations(
+        **conn, *imports::ParseCsvTable("orgs.csv", std::string(kOrganisations)), "x", o);
+    ASSERT_TRUE(org.ok()) << org.status().ToString();
+    auto met = imports::ImportMetrics(
+        **conn, *imports::ParseCsvTable("metrics.csv", std::string(kMetrics)), "y", o);
+    ASSERT_TRUE(met.ok()) << met.status().ToString();
+    auto obs = imports::ImportObservations(
+        **conn, *imports::ParseCsvTable("obs.csv", Observations()), "z", o);
+    ASSERT_TRUE(obs.ok()) << obs.status().ToString();
+    for (const Account& a : kAccounts) {
+      auto id = access::CreateAccount(**conn, {a.email, a.role, a.org}, kPassword, "test",
+                                      "2024-05-02T10:00:00Z");
+      ASSERT_TRUE(id.ok()) << id.status().ToString();
+    }
+    auto api = Api::Create(
+        {.db_url = url_, .pool_size = 4, .max_json_body_bytes = 4096, .max_upload_bytes = 1 << 20});
+    ASSERT_TRUE(api.ok()) << api.status().ToString();
+    api_ = std::move(*api);
+    http::ServerOptions so;
+    so.max_body_bytes = 2 << 20;
+    server_ = std::make_unique<http::TestServer>(
+        so, [this](const http::Request& r) { return api_->Handle(r); });
+  }
+
+  void TearDown() override {
+    server_.reset();
+    api_.reset();
+    if (!path_.empty()) Cleanup();
+  }
+
+  void Cleanup() {
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + s);
+  }
+
+  Browser Anonymous() { return Browser{std::make_unique<http::TestClient>(server_->port()), ""}; }
+
+  Browser SignedIn(Role role) {
+    for (const Account& a : kAccounts) {
+      if (a.role != role) continue;
+      Browser b = Anonymous();
+      json body = {{"email", a.email}, {"password", kPassword}};
+      http::TestResponse r = b.client->Send("POST", "/api/session", body.dump());
+      EXPECT_EQ(r.status, 200) << r.body;
+      b.csrf = Json(r).value("csrf_token", "");
+      const std::string cookie = r.Header("Set-Cookie");
+      EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+      EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+      return b;
+    }
+    ADD_FAILURE() << "no account for the role";
+    return Anonymous();
+  }
+
+  // A concrete path for a route pattern: placeholders filled with names that exist.
+  static std::string Concrete(std::string_view pattern, const std::string& evil = "") {
+    std::string out;
+    size_t i = 0;
+    while (i < pattern.size()) {
+      if (pattern[i] != '{') {
+        out += pattern[i++];
+        continue;
+      }
+      const size_t close = pattern.find('}', i);
+      const std::string_view name = pattern.substr(i + 1, close - i - 1);
+      if (!evil.empty()) {
+        out += evil;
+      } else if (name == "org" || name == "unit") {
+        out += "RJZ";
+      } else if (name == "code" || name == "metric") {
+        out += "AE4H";
+      } else if (name == "version" || name == "id") {
+        out += "1";
+      } else {
+        out += "system";
+      }
+      i = close + 1;
+    }
+    return out;
+  }
+
+  std::filesystem::path path_;
+  ::shewhart::testing::PostgresTestSchema pg_schema_;  // dropped after everything below
+  std::string url_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<http::TestServer> server_;
+};
+
+std::string Method(const Route& r) { return std::string(http::MethodName(r.method)); }
+
+TEST_P(ServerTest, PublicRoutesAndEveryOtherRouteNeedsASession) {
+  Browser anon = Anonymous();
+  EXPECT_EQ(anon.Send("GET", "/api/health").status, 200);
+  EXPECT_EQ(anon.Send("GET", "/api/openapi.json").status, 200);
+  int checked = 0;
+  for (const Route& r : Routes()) {
+    if (r.auth == Auth::kPublic) continue;
+    http::TestResponse res = anon.Send(Method(r), Concrete(r.path), "{}");
+    EXPECT_EQ(res.status, 401) << Method(r) << " " << r.path;
+    EXPECT_TRUE(IsErrorShape(res)) << res.body;
+    EXPECT_EQ(Json(res)["error"]["code"], "unauthenticated");
+    ++checked;
+  }
+  EXPECT_GT(checked, 25);
+  // A forged cookie is no session either.
+  anon.client->cookies()["shewhart_session"] = "forged";
+  EXPECT_EQ(anon.Send("GET", "/api/board").status, 401);
+}
+
+TEST_P(ServerTest, RoleMatrixFromTheRouteTable) {
+  for (Role role : access::kAllRoles) {
+    Browser b = SignedIn(role);
+    for (const Route& r : Routes()) {
+      if (r.auth == Auth::kPublic) continue;
+      if (r.method == http::Method::kDelete && r.path == "/api/session") continue;  // below
+      const std::string path = Concrete(r.path);
+      const std::string where = std::string(access::RoleName(role)) + " " + Method(r) + " " + path;
+      if (!r.roles.Contains(role)) {
+        http::TestResponse res = b.Send(Method(r), path, "{}");
+        EXPECT_EQ(res.status, 403) << where << " " << res.body;
+        EXPECT_TRUE(IsErrorShape(res)) << where;
+        continue;
+      }
+      if (r.method == http::Method::kGet) {
+        http::TestResponse res = b.Send("GET", path);
+        EXPECT_NE(res.status, 401) << where;
+        EXPECT_NE(res.status, 403) << where;
+        EXPECT_LT(res.status, 500) << where << " " << res.body;
+      } else {
+        // Writes the role may make still need the CSRF token: missing and wrong -> 403.
+        http::TestResponse missing = b.Send(Method(r), path, "{}", /*with_csrf=*/false);
+        EXPECT_EQ(missing.status, 403) << where;
+        Browser wrong{nullptr, "wrong-token"};
+        std::vector<std::pair<std::string, std::string>> h = {{"X-CSRF-Token", "nope"}};
+        EXPECT_EQ(b.client->Send(Method(r), path, "{}", h).status, 403) << where;
+      }
+    }
+  }
+}
+
+TEST_P(ServerTest, SessionAfterSignOutIsRefused) {
+  Browser b = SignedIn(Role::kViewer);
+  const auto jar = b.client->cookies();
+  EXPECT_EQ(b.Send("GET", "/api/session").status, 200);
+  EXPECT_EQ(b.Send("DELETE", "/api/session", "", /*with_csrf=*/false).status, 403);
+  EXPECT_EQ(b.Send("DELETE", "/api/session").status, 200);
+  // The browser dropped the cookie; replaying the old one must fail too.
+  b.client->cookies() = jar;
+  http::TestResponse r = b.Send("GET", "/api/board");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_TRUE(IsErrorShape(r));
+}
+
+TEST_P(ServerTest, SignInErrorsAndThrottling) {
+  Browser anon = Anonymous();
+  http::TestResponse bad = anon.Send("POST", "/api/session", R"({"email":"viewer@nhs.net"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(IsErrorShape(bad));
+  for (int i = 0; i < access::LoginThrottle::kMaxFailuresPerAccount; ++i) {
+    http::TestResponse r = anon.Send("POST", "/api/session",
+                                     R"({"email":"viewer@nhs.net","password":"not the password"})");
+    EXPECT_EQ(r.status, 401);
+  }
+  json right = {{"email", "viewer@nhs.net"}, {"password", kPassword}};
+  http::TestResponse locked = anon.Send("POST", "/api/session", right.dump());
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_TRUE(IsErrorShape(locked));
+}
+
+TEST_P(ServerTest, MalformedAndOversizedBodies) {
+  Browser b = SignedIn(Role::kAdministrator);
+  for (const char* body :
+       {"", "{", "[1,2]", "null", "{\"email\": 5}", "\xff\xfe{}",
+        "{\"email\":\"a@b.org\",\"role\":\"god\",\"password\":\"xxxxxxxxxxxxxx\"}"}) {
+    http::TestResponse r = b.Send("POST", "/api/users", body);
+    EXPECT_EQ(r.status, 400) << body;
+    EXPECT_TRUE(IsErrorShape(r)) << r.body;
+  }
+  http::TestResponse big = b.Send("POST", "/api/users", std::string(5000, ' '));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_TRUE(IsErrorShape(big));
+  http::TestResponse huge =
+      b.Send("POST", "/api/imports", std::string(3 << 20, 'a'), true, "text/csv");
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_TRUE(IsErrorShape(huge));
+}
+
+TEST_P(ServerTest, InjectionInEveryParameter) {
+  Browser b = SignedIn(Role::kAdministrator);
+  const std::vector<std::string> evil = {"'%20OR%201=1--",
+                                         "RJZ';DROP%20TABLE%20unit;--",
+                                         "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+                                         "99999999999999999999999999",
+                                         "-1",
+                                         "%ff%fe",
+                                         "%00",
+                                         "%22%3E%3Cscript%3E",
+                                         "1e308"};
+  int requests = 0;
+  for (const Route& r : Routes()) {
+    if (r.method != http::Method::kGet) continue;
+    for (const std::string& e : evil) {
+      if (r.path.find('{') != std::string_view::npos) {
+        http::TestResponse res = b.Send("GET", Concrete(r.path, e));
+        EXPECT_LT(res.status, 500) << r.path << " " << e << " " << res.body;
+        EXPECT_TRUE(res.status == 200 || IsErrorShape(res)) << r.path << " " << e;
+        EXPECT_EQ(res.body.find("SELECT"), std::string::npos);
+        ++requests;
+      }
+      std::string_view q = r.query_params;
+      while (!q.empty()) {
+        const size_t comma = q.find(',');
+        const std::string name(q.substr(0, comma));
+        http::TestResponse res = b.Send("GET", Concrete(r.path) + "?" + name + "=" + e);
+        EXPECT_LT(res.status, 500) << r.path << "?" << name << "=" << e << " " << res.body;
+        EXPECT_TRUE(res.status == 200 || IsErrorShape(res)) << r.path << " " << name;
+        q = comma == std::string_view::npos ? std::string_view() : q.substr(comma + 1);
+        ++requests;
+      }
+    }
+  }
+  EXPECT_GT(requests, 100);
+  // Nothing was dropped or changed.
+  http::TestResponse orgs = b.Send("GET", "/api/organisations");
+  ASSERT_EQ(orgs.status, 200);
+  EXPECT_EQ(Json(orgs)["organisations"].size(), 5u);
+  EXPECT_EQ(b.Send("GET", "/api/board?place=NW'%20OR%20'1'='1").status, 200);
+  EXPECT_EQ(Json(b.Send("GET", "/api/board?place=NW'%20OR%20'1'='1"))["rows"].size(), 0u);
+}
+
+TEST_P(ServerTest, OpenApiListsEveryRoute) {
+  Browser anon = Anonymous();
+  json doc = Json(anon.Send("GET", "/api/openapi.json"));
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  size_t operations = 0;
+  for (const Route& r : Routes()) {
+    std::string m = Method(r);
+    for (char& c : m) c = static_cast<char>(std::tolower(c));
+    ASSERT_TRUE(doc["paths"].contains(std::string(r.path))) << r.path;
+    EXPECT_TRUE(doc["paths"][std::string(r.path)].contains(m)) << m << " " << r.path;
+  }
+  for (const auto& [path, item] : doc["paths"].items()) operations += item.size();
+  EXPECT_EQ(operations, Routes().size());  // and nothing documented that is not routed
+  // The contract's routes are there.
+  for (const char* p : {"/api/session", "/api/health", "/api/openapi.json", "/api/board"}) {
+    EXPECT_TRUE(doc["paths"].contains(p)) << p;
+  }
+}
+
+TEST_P(ServerTest, BoardFromStoredResultsWithFilters) {
+  Browser b = SignedIn(Role::kViewer);
+  json all = Json(b.Send("GET", "/api/board"));
+  ASSERT_TRUE(all["rows"].is_array());
+  // Three trusts plus the system aggregate, each with both icons.
+  ASSERT_EQ(all["rows"].size(), 4u) << all.dump();
+  for (const auto& row : all["rows"]) {
+    EXPECT_FALSE(row["variation"].get<std::string>().empty());
+    EXPECT_TRUE(row.contains("assurance"));
+    EXPECT_EQ(row["metric"], "AE4H");
+  }
+  EXPECT_EQ(Json(b.Send("GET", "/api/board?place=NW"))["rows"].size(), 2u);
+  EXPECT_EQ(Json(b.Send("GET", "/api/board?kind=acute%20trust"))["rows"].size(), 3u);
+  EXPECT_EQ(Json(b.Send("GET", "/api/board?domain=responsive"))["rows"].size(), 4u);
+  EXPECT_EQ(Json(b.Send("GET", "/api/board?domain=safe"))["rows"].size(), 0u);
+  json series = Json(b.Send("GET", "/api/series/AE4H/RJZ"));
+  EXPECT_EQ(series["points"].size(), 24u);
+  EXPECT_EQ(series["summary"]["n_points"], 24);
+  EXPECT_EQ(b.Send("GET", "/api/series/AE4H/QHL?aggregate=1").status, 200);
+  EXPECT_EQ(b.Send("GET", "/api/series/NOPE/RJZ").status, 404);
+  json funnel = Json(b.Send("GET", "/api/funnel/AE4H?period=2021-12-01"));
+  EXPECT_EQ(funnel["units"].size(), 3u) << funnel.dump();
+  json standing = Json(b.Send("GET", "/api/standing/AE4H?period=2021-12-01"));
+  EXPECT_EQ(standing["n"], 3);
+  json trend = Json(b.Send("GET", "/api/trend/AE4H/RJZ"));
+  EXPECT_EQ(trend["n"], 24);
+  EXPECT_EQ(Json(b.Send("GET", "/api/observations/AE4H/RJZ"))["observations"].size(), 24u);
+}
+
+TEST_P(ServerTest, DefinitionLifecycleIsRoleGatedAndAudited) {
+  Browser qi = SignedIn(Role::kQiPractitioner);
+  Browser submitter = SignedIn(Role::kDataSubmitter);
+  Browser lead = SignedIn(Role::kSystemQualityLead);
+  Browser admin = SignedIn(Role::kAdministrator);
+  const json falls = {{"code", "FALLS"},
+                      {"name", "Inpatient falls"},
+                      {"definition", "Falls per 1,000 occupied bed days"},
+                      {"measure", "rate"},
+                      {"multiplier", 1000},
+                      {"improvement_direction", "decrease"},
+                      {"domain", "safe"}};
+  EXPECT_EQ(submitter.Send("POST", "/api/metrics", falls.dump()).status, 403);
+  http::TestResponse proposed = qi.Send("POST", "/api/metrics", falls.dump());
+  ASSERT_EQ(proposed.status, 201) << proposed.body;
+  EXPECT_EQ(qi.Send("POST", "/api/metrics/FALLS/versions/1/agree").status, 403);
+  EXPECT_EQ(lead.Send("POST", "/api/metrics/FALLS/versions/1/retire").status, 409);
+  EXPECT_EQ(lead.Send("POST", "/api/metrics/FALLS/versions/1/agree").status, 200);
+  EXPECT_EQ(lead.Send("POST", "/api/metrics/FALLS/versions/1/agree").status, 409);
+  EXPECT_EQ(lead.Send("POST", "/api/metrics/FALLS/versions/1/retire").status, 200);
+  json metric = Json(qi.Send("GET", "/api/metrics/FALLS"));
+  EXPECT_EQ(metric["versions"][0]["status"], "retired");
+  EXPECT_EQ(metric["versions"][0]["agreed_by"], "system.lead@nhs.net");
+  // Glossary versions.
+  EXPECT_EQ(qi.Send("PUT", "/api/glossary/place", R"({"definition":"A local area"})").status, 403);
+  EXPECT_EQ(lead.Send("PUT", "/api/glossary/place", R"({"definition":"A local area"})").status,
+            200);
+  EXPECT_EQ(lead.Send("PUT", "/api/glossary/place", R"({"definition":"A local system"})").status,
+            200);
+  EXPECT_EQ(Json(qi.Send("GET", "/api/glossary/place"))["versions"].size(), 2u);
+  // The audit log: who, what, before -> after; administrators only.
+  EXPECT_EQ(lead.Send("GET", "/api/audit").status, 403);
+  json audit = Json(admin.Send("GET", "/api/audit?limit=100"));
+  bool saw_agree = false;
+  for (const auto& e : audit["entries"]) {
+    if (e["action"] == "metric.agree") {
+      saw_agree = true;
+      EXPECT_EQ(e["actor"], "user:system.lead@nhs.net");
+      EXPECT_EQ(e["before"]["status"], "draft");
+      EXPECT_EQ(e["after"]["status"], "agreed");
+      EXPECT_EQ(e["target"], "FALLS v1");
+    }
+  }
+  EXPECT_TRUE(saw_agree);
+}
+
+TEST_P(ServerTest, ImportUploadPreviewCommitWithinScope) {
+  Browser submitter = SignedIn(Role::kDataSubmitter);  // scope: RJZ
+  const std::string mine =
+      "metric,unit,period,numerator,denominator\nAE4H,RJZ,2022-01-01,900,1000\n"
+      "AE4H,RJZ,2021-12-01,1,1000\n";
+  http::TestResponse up = submitter.Send("POST", "/api/imports?kind=observations&file_name=jan.csv",
+                                         mine, true, "text/csv");
+  ASSERT_EQ(up.status, 201) << up.body;
+  const std::string id = std::to_string(Json(up)["id"].get<int64_t>());
+  json preview = Json(submitter.Send("POST", "/api/imports/" + id + "/preview"));
+  EXPECT_EQ(preview["added"], 1);
+  EXPECT_EQ(preview["changed"], 1);
+  EXPECT_EQ(preview["written"], false);
+  json before = Json(submitter.Send("GET", "/api/series/AE4H/RJZ"));
+  EXPECT_EQ(before["points"].size(), 24u);
+  json committed = Json(submitter.Send("POST", "/api/imports/" + id + "/commit"));
+  EXPECT_EQ(committed["written"], true) << committed.dump();
+  EXPECT_EQ(submitter.Send("POST", "/api/imports/" + id + "/commit").status, 409);
+  json after = Json(submitter.Send("GET", "/api/series/AE4H/RJZ"));
+  EXPECT_EQ(after["points"].size(), 25u);  // recomputed and stored by the import
+  // Another organisation's rows: refused.
+  const std::string theirs = "metric,unit,period,value\nAE4H,RYJ,2022-01-01,90\n";
+  http::TestResponse up2 =
+      submitter.Send("POST", "/api/imports?kind=observations", theirs, true, "text/csv");
+  ASSERT_EQ(up2.status, 201);
+  const std::string id2 = std::to_string(Json(up2)["id"].get<int64_t>());
+  EXPECT_EQ(submitter.Send("POST", "/api/imports/" + id2 + "/preview").status, 403);
+  EXPECT_EQ(submitter.Send("POST", "/api/imports/" + id2 + "/commit").status, 403);
+  // Organisations by file: system roles only.
+  http::TestResponse up3 = submitter.Send("POST", "/api/imports?kind=organisations",
+                                          std::string(kOrganisations), true, "text/csv");
+  ASSERT_EQ(up3.status, 201);
+  EXPECT_EQ(submitter
+                .Send("POST",
+                      "/api/imports/" + std::to_string(Json(up3)["id"].get<int64_t>()) + "/preview")
+                .status,
+            403);
+  // A bad file lists its problems in details.
+  http::TestResponse up4 =
+      submitter.Send("POST", "/api/imports?kind=observations",
+                     "metric,unit,period,value\nNOPE,RJZ,2022-13-01,x\n", true, "text/csv");
+  http::TestResponse bad = submitter.Send(
+      "POST", "/api/imports/" + std::to_string(Json(up4)["id"].get<int64_t>()) + "/commit");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(IsErrorShape(bad));
+}
+
+TEST_P(ServerTest, RestrictedNotesFollowScope) {
+  Browser admin = SignedIn(Role::kAdministrator);
+  Browser org_lead = SignedIn(Role::kOrganisationQualityLead);  // RJZ
+  Browser viewer = SignedIn(Role::kViewer);                     // RJZ
+  Browser system_lead = SignedIn(Role::kSystemQualityLead);
+  ASSERT_EQ(admin
+                .Send("POST", "/api/organisations/RYJ/notes",
+                      R"({"text":"Night staffing concerns raised","noted_on":"2024-04-30"})")
+                .status,
+            201);
+  ASSERT_EQ(org_lead
+                .Send("POST", "/api/organisations/RJZ/notes",
+                      R"({"text":"Good feedback from the ward visit"})")
+                .status,
+            201);
+  // Another organisation's restricted data is not visible, not even its existence.
+  EXPECT_EQ(org_lead.Send("GET", "/api/organisations/RYJ/notes").status, 404);
+  EXPECT_EQ(org_lead.Send("POST", "/api/organisations/RYJ/notes", R"({"text":"x"})").status, 404);
+  json mine = Json(org_lead.Send("GET", "/api/notes"));
+  ASSERT_EQ(mine["notes"].size(), 1u);
+  EXPECT_EQ(mine["notes"][0]["organisation"], "RJZ");
+  EXPECT_EQ(Json(viewer.Send("GET", "/api/notes"))["notes"].size(), 1u);
+  EXPECT_EQ(Json(system_lead.Send("GET", "/api/notes"))["notes"].size(), 2u);
+  EXPECT_EQ(Json(system_lead.Send("GET", "/api/organisations/RYJ/notes"))["notes"].size(), 1u);
+  // No patient-identifiable data.
+  http::TestResponse nhs =
+      admin.Send("POST", "/api/organisations/RJZ/notes", R"({"text":"patient 943 476 5919 fell"})");
+  EXPECT_EQ(nhs.status, 400);
+  EXPECT_TRUE(IsErrorShape(nhs));
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, ServerTest, ::testing::Values("sqlite", "postgresql"));
+
+}  // namespace
+}  // namespace shewhart::server
