@@ -8,10 +8,15 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libboost-dev
   libcairo2-dev fonts-dejavu-core libexpat1-dev
-  poppler-utils
+  poppler-utils time
   libsqlite3-dev sqlite3 libpq-dev postgresql
   libcpp-httplib-dev libsodium-dev libzip-dev libxlsxwriter-dev
+  chromium
 )
+
+# Node.js for the web front end (ui/): the machine's own when it has one (its npm comes with it),
+# else Debian's.
+if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

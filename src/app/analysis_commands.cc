@@ -20,6 +20,7 @@
 #include "app/internal/output_files.h"
 #include "app/internal/spc_input.h"  // ErrorList
 #include "base/date.h"
+#include "chart/comparison_chart.h"
 #include "chart/control_chart.h"
 #include "chart/funnel_chart.h"
 #include "chart/xmr_chart.h"
@@ -118,10 +119,10 @@ struct ColumnSpec {
 // cell. CSV syntax problems and a missing required column go to `errors`. IoError only when the
 // file cannot be opened or read.
 using CellWhere = std::function<std::string(size_t)>;
-Status ReadCsv(const std::string& path, std::span<const ColumnSpec> spec,
-               std::string_view expected_words, ErrorList* errors, bool* header_only,
-               const std::function<void(const csv::Record&, const CellWhere&,
-                                        std::span<const int>)>& on_row) {
+Status ReadCsv(
+    const std::string& path, std::span<const ColumnSpec> spec, std::string_view expected_words,
+    ErrorList* errors, bool* header_only,
+    const std::function<void(const csv::Record&, const CellWhere&, std::span<const int>)>& on_row) {
   ASSIGN_OR_RETURN(std::unique_ptr<csv::Reader> reader, csv::Reader::Open(path));
   *header_only = false;
   csv::Reader::Step step = reader->Next();
@@ -279,9 +280,7 @@ std::optional<stats::Direction> DirectionFromWord(std::string_view word) {
 // ---- funnel -------------------------------------------------------------------------------------
 
 std::string_view OutlierCell(stats::FunnelOutlier o) {
-  return o == stats::FunnelOutlier::kHigh  ? "high"
-         : o == stats::FunnelOutlier::kLow ? "low"
-                                           : "";
+  return o == stats::FunnelOutlier::kHigh ? "high" : o == stats::FunnelOutlier::kLow ? "low" : "";
 }
 
 }  // namespace
@@ -320,7 +319,8 @@ Status RunFunnelCommand(const FunnelCommandOptions& o, std::string* notes) {
   } else if (o.overdispersion == "off") {
     options.overdispersion = stats::Overdispersion::kOff;
   } else {
-    option_errors += "--overdispersion " + Quoted(o.overdispersion) + ": expected auto, on or off\n";
+    option_errors +=
+        "--overdispersion " + Quoted(o.overdispersion) + ": expected auto, on or off\n";
   }
   const std::optional<stats::Direction> improvement = DirectionFromWord(o.improvement);
   if (!improvement) {
@@ -334,8 +334,9 @@ Status RunFunnelCommand(const FunnelCommandOptions& o, std::string* notes) {
     if (!valid.ok()) option_errors += valid.message() + "\n";
   }
   if (o.phe && !o.plot_dir.empty()) {
-    option_errors += "--plot: charts of the PHE variant are not drawn yet; leave out --phe or "
-                     "--plot\n";
+    option_errors +=
+        "--plot: charts of the PHE variant are not drawn yet; leave out --phe or "
+        "--plot\n";
   }
   if (!option_errors.empty()) return InvalidArgumentError(option_errors);
 
@@ -384,7 +385,8 @@ Status RunFunnelCommand(const FunnelCommandOptions& o, std::string* notes) {
           .End();
     }
     summary =
-        "method,type,sr_method,limit,overdispersion,n_units,target,phi,tau2,adjusted,n_high,n_low\n";
+        "method,type,sr_method,limit,overdispersion,n_units,target,phi,tau2,adjusted,n_high,n_"
+        "low\n";
     RowWriter(&summary)
         .Text("funnelplotr")
         .Text(o.type)
@@ -443,7 +445,8 @@ Status RunFunnelCommand(const FunnelCommandOptions& o, std::string* notes) {
           .End();
     }
     summary =
-        "method,type,sr_method,limit,overdispersion,n_units,target,phi,tau2,adjusted,n_high,n_low\n";
+        "method,type,sr_method,limit,overdispersion,n_units,target,phi,tau2,adjusted,n_high,n_"
+        "low\n";
     RowWriter(&summary)
         .Text("phe")
         .Text(o.type)
@@ -536,16 +539,12 @@ Status RunCompareCommand(const CompareCommandOptions& o, std::string* notes) {
     option_errors += "--benchmark and --benchmark-from-data: give one or the other\n";
   }
   if (o.benchmark && !std::isfinite(*o.benchmark)) option_errors += "--benchmark: not a number\n";
-  if (!o.plot_dir.empty()) {
-    option_errors += "--plot: compare draws no charts yet; use `shewhart funnel --plot`\n";
-  }
   if (!option_errors.empty()) return InvalidArgumentError(option_errors);
 
   const bool proportion = method == Method::kWilson || method == Method::kSpcProportion;
   ErrorList errors;
   UnitRows units;
-  RETURN_IF_ERROR(ReadUnits(o.input,
-                            proportion ? CountKind::kProportion : CountKind::kCount,
+  RETURN_IF_ERROR(ReadUnits(o.input, proportion ? CountKind::kProportion : CountKind::kCount,
                             method == Method::kRatio
                                 ? "the denominator of a ratio is the expected count"
                                 : "a rate or proportion needs a denominator",
@@ -664,8 +663,29 @@ Status RunCompareCommand(const CompareCommandOptions& o, std::string* notes) {
     ASSIGN_OR_RETURN(summary_file, OutputFile::Create(o.summary));
     RETURN_IF_ERROR(summary_file->Write(summary));
   }
+  std::unique_ptr<OutputDirectory> plots;
+  if (!o.plot_dir.empty()) {
+    ASSIGN_OR_RETURN(plots, OutputDirectory::Create(o.plot_dir));
+    std::vector<chart::ComparisonUnit> chart_units(n);
+    for (size_t i = 0; i < n; ++i) {
+      chart_units[i] = {units.names[i], estimates[i].value, limit_lower[i], limit_upper[i],
+                        comparisons[i]};
+    }
+    chart::ComparisonChartInput in;
+    in.title = o.title.empty() ? "Comparison with the benchmark: " + Basename(o.input) : o.title;
+    in.subtitle = o.method + " \xC2\xB7 " + o.confidence + "% \xC2\xB7 " + o.polarity;
+    in.units = chart_units;
+    in.benchmark = benchmark;
+    in.percent = proportion && multiplier == 1;
+    RETURN_IF_ERROR(plots->Write("comparison.svg", chart::RenderComparisonSvg(in)));
+    ASSIGN_OR_RETURN(std::unique_ptr<chart::PdfBoardPack> pack,
+                     chart::PdfBoardPack::Create(plots->StagingPath("comparison.pdf")));
+    RETURN_IF_ERROR(pack->AddPage(in));
+    RETURN_IF_ERROR(pack->Finish());
+  }
   RETURN_IF_ERROR(out_file->Commit());
   if (summary_file != nullptr) RETURN_IF_ERROR(summary_file->Commit());
+  if (plots != nullptr) RETURN_IF_ERROR(plots->Commit());
   return Status::Ok();
 }
 
@@ -693,10 +713,9 @@ struct TrendSeries {
 
 Status RunTrendCommand(const TrendCommandOptions& o, std::string* notes) {
   (void)notes;
-  static constexpr ColumnSpec kSpec[] = {{"series", true},     {"date", true},
-                                         {"value", false},     {"numerator", false},
-                                         {"denominator", false}, {"rebase", false},
-                                         {"lower95", false},   {"upper95", false}};
+  static constexpr ColumnSpec kSpec[] = {
+      {"series", true},       {"date", true},    {"value", false},   {"numerator", false},
+      {"denominator", false}, {"rebase", false}, {"lower95", false}, {"upper95", false}};
   enum { kSeries, kDate, kValue, kNumerator, kDenominator, kRebase, kLower, kUpper };
   ErrorList errors;
   std::vector<TrendSeries> series;
@@ -706,8 +725,7 @@ Status RunTrendCommand(const TrendCommandOptions& o, std::string* notes) {
   bool checked_columns = false;
   RETURN_IF_ERROR(ReadCsv(
       o.input, kSpec, "series, date and value (or numerator and denominator)", &errors,
-      &header_only,
-      [&](const csv::Record& rec, const CellWhere& where, std::span<const int> col) {
+      &header_only, [&](const csv::Record& rec, const CellWhere& where, std::span<const int> col) {
         if (!checked_columns) {
           checked_columns = true;
           has_counts = col[kNumerator] >= 0 && col[kDenominator] >= 0;
@@ -718,8 +736,9 @@ Status RunTrendCommand(const TrendCommandOptions& o, std::string* notes) {
                        "\"denominator\"); expected columns named series, date and value");
           }
           if ((col[kNumerator] >= 0) != (col[kDenominator] >= 0)) {
-            errors.Add(o.input + ":1:1: the header has only one of \"numerator\" and "
-                                 "\"denominator\"; give both, or neither");
+            errors.Add(o.input +
+                       ":1:1: the header has only one of \"numerator\" and "
+                       "\"denominator\"; give both, or neither");
           }
         }
         if (col[kValue] < 0 && !has_counts) return;
@@ -752,8 +771,7 @@ Status RunTrendCommand(const TrendCommandOptions& o, std::string* notes) {
           return;
         }
         if (has_counts && !std::isnan(row.denominator) && row.denominator <= 0) {
-          errors.Add(where(kDenominator) + "denominator " +
-                     Quoted(rec.fields[col[kDenominator]]) +
+          errors.Add(where(kDenominator) + "denominator " + Quoted(rec.fields[col[kDenominator]]) +
                      " must be greater than 0 (or empty for a missing point)");
           return;
         }
@@ -779,18 +797,18 @@ Status RunTrendCommand(const TrendCommandOptions& o, std::string* notes) {
         series[it->second].rows.push_back(row);
       }));
   if (header_only && errors.empty()) {
-    errors.Add(o.input + ":2:1: the file has a header but no rows; expected one row per series "
-                         "and date");
+    errors.Add(o.input +
+               ":2:1: the file has a header but no rows; expected one row per series "
+               "and date");
   }
   for (TrendSeries& s : series) {
     std::stable_sort(s.rows.begin(), s.rows.end(),
                      [](const TrendRow& a, const TrendRow& b) { return a.date < b.date; });
     for (size_t i = 1; i < s.rows.size(); ++i) {
       if (s.rows[i].date == s.rows[i - 1].date) {
-        errors.Add(o.input + ":" + std::to_string(s.rows[i].line) + ":1: series " +
-                   Quoted(s.name) + " has a second row for " + FormatIsoDate(s.rows[i].date) +
-                   " (first on line " + std::to_string(s.rows[i - 1].line) +
-                   "); expected one row per series and date");
+        errors.Add(o.input + ":" + std::to_string(s.rows[i].line) + ":1: series " + Quoted(s.name) +
+                   " has a second row for " + FormatIsoDate(s.rows[i].date) + " (first on line " +
+                   std::to_string(s.rows[i - 1].line) + "); expected one row per series and date");
       }
     }
   }
@@ -822,9 +840,7 @@ Status RunTrendCommand(const TrendCommandOptions& o, std::string* notes) {
     RowWriter row(&out);
     row.Text(s.name);
     Result<stats::TrendResult> t = stats::ComputeTrend(dates, values);
-    row.Int(t.ok() ? t->n : 0)
-        .Text(FormatIsoDate(dates.front()))
-        .Text(FormatIsoDate(dates.back()));
+    row.Int(t.ok() ? t->n : 0).Text(FormatIsoDate(dates.front())).Text(FormatIsoDate(dates.back()));
     if (t.ok()) {
       row.Number(t->ols.slope_per_year).Number(t->ols.lower95).Number(t->ols.upper95);
       row.Number(t->theil_sen.slope_per_year)
@@ -864,8 +880,8 @@ Status RunTrendCommand(const TrendCommandOptions& o, std::string* notes) {
     if (marker) {
       row.Text(stats::Name(marker->marker)).Number(marker->chi_squared);
       if (!marker->reason.empty()) {
-        note += (note.empty() ? "trend marker: " : "; trend marker: ") +
-                std::string(marker->reason);
+        note +=
+            (note.empty() ? "trend marker: " : "; trend marker: ") + std::string(marker->reason);
       }
     } else {
       row.Text("").Number(kNaN);
@@ -883,7 +899,8 @@ Status RunTrendCommand(const TrendCommandOptions& o, std::string* notes) {
         in.title = s.name;
         if (t.ok()) {
           char buf[160];
-          std::snprintf(buf, sizeof buf, "Run chart \xC2\xB7 rate of change %.4g a year (95%% CI %.4g to %.4g)",
+          std::snprintf(buf, sizeof buf,
+                        "Run chart \xC2\xB7 rate of change %.4g a year (95%% CI %.4g to %.4g)",
                         t->ols.slope_per_year, t->ols.lower95, t->ols.upper95);
           in.subtitle = buf;
         }
@@ -1049,7 +1066,10 @@ void AddAnalysisCommands(CLI::App& app) {
                       "Scale of values: 1 for proportions and ratios (default), 100 for per "
                       "cent, 100000 for rates per 100,000 (default for byars and spc-dsr).");
   compare->add_option("--title", c.title, "The chart's title.");
-  compare->add_option("--plot", c.plot_dir, "Charts (not drawn yet for compare).");
+  compare->add_option("--plot", c.plot_dir,
+                      "Also draw the comparison into this directory: comparison.svg and "
+                      "comparison.pdf (units ranked by value, with their intervals, coloured "
+                      "better / similar / worse, and the benchmark line).");
   compare->callback([compare_options, benchmark, multiplier] {
     if (!std::isnan(*benchmark)) compare_options->benchmark = *benchmark;
     if (!std::isnan(*multiplier)) compare_options->multiplier = *multiplier;

@@ -29,12 +29,12 @@ class App;
 namespace shewhart::app {
 
 struct FunnelCommandOptions {
-  std::string input;    // CSV: unit,numerator,denominator (rows of one unit are summed)
-  std::string output;   // -o: one row per unit
-  std::string summary;  // --summary: one row for the funnel
-  std::string type = "ratio";          // proportion | ratio | rate (FunnelPlotR's default: ratio)
-  std::string sr_method = "shmi";      // shmi | cqc (ratios only)
-  std::string limit = "99.8";          // 95 | 99.8: the limit outliers are judged at
+  std::string input;               // CSV: unit,numerator,denominator (rows of one unit are summed)
+  std::string output;              // -o: one row per unit
+  std::string summary;             // --summary: one row for the funnel
+  std::string type = "ratio";      // proportion | ratio | rate (FunnelPlotR's default: ratio)
+  std::string sr_method = "shmi";  // shmi | cqc (ratios only)
+  std::string limit = "99.8";      // 95 | 99.8: the limit outliers are judged at
   std::string overdispersion = "auto";  // auto | on | off
   bool phe = false;                     // PHE's method (calculate_funnel_limits) instead
   double multiplier = 1;                // scale of values and limits (100: per cent)
@@ -54,10 +54,10 @@ struct CompareCommandOptions {
   std::optional<double> benchmark;  // empty: from the data (1 for ratios unless asked)
   bool benchmark_from_data = false;
   std::string polarity = "not-applicable";  // high-is-good | low-is-good | not-applicable
-  std::string confidence = "95";             // 95 | 99.8
-  std::optional<double> multiplier;          // default 1 (proportions, ratios), 100000 (rates)
-  std::string title;
-  std::string plot_dir;
+  std::string confidence = "95";            // 95 | 99.8
+  std::optional<double> multiplier;         // default 1 (proportions, ratios), 100000 (rates)
+  std::string title;                        // plot title (default: from the input file name)
+  std::string plot_dir;                     // empty: no charts
 };
 Status RunCompareCommand(const CompareCommandOptions& options, std::string* notes);
 

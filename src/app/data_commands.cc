@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "demo/demo.h"
 #include "imports/imports.h"
+#include "oversight/exports.h"
 
 namespace shewhart::app {
 namespace {
@@ -96,8 +97,40 @@ Status RunImport(const CommonOptions& o, const std::string& kind, const std::str
   return Status::Ok();
 }
 
-Status RunExport(const CommonOptions& o, const std::string& kind, const std::string& path) {
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The board summary as a workbook (.xlsx) or a board pack (.pdf): the same service as
+// GET /api/board/export.xlsx and /api/board/pack.pdf.
+Status RunExportBoard(db::Connection& conn, const oversight::BoardFilter& filter,
+                      const std::string& path) {
+  oversight::BoardExportOptions options;
+  options.filter = filter;
+  options.filter.limit = 50000;
+  options.generated_at = imports::NowUtc();
+  const std::string tmp = path + ".tmp";
+  if (EndsWith(path, ".xlsx")) {
+    ASSIGN_OR_RETURN(oversight::BoardWorkbookReport r,
+                     oversight::WriteBoardWorkbook(conn, options, tmp));
+    std::cout << "board workbook " << path << ": " << r.rows << " series, " << r.metrics
+              << " metric sheets, " << r.charts << " charts\n";
+  } else if (EndsWith(path, ".pdf")) {
+    ASSIGN_OR_RETURN(oversight::BoardPackReport r, oversight::WriteBoardPack(conn, options, tmp));
+    std::cout << "board pack " << path << ": " << r.rows << " series, " << r.pages << " pages ("
+              << r.charts << " charts of signals)\n";
+  } else {
+    return InvalidArgumentError("-o " + path + ": the board exports as FILE.xlsx or FILE.pdf");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return IoError(path + ": cannot write the file");
+  return Status::Ok();
+}
+
+Status RunExport(const CommonOptions& o, const std::string& kind, const std::string& path,
+                 const oversight::BoardFilter& filter) {
   ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenMigrated(o.db));
+  if (kind == "board") return RunExportBoard(*conn, filter, path);
   Result<std::string> text = InternalError("unknown kind");
   if (kind == "organisations") {
     text = imports::ExportOrganisationsCsv(*conn);
@@ -167,12 +200,18 @@ void AddDataCommands(CLI::App& app) {
       "export",
       "Export organisations, metrics or observations as CSV in the import format, sorted, so "
       "that the file imports back unchanged.");
-  exp->add_option("KIND", export_kind, "organisations, metrics or observations")
+  static oversight::BoardFilter board_filter;
+  exp->add_option("KIND", export_kind,
+                  "organisations, metrics or observations (CSV); board (the board summary as "
+                  "FILE.xlsx with native charts, or FILE.pdf, a board pack)")
       ->required()
-      ->check(CLI::IsMember(kinds));
-  exp->add_option("-o,--output", export_path, "The CSV file to write")->required();
+      ->check(CLI::IsMember({"organisations", "metrics", "observations", "board"}));
+  exp->add_option("-o,--output", export_path, "The file to write")->required();
+  exp->add_option("--domain", board_filter.domain, "board: only metrics of this domain");
+  exp->add_option("--place", board_filter.place, "board: only units of this place (its code)");
+  exp->add_option("--unit-kind", board_filter.kind, "board: only units of this kind");
   AddCommon(exp, &export_o);
-  exp->callback([] { Finish(RunExport(export_o, export_kind, export_path)); });
+  exp->callback([] { Finish(RunExport(export_o, export_kind, export_path, board_filter)); });
 
   CLI::App* demo_cmd = app.add_subcommand(
       "demo",

@@ -160,7 +160,9 @@ struct Shared {
   // --chart: a qicharts2 chart instead of the XmR analysis.
   std::optional<stats::ChartType> chart;
   ControlChartSettings control;
-  bool has_denominator = false;  // SpcRow::target holds denominators
+  // Whether SpcRow::target holds denominators is known once the header is read: ask the input
+  // (it is set before any batch is handed out, so early batches see it too).
+  const SpcInput* input = nullptr;
   std::string input_path;
 };
 
@@ -243,8 +245,8 @@ class SeriesFormatter {
     recalculations_ = shared_.global_recalculations;
     recalculations_.insert(recalculations_.end(), meta.recalculations.begin(),
                            meta.recalculations.end());
-    const Status st = AnalyseControlChartSeries(s.rows, shared_.has_denominator, recalculations_,
-                                                shared_.control, meta.direction,
+    const Status st = AnalyseControlChartSeries(s.rows, shared_.input->has_denominator(),
+                                                recalculations_, shared_.control, meta.direction,
                                                 shared_.input_path, meta.name, &control_);
     if (!st.ok()) {
       if (out->status.ok()) out->status = st;
@@ -630,7 +632,7 @@ Status ValidateOptions(const SpcCommandOptions& o, Shared* shared) {
     problem("-o and --summary are the same file; expected two different paths");
   }
   shared->xmr.improvement = direction.value_or(stats::Direction::kIncrease);
-  shared->xmr.fix_after_n_points = o.fix_after;
+  shared->xmr.fix_after_n_points = shared->chart ? 0 : o.fix_after;  // --chart: freeze
   shared->xmr.screen_outliers = !o.no_screen;
   shared->xmr.rule_length = o.rule_length;
   shared->json = o.format == "json";
@@ -743,7 +745,7 @@ class BatchWriter {
       out.status = Status::Ok();
       size_t slice_rows = 0;
       for (size_t i = bounds[t]; i < bounds[t + 1]; ++i) slice_rows += batch[i].rows.size();
-      out.points.reserve(slice_rows * (shared_.json ? 240 : 128));
+      out.points.reserve(slice_rows * (shared_.json ? 240 : shared_.chart ? 192 : 128));
       for (size_t i = bounds[t]; i < bounds[t + 1]; ++i) {
         formatters_[t]->Run(*metas[i], batch[i], chart_names_[i], &out,
                             plots_ != nullptr ? &charts_[i] : nullptr);
@@ -862,6 +864,7 @@ Status RunSpcCommand(const SpcCommandOptions& options, std::string* notes) {
     shared.input_path = options.input;
   }
   SpcInput input(input_options);
+  shared.input = &input;
 
   // Output files are created first (as temporaries) so that analysis can start while the input
   // is still being read; they are removed again on any failure.
@@ -882,17 +885,13 @@ Status RunSpcCommand(const SpcCommandOptions& options, std::string* notes) {
     writer = std::make_unique<BatchWriter>(shared, points.get(), summary.get(), nullptr, nullptr,
                                            threads);
     RETURN_IF_ERROR(writer->Begin());
-    // The reading thread keeps one core busy; the early batches get the others. (Not for
-    // control charts: whether rows carry denominators is known only once the header is read.)
-    if (!shared.chart) {
-      early = std::make_unique<EarlyConsumer>(writer.get(), std::max(1, threads - 1));
-      input.SetEarlySink([&early](EarlyBatch&& b) { early->Push(std::move(b)); }, batch_rows);
-    }
+    // The reading thread keeps one core busy; the early batches get the others.
+    early = std::make_unique<EarlyConsumer>(writer.get(), std::max(1, threads - 1));
+    input.SetEarlySink([&early](EarlyBatch&& b) { early->Push(std::move(b)); }, batch_rows);
   }
   const Status read_status = input.Read(options.input);
   if (early) RETURN_IF_ERROR(early->Finish());
   RETURN_IF_ERROR(read_status);
-  shared.has_denominator = input.has_denominator();
 
   if (input.errors().empty()) {
     if (!options.plot_dir.empty()) {

@@ -47,8 +47,8 @@ struct SpcCommandOptions {
   // Empty: the Making Data Count XmR analysis. Otherwise a qicharts2 chart type (run, i, mr,
   // xbar, s, t, p, pp, c, u, up, g): see app/internal/control_chart_series.h.
   std::string chart;
-  std::string plot_dir;     // empty: no charts
-  int32_t threads = 0;      // 0: all cores
+  std::string plot_dir;  // empty: no charts
+  int32_t threads = 0;   // 0: all cores
   int64_t memory_limit_mb = 512;
 };
 

@@ -62,7 +62,9 @@ struct Series {
 
 bool HasLimits(ChartType type) { return type != ChartType::kRun; }
 
-std::string CentreName(ChartType type) { return type == ChartType::kRun ? "Median" : "Centre line"; }
+std::string CentreName(ChartType type) {
+  return type == ChartType::kRun ? "Median" : "Centre line";
+}
 
 std::string PointWords(PointType type, const ControlChartPoint& p) {
   if (type == PointType::kCommonCause) {
@@ -314,14 +316,14 @@ Scene LayoutControlChart(const ControlChartInput& in, double width, double heigh
   for (size_t i = 0; i < y_ticks.size(); ++i) {
     const double py = y(y_ticks[i]);
     b.AddLine(plot_left, py, plot_right, py, Solid(internal::kGridGrey, 1));
-    b.AddText(plot_left - 6, py + internal::kTickSize * 0.36, y_tick_labels[i],
-              internal::kTickSize, internal::kDarkGrey, Anchor::kEnd);
+    b.AddText(plot_left - 6, py + internal::kTickSize * 0.36, y_tick_labels[i], internal::kTickSize,
+              internal::kDarkGrey, Anchor::kEnd);
   }
   b.AddLine(plot_left, plot_bottom, plot_right, plot_bottom, Solid(internal::kMidGrey, 1));
   std::vector<std::pair<double, std::string>> x_ticks;
   if (s.has_dates) {
-    for (internal::XTick& t : internal::DateTicks(s.dates[0], s.dates[s.n - 1], s.frequency,
-                                                  plot_width)) {
+    for (internal::XTick& t :
+         internal::DateTicks(s.dates[0], s.dates[s.n - 1], s.frequency, plot_width)) {
       x_ticks.emplace_back(t.date, std::move(t.label));
     }
   } else {
@@ -341,10 +343,10 @@ Scene LayoutControlChart(const ControlChartInput& in, double width, double heigh
               internal::kTickSize, internal::kDarkGrey, Anchor::kMiddle);
   }
   if (!y_label.empty()) {
-    b.AddText(kMargin + 10, (plot_top + plot_bottom) / 2,
-              internal::Ellipsize(y_label, internal::kTickSize + 0.5, false,
-                                  plot_bottom - plot_top),
-              internal::kTickSize + 0.5, internal::kDarkGrey, Anchor::kMiddle, false, -90);
+    b.AddText(
+        kMargin + 10, (plot_top + plot_bottom) / 2,
+        internal::Ellipsize(y_label, internal::kTickSize + 0.5, false, plot_bottom - plot_top),
+        internal::kTickSize + 0.5, internal::kDarkGrey, Anchor::kMiddle, false, -90);
   }
   b.End();
 
@@ -362,7 +364,8 @@ Scene LayoutControlChart(const ControlChartInput& in, double width, double heigh
     b.End();
   }
 
-  // --- Lines of each part: warning lines, limits, centre. -----------------------------------------
+  // --- Lines of each part: warning lines, limits, centre.
+  // -----------------------------------------
   bool any_limits = false, any_warning = false, any_signal = false;
   if (limits) {
     for (const ControlChartPoint& p : s.points) {
@@ -374,28 +377,33 @@ Scene LayoutControlChart(const ControlChartInput& in, double width, double heigh
   if (any_warning) {
     b.Begin("warning-limits");
     for (const ControlChartPart& part : s.parts) {
-      AddStepLine(b, s, x, y, part.begin, part.end,
-                  [](const ControlChartPoint& p) { return p.lcl_95; }, kWarningStroke);
-      AddStepLine(b, s, x, y, part.begin, part.end,
-                  [](const ControlChartPoint& p) { return p.ucl_95; }, kWarningStroke);
+      AddStepLine(
+          b, s, x, y, part.begin, part.end, [](const ControlChartPoint& p) { return p.lcl_95; },
+          kWarningStroke);
+      AddStepLine(
+          b, s, x, y, part.begin, part.end, [](const ControlChartPoint& p) { return p.ucl_95; },
+          kWarningStroke);
     }
     b.End();
   }
   if (any_limits) {
     b.Begin("limits");
     for (const ControlChartPart& part : s.parts) {
-      AddStepLine(b, s, x, y, part.begin, part.end,
-                  [](const ControlChartPoint& p) { return p.lcl; }, kLimitStroke);
-      AddStepLine(b, s, x, y, part.begin, part.end,
-                  [](const ControlChartPoint& p) { return p.ucl; }, kLimitStroke);
+      AddStepLine(
+          b, s, x, y, part.begin, part.end, [](const ControlChartPoint& p) { return p.lcl; },
+          kLimitStroke);
+      AddStepLine(
+          b, s, x, y, part.begin, part.end, [](const ControlChartPoint& p) { return p.ucl; },
+          kLimitStroke);
     }
     b.End();
   }
   b.Begin("centre");
   for (const ControlChartPart& part : s.parts) {
     any_signal = any_signal || part.runs.signal;
-    AddStepLine(b, s, x, y, part.begin, part.end, [](const ControlChartPoint& p) { return p.cl; },
-                part.runs.signal ? kCentreSignalStroke : kCentreStroke);
+    AddStepLine(
+        b, s, x, y, part.begin, part.end, [](const ControlChartPoint& p) { return p.cl; },
+        part.runs.signal ? kCentreSignalStroke : kCentreStroke);
   }
   b.End();
 

@@ -48,8 +48,8 @@ struct ControlChartInput {
   std::span<const stats::PointType> point_type;
   stats::Variation variation = stats::Variation::kCommonCause;  // the icon, when labels are given
   stats::Direction improvement = stats::Direction::kIncrease;   // legend wording
-  double target = std::numeric_limits<double>::quiet_NaN();    // NaN: no target line
-  bool percent = false;        // values are proportions: shown as percentages
+  double target = std::numeric_limits<double>::quiet_NaN();     // NaN: no target line
+  bool percent = false;         // values are proportions: shown as percentages
   bool warning_limits = false;  // also draw the 2-sigma lines (lcl_95, ucl_95)
   int width = 960;              // SVG / PNG size, at least 480 x 300; PDF pages are A4
   int height = 540;

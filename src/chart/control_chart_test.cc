@@ -250,8 +250,8 @@ TEST(ControlChartRaster, PngAndPdfPages) {
   EXPECT_EQ(png->substr(1, 3), "PNG");
   EXPECT_FALSE(RenderControlChartPng(in, 0).ok());
 
-  const std::string path = ::testing::TempDir() + "control_chart_" + std::to_string(getpid()) +
-                           ".pdf";
+  const std::string path =
+      ::testing::TempDir() + "control_chart_" + std::to_string(getpid()) + ".pdf";
   Result<std::unique_ptr<PdfBoardPack>> pack = PdfBoardPack::Create(path);
   ASSERT_TRUE(pack.ok());
   ASSERT_TRUE((*pack)->AddPage(in).ok());

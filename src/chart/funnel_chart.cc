@@ -122,8 +122,9 @@ Scene LayoutFunnel(const FunnelChartInput& in, double width, double height) {
   const bool has_data = n_values > 0;
   const FunnelType type = f != nullptr ? f->options.type : FunnelType::kProportion;
   const double m = f != nullptr ? f->options.multiplier : 1;
-  const std::string x_label = internal::SanitizeUtf8(
-      !in.x_label.empty() ? in.x_label : type == FunnelType::kRatio ? "Expected" : "Denominator");
+  const std::string x_label = internal::SanitizeUtf8(!in.x_label.empty()          ? in.x_label
+                                                     : type == FunnelType::kRatio ? "Expected"
+                                                                                  : "Denominator");
   const std::string y_label =
       internal::SanitizeUtf8(!in.y_label.empty() ? in.y_label : TypeWord(type));
 
@@ -235,8 +236,8 @@ Scene LayoutFunnel(const FunnelChartInput& in, double width, double height) {
   for (size_t i = 0; i < y_ticks.size(); ++i) {
     const double py = y(y_ticks[i]);
     b.AddLine(plot_left, py, plot_right, py, Solid(internal::kGridGrey, 1));
-    b.AddText(plot_left - 6, py + internal::kTickSize * 0.36, y_tick_labels[i],
-              internal::kTickSize, internal::kDarkGrey, Anchor::kEnd);
+    b.AddText(plot_left - 6, py + internal::kTickSize * 0.36, y_tick_labels[i], internal::kTickSize,
+              internal::kDarkGrey, Anchor::kEnd);
   }
   b.AddLine(plot_left, plot_bottom, plot_right, plot_bottom, Solid(internal::kMidGrey, 1));
   for (int k = 0; k <= 40; ++k) {
@@ -281,10 +282,9 @@ Scene LayoutFunnel(const FunnelChartInput& in, double width, double height) {
   b.End();
 
   // --- Units: grey within the limits, coloured outliers drawn last (on top). ---------------------
-  const double radius = std::clamp(std::sqrt(plot_width * (plot_bottom - plot_top) /
-                                             static_cast<double>(n_values)) /
-                                       5,
-                                   1.8, 4.2);
+  const double radius = std::clamp(
+      std::sqrt(plot_width * (plot_bottom - plot_top) / static_cast<double>(n_values)) / 5, 1.8,
+      4.2);
   const int decimals = std::min(y_axis.decimals + 2, 8);
   std::vector<size_t> order;
   for (size_t i = 0; i < f->units.size(); ++i) {
@@ -296,12 +296,11 @@ Scene LayoutFunnel(const FunnelChartInput& in, double width, double height) {
   for (size_t i : order) {
     const FunnelUnit& u = f->units[i];
     const std::string name = internal::SanitizeUtf8(u.name);
-    std::string tooltip = name + ": " + internal::FormatValue(u.value * m, in.percent, decimals,
-                                                              true) +
-                          " (" + internal::FormatNumber(u.numerator, 2, true) + " / " +
-                          internal::FormatNumber(u.denominator, 2, true) + ") " +
-                          std::string(internal::kEmDash) + " " +
-                          OutlierWords(u.outlier, in.improvement);
+    std::string tooltip =
+        name + ": " + internal::FormatValue(u.value * m, in.percent, decimals, true) + " (" +
+        internal::FormatNumber(u.numerator, 2, true) + " / " +
+        internal::FormatNumber(u.denominator, 2, true) + ") " + std::string(internal::kEmDash) +
+        " " + OutlierWords(u.outlier, in.improvement);
     b.AddCircle(x(u.denominator), y(u.value * m), radius, OutlierColor(u.outlier, in.improvement),
                 Solid(internal::kWhite, 0.6), std::move(tooltip));
   }

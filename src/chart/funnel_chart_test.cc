@@ -34,10 +34,9 @@ stats::FunnelResult Funnel(const std::vector<stats::FunnelInput>& rows,
 }
 
 // T-FUN-07 (RC, defaults): a and g are low outliers at 99.8%.
-const std::vector<stats::FunnelInput> kRateRows = {{"a", 10, 100},  {"b", 25, 180},
-                                                   {"c", 32, 260},  {"d", 18, 90},
-                                                   {"e", 55, 400},  {"f", 40, 210},
-                                                   {"g", 12, 150},  {"h", 70, 420}};
+const std::vector<stats::FunnelInput> kRateRows = {{"a", 10, 100}, {"b", 25, 180}, {"c", 32, 260},
+                                                   {"d", 18, 90},  {"e", 55, 400}, {"f", 40, 210},
+                                                   {"g", 12, 150}, {"h", 70, 420}};
 
 std::vector<std::pair<double, double>> PolylinePoints(const Element& e) {
   std::vector<std::pair<double, double>> pts;

@@ -32,8 +32,10 @@ namespace shewhart::chart {
 namespace internal {
 struct Scene;
 }  // namespace internal
-struct ControlChartInput;  // chart/control_chart.h
-struct FunnelChartInput;   // chart/funnel_chart.h
+struct ControlChartInput;     // chart/control_chart.h
+struct FunnelChartInput;      // chart/funnel_chart.h
+struct ComparisonChartInput;  // chart/comparison_chart.h
+struct TablePageInput;        // chart/table_page.h
 
 // A labelled moment on the chart, e.g. a recalculation and its reason.
 struct Annotation {
@@ -82,11 +84,14 @@ class PdfBoardPack {
   PdfBoardPack(const PdfBoardPack&) = delete;
   PdfBoardPack& operator=(const PdfBoardPack&) = delete;
 
-  // Adds one chart as a page. The control-chart and funnel overloads are defined in
-  // control_chart.cc and funnel_chart.cc (include their headers to call them).
+  // Adds one chart as a page. The other overloads are defined in control_chart.cc,
+  // funnel_chart.cc and comparison_chart.cc (include their headers to call them).
   Status AddPage(const XmrChartInput& input);
   Status AddPage(const ControlChartInput& input);
   Status AddPage(const FunnelChartInput& input);
+  Status AddPage(const ComparisonChartInput& input);
+  // Adds a table as one or more pages (table_page.cc); returns how many.
+  Result<int> AddTablePages(const TablePageInput& input);
   // Flushes and closes the file. Further calls to AddPage fail.
   Status Finish();
 

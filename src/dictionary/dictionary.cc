@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace shewhart::dictionary {
 namespace {
@@ -289,6 +290,42 @@ Status UpdateDraftVersion(db::Connection& conn, const MetricVersion& v) {
                                      TextOrNull(v.agreed_by),
                                      TextOrNull(v.agreed_at),
                                      v.id});
+}
+
+namespace {
+// Moves version `version` of `code` from `from` to `to`; returns it as it was. An agreement
+// (`agreed_by`, `agreed_at`) is recorded when given, and otherwise kept as stored: retiring is
+// not un-agreeing.
+Result<MetricVersion> ChangeStatus(
+    db::Connection& conn, std::string_view code, int32_t version, std::string_view from,
+    std::string_view to, std::optional<std::pair<std::string_view, std::string_view>> agreement) {
+  ASSIGN_OR_RETURN(Dictionary dict, Dictionary::Load(conn));
+  const Metric* m = dict.FindByCode(code);
+  if (m == nullptr) return NotFoundError("there is no metric \"" + std::string(code) + "\"");
+  const MetricVersion* v = nullptr;
+  for (const MetricVersion& candidate : m->versions) {
+    if (candidate.version == version) v = &candidate;
+  }
+  if (v == nullptr) {
+    return NotFoundError("metric " + m->code + " has no version " + std::to_string(version));
+  }
+  if (v->status != from) {
+    return FailedPreconditionError("version " + std::to_string(v->version) + " of " + m->code +
+                                   " is " + v->status + ", not " + std::string(from));
+  }
+  RETURN_IF_ERROR(UpdateVersionStatus(conn, v->id, to, agreement ? agreement->first : v->agreed_by,
+                                      agreement ? agreement->second : v->agreed_at));
+  return *v;
+}
+}  // namespace
+
+Result<MetricVersion> AgreeVersion(db::Connection& conn, std::string_view code, int32_t version,
+                                   std::string_view agreed_by, std::string_view at) {
+  return ChangeStatus(conn, code, version, "draft", "agreed", std::make_pair(agreed_by, at));
+}
+
+Result<MetricVersion> RetireVersion(db::Connection& conn, std::string_view code, int32_t version) {
+  return ChangeStatus(conn, code, version, "agreed", "retired", std::nullopt);
 }
 
 Result<int32_t> SetGlossaryTerm(db::Connection& conn, std::string_view term,

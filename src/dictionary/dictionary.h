@@ -125,6 +125,16 @@ Status UpdateVersionStatus(db::Connection& conn, int64_t version_id, std::string
 // FailedPrecondition if the stored version is not a draft.
 Status UpdateDraftVersion(db::Connection& conn, const MetricVersion& v);
 
+// The lifecycle of a definition: draft -> agreed -> retired. Both steps find the metric by code
+// and the version by number, run inside the caller's transaction, and return the version as it
+// was BEFORE the step (for the audit log). NotFound for an unknown metric or version;
+// FailedPrecondition when the version is not in the state the step starts from.
+// Agree: draft -> agreed, recording who agreed it (`agreed_by`) and when (`at`).
+Result<MetricVersion> AgreeVersion(db::Connection& conn, std::string_view code, int32_t version,
+                                   std::string_view agreed_by, std::string_view at);
+// Retire: agreed -> retired, keeping who agreed it and when.
+Result<MetricVersion> RetireVersion(db::Connection& conn, std::string_view code, int32_t version);
+
 struct GlossaryTerm {
   std::string term;
   int32_t version = 0;

@@ -166,5 +166,19 @@ TEST_F(StaticDir, LiveServerLimitsAndErrors) {
   EXPECT_EQ(api.Header("Cache-Control"), "no-store");
 }
 
+// Brotli at the library's quality 11 took over a second per 300 KB response here: a browser that
+// offers br must get gzip (or nothing), never br.
+TEST_F(StaticDir, BrowsersOfferingBrotliGetGzip) {
+  ServerOptions o;
+  o.static_dir = www();
+  TestServer server(o, Echo);
+  TestClient client(server.port());
+  const std::string raw = client.SendRaw(
+      "GET /index.html HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip, deflate, br\r\n"
+      "Connection: close\r\n\r\n");
+  ASSERT_NE(raw.find("200"), std::string::npos) << raw;
+  EXPECT_EQ(raw.find("Content-Encoding: br"), std::string::npos) << raw;
+}
+
 }  // namespace
 }  // namespace shewhart::http

@@ -82,6 +82,9 @@ constexpr std::string_view kSetBatchCounts =
 constexpr std::string_view kSelectStored =
     "SELECT id, unit_id, period, value, numerator, denominator, batch_id FROM observation "
     "WHERE metric_id = ? AND period >= ? AND period <= ? ORDER BY unit_id, period";
+constexpr std::string_view kSelectSeries =
+    "SELECT id, period, value, numerator, denominator, batch_id FROM observation "
+    "WHERE metric_id = ? AND unit_id = ? ORDER BY period";
 constexpr std::string_view kInsertObservation =
     "INSERT INTO observation (metric_id, unit_id, period, value, numerator, denominator, "
     "batch_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -155,6 +158,23 @@ Status ForEachStored(db::Connection& conn, int64_t metric_id, Date from, Date to
                       fn(s);
                       return db::Flow::kContinue;
                     });
+}
+
+Status ForEachInSeries(db::Connection& conn, int64_t metric_id, int64_t unit_id,
+                       const std::function<void(const StoredObservation&)>& fn) {
+  StoredObservation s;
+  s.obs.metric_id = metric_id;
+  s.obs.unit_id = unit_id;
+  return conn.Query(kSelectSeries, {metric_id, unit_id}, [&](const db::Row& r) {
+    s.id = r.Int(0);
+    s.obs.period = ParseIsoDate(r.Text(1)).value_or(0);
+    s.obs.value = r.OptionalDouble(2);
+    s.obs.numerator = r.OptionalDouble(3);
+    s.obs.denominator = r.OptionalDouble(4);
+    s.batch_id = r.Int(5);
+    fn(s);
+    return db::Flow::kContinue;
+  });
 }
 
 Status InsertObservations(db::Connection& conn, std::span<const Observation> rows, int64_t batch_id,

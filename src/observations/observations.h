@@ -78,6 +78,11 @@ Status SetBatchCounts(db::Connection& conn, int64_t batch_id, int64_t added, int
 Status ForEachStored(db::Connection& conn, int64_t metric_id, Date from, Date to,
                      const std::function<void(const StoredObservation&)>& fn);
 
+// Stored observations of ONE series (`metric_id` for `unit_id`), in period order. Reads only
+// that series (the (metric, unit, period) key), not the whole metric.
+Status ForEachInSeries(db::Connection& conn, int64_t metric_id, int64_t unit_id,
+                       const std::function<void(const StoredObservation&)>& fn);
+
 // Inserts new observations (all from `batch_id`, first received at `received_at`) with one
 // prepared statement. AlreadyExists if one is already stored (a concurrent import got there).
 Status InsertObservations(db::Connection& conn, std::span<const Observation> rows, int64_t batch_id,

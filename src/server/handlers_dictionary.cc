@@ -65,35 +65,24 @@ Result<const dictionary::Metric*> FindMetric(const dictionary::Dictionary& dict,
   return m;
 }
 
-Result<const dictionary::MetricVersion*> FindVersion(const dictionary::Metric& m,
-                                                     const std::string& text) {
-  ASSIGN_OR_RETURN(int64_t n, http::ParseIntParam("version", text, 1, 1000000));
-  for (const auto& v : m.versions) {
-    if (v.version == n) return &v;
-  }
-  return NotFoundError("metric " + m.code + " has no version " + text);
-}
-
-// Moves one version from `from` to `to` (agree: draft -> agreed; retire: agreed -> retired).
-Result<http::Response> ChangeStatus(RequestContext& ctx, std::string_view from, std::string_view to,
+// One lifecycle step of a definition (dictionary::AgreeVersion / RetireVersion), audited in the
+// same transaction.
+Result<http::Response> ChangeStatus(RequestContext& ctx, std::string_view to,
                                     std::string_view action) {
+  const std::string& code = ctx.req.Param("code");
+  ASSIGN_OR_RETURN(int64_t n, http::ParseIntParam("version", ctx.req.Param("version"), 1, 1000000));
+  const int32_t version = static_cast<int32_t>(n);
   ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
-  ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(ctx.conn));
-  ASSIGN_OR_RETURN(const dictionary::Metric* m, FindMetric(dict, ctx.req.Param("code")));
-  ASSIGN_OR_RETURN(const dictionary::MetricVersion* v, FindVersion(*m, ctx.req.Param("version")));
-  if (v->status != from) {
-    return FailedPreconditionError("version " + std::to_string(v->version) + " of " + m->code +
-                                   " is " + v->status + ", not " + std::string(from));
-  }
-  const bool agree = to == "agreed";
-  RETURN_IF_ERROR(dictionary::UpdateVersionStatus(
-      ctx.conn, v->id, to, agree ? ctx.principal->account.email : v->agreed_by,
-      agree ? ctx.now : v->agreed_at));
-  RETURN_IF_ERROR(ctx.Audit(std::string(action), m->code + " v" + std::to_string(v->version),
-                            http::DumpJson({{"status", v->status}}),
+  Result<dictionary::MetricVersion> before =
+      to == "agreed"
+          ? dictionary::AgreeVersion(ctx.conn, code, version, ctx.principal->account.email, ctx.now)
+          : dictionary::RetireVersion(ctx.conn, code, version);
+  if (!before.ok()) return before.status();
+  RETURN_IF_ERROR(ctx.Audit(std::string(action), code + " v" + std::to_string(version),
+                            http::DumpJson({{"status", before->status}}),
                             http::DumpJson({{"status", to}})));
   RETURN_IF_ERROR(tx.Commit());
-  return http::JsonResponse({{"code", m->code}, {"version", v->version}, {"status", to}});
+  return http::JsonResponse({{"code", code}, {"version", version}, {"status", to}});
 }
 
 Status CheckWord(std::span<const std::string_view> words, const std::string& value,
@@ -242,11 +231,11 @@ Result<http::Response> ProposeMetric(RequestContext& ctx) {
 }
 
 Result<http::Response> AgreeVersion(RequestContext& ctx) {
-  return ChangeStatus(ctx, "draft", "agreed", "metric.agree");
+  return ChangeStatus(ctx, "agreed", "metric.agree");
 }
 
 Result<http::Response> RetireVersion(RequestContext& ctx) {
-  return ChangeStatus(ctx, "agreed", "retired", "metric.retire");
+  return ChangeStatus(ctx, "retired", "metric.retire");
 }
 
 Result<http::Response> ListGlossary(RequestContext& ctx) {

@@ -4,39 +4,20 @@
 #include <nlohmann/json.hpp>
 
 #include "base/date.h"
-#include "dictionary/dictionary.h"
 #include "http/json.h"
 #include "observations/observations.h"
+#include "oversight/board.h"
+#include "oversight/comparison.h"
 #include "oversight/spc_store.h"
 #include "server/internal/handlers.h"
-#include "stats/funnel.h"
-#include "stats/standing.h"
-#include "stats/trend.h"
 
 namespace shewhart::server::handlers {
 namespace {
 
 using nlohmann::json;
 
-// The board: one row per stored series, with the metric's latest definition. Empty filter
-// parameters mean "any". Paged with LIMIT/OFFSET.
-// TODO(oversight): this read belongs in oversight/spc_store.h as a listing accessor.
-constexpr std::string_view kBoard =
-    "SELECT m.code, v.name, v.domain, v.improvement_direction, u.code, u.name, u.kind, "
-    "COALESCE(p.code, ''), r.aggregate, r.variation, r.assurance, r.mean, r.lpl, r.upl, "
-    "r.target, r.last_period, r.n_points, r.n_improvement, r.n_concern "
-    "FROM spc_result r "
-    "JOIN metric m ON m.id = r.metric_id "
-    "JOIN metric_version v ON v.metric_id = m.id "
-    " AND v.version = (SELECT MAX(w.version) FROM metric_version w WHERE w.metric_id = m.id) "
-    "JOIN unit u ON u.id = r.unit_id "
-    "LEFT JOIN unit p ON p.id = u.parent_id "
-    "WHERE (? = '' OR v.domain = ?) AND (? = '' OR p.code = ?) AND (? = '' OR u.kind = ?) "
-    "AND (? = '' OR m.code = ?) "
-    "ORDER BY m.code, r.aggregate DESC, u.code LIMIT ? OFFSET ?";
 constexpr std::string_view kMetricId = "SELECT id FROM metric WHERE code = ?";
 constexpr std::string_view kUnitId = "SELECT id FROM unit WHERE code = ?";
-constexpr std::string_view kUnitCodes = "SELECT id, code, kind FROM unit";
 
 json Num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json Num(const std::optional<double>& v) { return v ? Num(*v) : json(nullptr); }
@@ -69,38 +50,6 @@ Result<Date> PeriodParam(const RequestContext& ctx) {
   return *d;
 }
 
-// Organisations' observations of one metric in one period, with their codes.
-struct PeriodRows {
-  const dictionary::Metric* metric = nullptr;
-  std::vector<std::string> codes;
-  std::vector<observations::Observation> obs;
-};
-
-Result<PeriodRows> LoadPeriod(RequestContext& ctx, const dictionary::Dictionary& dict,
-                              Date period) {
-  PeriodRows out;
-  out.metric = dict.FindByCode(ctx.req.Param("metric"));
-  if (out.metric == nullptr || out.metric->versions.empty()) {
-    return NotFoundError("there is no metric \"" + ctx.req.Param("metric") + "\"");
-  }
-  std::unordered_map<int64_t, std::pair<std::string, std::string>> units;
-  RETURN_IF_ERROR(ctx.conn.Query(kUnitCodes, {}, [&](const db::Row& r) {
-    units[r.Int(0)] = {r.Text(1), r.Text(2)};
-    return db::Flow::kContinue;
-  }));
-  RETURN_IF_ERROR(observations::ForEachStored(
-      ctx.conn, out.metric->id, period, period, [&](const observations::StoredObservation& s) {
-        auto it = units.find(s.obs.unit_id);
-        if (it == units.end() || it->second.second == "system" || it->second.second == "place" ||
-            it->second.second == "nation") {
-          return;  // organisations only: aggregates are not their own peers
-        }
-        out.codes.push_back(it->second.first);
-        out.obs.push_back(s.obs);
-      }));
-  return out;
-}
-
 }  // namespace
 
 Result<http::Response> Board(RequestContext& ctx) {
@@ -115,31 +64,35 @@ Result<http::Response> Board(RequestContext& ctx) {
   if (auto o = ctx.req.Query("offset")) {
     ASSIGN_OR_RETURN(offset, http::ParseIntParam("offset", *o, 0, 100000000));
   }
+  ASSIGN_OR_RETURN(std::vector<oversight::BoardRow> board,
+                   oversight::BoardSummary(ctx.conn, {.domain = domain,
+                                                      .place = place,
+                                                      .kind = kind,
+                                                      .metric = metric,
+                                                      .limit = limit,
+                                                      .offset = offset}));
   json rows = json::array();
-  RETURN_IF_ERROR(ctx.conn.Query(
-      kBoard, {domain, domain, place, place, kind, kind, metric, metric, limit, offset},
-      [&](const db::Row& r) {
-        rows.push_back({{"metric", r.Text(0)},
-                        {"name", r.Text(1)},
-                        {"domain", r.Text(2)},
-                        {"improvement_direction", r.Text(3)},
-                        {"unit", r.Text(4)},
-                        {"unit_name", r.Text(5)},
-                        {"kind", r.Text(6)},
-                        {"place", r.Text(7).empty() ? json(nullptr) : json(r.Text(7))},
-                        {"aggregate", r.Int(8) != 0},
-                        {"variation", r.Text(9)},
-                        {"assurance", r.Text(10)},
-                        {"mean", Num(r.OptionalDouble(11))},
-                        {"lpl", Num(r.OptionalDouble(12))},
-                        {"upl", Num(r.OptionalDouble(13))},
-                        {"target", Num(r.OptionalDouble(14))},
-                        {"last_period", r.Text(15)},
-                        {"n_points", r.Int(16)},
-                        {"n_improvement", r.Int(17)},
-                        {"n_concern", r.Int(18)}});
-        return db::Flow::kContinue;
-      }));
+  for (const oversight::BoardRow& r : board) {
+    rows.push_back({{"metric", r.metric},
+                    {"name", r.name},
+                    {"domain", r.domain},
+                    {"improvement_direction", r.improvement_direction},
+                    {"unit", r.unit},
+                    {"unit_name", r.unit_name},
+                    {"kind", r.kind},
+                    {"place", r.place.empty() ? json(nullptr) : json(r.place)},
+                    {"aggregate", r.aggregate},
+                    {"variation", r.variation},
+                    {"assurance", r.assurance},
+                    {"mean", Num(r.mean)},
+                    {"lpl", Num(r.lpl)},
+                    {"upl", Num(r.upl)},
+                    {"target", Num(r.target)},
+                    {"last_period", r.last_period},
+                    {"n_points", r.n_points},
+                    {"n_improvement", r.n_improvement},
+                    {"n_concern", r.n_concern}});
+  }
   return http::JsonResponse({{"rows", rows}, {"limit", limit}, {"offset", offset}});
 }
 
@@ -200,11 +153,9 @@ Result<http::Response> Observations(RequestContext& ctx) {
   ASSIGN_OR_RETURN(int64_t metric_id, IdOf(ctx.conn, kMetricId, ctx.req.Param("metric"), "metric"));
   ASSIGN_OR_RETURN(int64_t unit_id, IdOf(ctx.conn, kUnitId, ctx.req.Param("unit"), "unit"));
   std::vector<observations::StoredObservation> rows;
-  RETURN_IF_ERROR(observations::ForEachStored(ctx.conn, metric_id, DaysFromCivil(1000, 1, 1),
-                                              DaysFromCivil(9999, 12, 31),
-                                              [&](const observations::StoredObservation& s) {
-                                                if (s.obs.unit_id == unit_id) rows.push_back(s);
-                                              }));
+  RETURN_IF_ERROR(observations::ForEachInSeries(
+      ctx.conn, metric_id, unit_id,
+      [&](const observations::StoredObservation& s) { rows.push_back(s); }));
   json out = json::array();
   for (const auto& s : rows) {
     ASSIGN_OR_RETURN(std::vector<observations::HistoryEntry> history,
@@ -231,66 +182,45 @@ Result<http::Response> Observations(RequestContext& ctx) {
 
 Result<http::Response> Funnel(RequestContext& ctx) {
   ASSIGN_OR_RETURN(Date period, PeriodParam(ctx));
-  ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(ctx.conn));
-  ASSIGN_OR_RETURN(PeriodRows rows, LoadPeriod(ctx, dict, period));
-  const dictionary::MetricVersion& v = rows.metric->VersionFor(period);
-  if (!v.has_ratio()) {
-    return FailedPreconditionError("a funnel needs a numerator and a denominator; " +
-                                   rows.metric->code + " is measured as a " + v.measure);
-  }
-  stats::FunnelOptions options;
-  options.type =
-      v.measure == "proportion" ? stats::FunnelType::kProportion : stats::FunnelType::kRate;
-  options.multiplier = v.multiplier;
-  std::vector<stats::FunnelInput> inputs;
-  for (size_t i = 0; i < rows.obs.size(); ++i) {
-    const auto& o = rows.obs[i];
-    if (!o.numerator || !o.denominator || *o.denominator <= 0) continue;
-    inputs.push_back({rows.codes[i], *o.numerator, *o.denominator});
-  }
-  ASSIGN_OR_RETURN(stats::FunnelResult f, stats::ComputeFunnel(inputs, options));
+  ASSIGN_OR_RETURN(oversight::FunnelView f,
+                   oversight::FunnelForPeriod(ctx.conn, ctx.req.Param("metric"), period));
+  const double k = f.multiplier;
   json units = json::array();
-  for (const auto& u : f.units) {
+  for (const auto& u : f.result.units) {
     units.push_back({{"unit", u.name},
                      {"numerator", u.numerator},
                      {"denominator", u.denominator},
-                     {"value", Num(u.value * v.multiplier)},
+                     {"value", Num(u.value * k)},
                      {"lcl95", Num(u.limits.lcl95)},
                      {"ucl95", Num(u.limits.ucl95)},
                      {"lcl998", Num(u.limits.lcl998)},
                      {"ucl998", Num(u.limits.ucl998)},
                      {"outlier", stats::Name(u.outlier)}});
   }
-  return http::JsonResponse({{"metric", rows.metric->code},
+  return http::JsonResponse({{"metric", f.metric},
                              {"period", FormatIsoDate(period)},
-                             {"target", Num(f.target * v.multiplier)},
-                             {"phi", Num(f.phi)},
-                             {"tau2", Num(f.tau2)},
-                             {"overdispersion_adjusted", f.adjusted},
+                             {"target", Num(f.result.target * k)},
+                             {"phi", Num(f.result.phi)},
+                             {"tau2", Num(f.result.tau2)},
+                             {"overdispersion_adjusted", f.result.adjusted},
                              {"units", units}});
 }
 
 Result<http::Response> Standing(RequestContext& ctx) {
   ASSIGN_OR_RETURN(Date period, PeriodParam(ctx));
-  ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(ctx.conn));
-  ASSIGN_OR_RETURN(PeriodRows rows, LoadPeriod(ctx, dict, period));
-  const dictionary::MetricVersion& v = rows.metric->VersionFor(period);
-  const stats::Direction dir = v.improvement_direction == "increase"   ? stats::Direction::kIncrease
-                               : v.improvement_direction == "decrease" ? stats::Direction::kDecrease
-                                                                       : stats::Direction::kNeutral;
-  std::vector<double> values;
-  for (const auto& o : rows.obs) values.push_back(o.value.value_or(std::nan("")));
-  ASSIGN_OR_RETURN(stats::StandingResult s, stats::ComputeStanding(values, dir));
+  ASSIGN_OR_RETURN(oversight::StandingView v,
+                   oversight::StandingForPeriod(ctx.conn, ctx.req.Param("metric"), period));
+  const stats::StandingResult& s = v.result;
   json units = json::array();
   for (size_t i = 0; i < s.units.size(); ++i) {
-    units.push_back({{"unit", rows.codes[i]},
+    units.push_back({{"unit", v.units[i]},
                      {"value", Num(s.units[i].value)},
                      {"rank", Num(s.units[i].rank)},
                      {"quartile", s.units[i].quartile},
                      {"gap_to_best", Num(s.units[i].gap_to_best)},
                      {"gap_to_top_quartile", Num(s.units[i].gap_to_top_quartile)}});
   }
-  return http::JsonResponse({{"metric", rows.metric->code},
+  return http::JsonResponse({{"metric", v.metric},
                              {"period", FormatIsoDate(period)},
                              {"n", s.n},
                              {"best", Num(s.best)},
@@ -301,18 +231,8 @@ Result<http::Response> Standing(RequestContext& ctx) {
 }
 
 Result<http::Response> Trend(RequestContext& ctx) {
-  ASSIGN_OR_RETURN(int64_t metric_id, IdOf(ctx.conn, kMetricId, ctx.req.Param("metric"), "metric"));
-  ASSIGN_OR_RETURN(int64_t unit_id, IdOf(ctx.conn, kUnitId, ctx.req.Param("unit"), "unit"));
-  std::vector<Date> dates;
-  std::vector<double> values;
-  RETURN_IF_ERROR(observations::ForEachStored(
-      ctx.conn, metric_id, DaysFromCivil(1000, 1, 1), DaysFromCivil(9999, 12, 31),
-      [&](const observations::StoredObservation& s) {
-        if (s.obs.unit_id != unit_id) return;
-        dates.push_back(s.obs.period);
-        values.push_back(s.obs.value.value_or(std::nan("")));
-      }));
-  ASSIGN_OR_RETURN(stats::TrendResult t, stats::ComputeTrend(dates, values));
+  ASSIGN_OR_RETURN(stats::TrendResult t, oversight::TrendOfSeries(ctx.conn, ctx.req.Param("metric"),
+                                                                  ctx.req.Param("unit")));
   auto slope = [](const stats::SlopeEstimate& e) {
     return json{{"per_year", Num(e.slope_per_year)},
                 {"lower95", Num(e.lower95)},

@@ -53,6 +53,8 @@ const Route kRoutes[] = {
   {Method::kGet,    "/api/glossary/{term}",                            "One term with its version history",                          kSession, kAnyone,     kPublished, kNone,   h::GetGlossaryTerm},
   {Method::kPut,    "/api/glossary/{term}",                            "Define a term (a new version)",                              kSession, kAgreers,    kPublished, kJson,   h::SetGlossaryTerm},
   {Method::kGet,    "/api/board",                                      "Board summary: metrics x organisations with both icons",     kSession, kAnyone,     kPublished, kNone,   h::Board,              "domain,place,kind,metric,limit,offset"},
+  {Method::kGet,    "/api/board/export.xlsx",                          "The board summary as an Excel workbook with native charts",  kSession, kAnyone,     kPublished, kNone,   h::BoardWorkbook,      "domain,place,kind,metric"},
+  {Method::kGet,    "/api/board/pack.pdf",                             "The board pack: summary, then a chart per signal (PDF)",     kSession, kAnyone,     kPublished, kNone,   h::BoardPack,          "domain,place,kind,metric"},
   {Method::kGet,    "/api/series/{metric}/{unit}",                     "A series' stored SPC result: summary and every point",       kSession, kAnyone,     kPublished, kNone,   h::Series,             "aggregate"},
   {Method::kGet,    "/api/observations/{metric}/{unit}",               "A series' observations with their corrections",              kSession, kAnyone,     kPublished, kNone,   h::Observations},
   {Method::kGet,    "/api/funnel/{metric}",                            "Funnel of all organisations for one period",                 kSession, kAnyone,     kPublished, kNone,   h::Funnel,             "period"},

@@ -35,15 +35,19 @@ bool NeedsDenominator(ChartType chart) {
          chart == ChartType::kUp;
 }
 
-bool IsProportionChart(ChartType chart) { return chart == ChartType::kP || chart == ChartType::kPp; }
+bool IsProportionChart(ChartType chart) {
+  return chart == ChartType::kP || chart == ChartType::kPp;
+}
 
-bool IsSubgroupChart(ChartType chart) { return chart == ChartType::kXbar || chart == ChartType::kS; }
+bool IsSubgroupChart(ChartType chart) {
+  return chart == ChartType::kXbar || chart == ChartType::kS;
+}
 
 Status AnalyseControlChartSeries(std::span<const SpcRow> rows, bool has_denominator,
                                  std::span<const oversight::Recalculation> recalculations,
-                                 const ControlChartSettings& settings,
-                                 stats::Direction improvement, const std::string& path,
-                                 std::string_view name, ControlChartSeries* out) {
+                                 const ControlChartSettings& settings, stats::Direction improvement,
+                                 const std::string& path, std::string_view name,
+                                 ControlChartSeries* out) {
   out->dates.clear();
   out->warnings.clear();
   out->n_rows = static_cast<int64_t>(rows.size());
@@ -86,9 +90,9 @@ Status AnalyseControlChartSeries(std::span<const SpcRow> rows, bool has_denomina
   if (!status.ok()) {
     const int64_t line = rows.empty() ? 0 : rows.front().line;
     return InvalidArgumentError(path + ":" + std::to_string(line) + ": series \"" +
-                                std::string(name) + "\": cannot draw a " +
-                                std::string(stats::Name(settings.chart)) + " chart: " +
-                                status.message());
+                                std::string(name) + "\": cannot draw the " +
+                                std::string(stats::Name(settings.chart)) +
+                                " chart: " + status.message());
   }
   out->labels = stats::LabelControlChart(out->result, improvement);
   out->n_missing = 0;
@@ -96,8 +100,8 @@ Status AnalyseControlChartSeries(std::span<const SpcRow> rows, bool has_denomina
   return Status::Ok();
 }
 
-void AppendControlPointsCsv(std::string_view series_csv, const ControlChartSeries& s,
-                            double target, std::string* out) {
+void AppendControlPointsCsv(std::string_view series_csv, const ControlChartSeries& s, double target,
+                            std::string* out) {
   std::string target_text;
   AppendNumber(target, &target_text);
   char date[10];
@@ -166,8 +170,8 @@ void AppendControlSummaryCsv(std::string_view series_csv, const SpcSeriesMeta& m
     AppendInt(v, out);
   }
   const stats::RunsAnalysis& runs = last.runs;
-  for (int32_t v : {runs.longest_run, runs.longest_run_max, runs.n_crossings,
-                    runs.n_crossings_min}) {
+  for (int32_t v :
+       {runs.longest_run, runs.longest_run_max, runs.n_crossings, runs.n_crossings_min}) {
     out->push_back(',');
     if (has) AppendRuns(v, out);
   }

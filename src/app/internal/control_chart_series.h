@@ -64,9 +64,9 @@ struct ControlChartSeries {
 // when the chart cannot be computed from the data (e.g. negative counts for a c chart).
 Status AnalyseControlChartSeries(std::span<const SpcRow> rows, bool has_denominator,
                                  std::span<const oversight::Recalculation> recalculations,
-                                 const ControlChartSettings& settings,
-                                 stats::Direction improvement, const std::string& path,
-                                 std::string_view name, ControlChartSeries* out);
+                                 const ControlChartSettings& settings, stats::Direction improvement,
+                                 const std::string& path, std::string_view name,
+                                 ControlChartSeries* out);
 
 inline constexpr std::string_view kControlPointsCsvHeader =
     "series,date,value,n,part,cl,lcl,ucl,lcl_95,ucl_95,sigma_signal,point_type,target\n";
@@ -77,8 +77,8 @@ inline constexpr std::string_view kControlSummaryCsvHeader =
 
 // One CSV row per point. `series_csv` is the series name already CSV-quoted; `target` the
 // series' target (NaN: none).
-void AppendControlPointsCsv(std::string_view series_csv, const ControlChartSeries& s,
-                            double target, std::string* out);
+void AppendControlPointsCsv(std::string_view series_csv, const ControlChartSeries& s, double target,
+                            std::string* out);
 
 // One CSV row for the series: the latest part's average lines and runs analysis.
 void AppendControlSummaryCsv(std::string_view series_csv, const SpcSeriesMeta& meta,

@@ -44,9 +44,9 @@ namespace shewhart::app {
 struct SpcRow {
   int32_t series = 0;  // index into SpcInput::series()
   Date date = 0;
-  double value = 0;  // NaN = missing
+  double value = 0;   // NaN = missing
   double target = 0;  // or the denominator (see above)
-  int64_t line = 0;  // 1-based line of the row in the input
+  int64_t line = 0;   // 1-based line of the row in the input
 };
 static_assert(sizeof(SpcRow) == 32);
 

@@ -64,8 +64,8 @@ inline constexpr double kMinWidth = 480;
 inline constexpr double kMinHeight = 300;
 inline constexpr double kMaxSize = 20000;
 
-inline constexpr std::array<std::string_view, 12> kMonthNames = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+inline constexpr std::array<std::string_view, 12> kMonthNames = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 inline constexpr std::string_view kEnDash = "\xE2\x80\x93";
 inline constexpr std::string_view kEmDash = "\xE2\x80\x94";
 

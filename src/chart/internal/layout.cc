@@ -87,7 +87,6 @@ void DrawAssuranceIcon(Builder& b, double cx, double cy, Assurance a) {
   b.End();
 }
 
-
 // One label above the plot: a recalculation or a dated note.
 struct Note {
   double x = 0;  // the line

@@ -38,6 +38,10 @@ Result<http::Response> Standing(RequestContext& ctx);
 Result<http::Response> Trend(RequestContext& ctx);
 Result<http::Response> Submissions(RequestContext& ctx);
 
+// handlers_exports.cc
+Result<http::Response> BoardWorkbook(RequestContext& ctx);
+Result<http::Response> BoardPack(RequestContext& ctx);
+
 // handlers_imports.cc
 Result<http::Response> UploadImport(RequestContext& ctx);
 Result<http::Response> GetImport(RequestContext& ctx);

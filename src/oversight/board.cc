@@ -1,0 +1,90 @@
+#include "oversight/board.h"
+
+namespace shewhart::oversight {
+namespace {
+
+// One row per stored series, with the metric's latest definition. An empty filter parameter
+// means "any". The CASE is ConcernRank in SQL, so that paging keeps concerns on the first pages.
+constexpr std::string_view kBoard =
+    "SELECT m.code, v.name, v.domain, v.improvement_direction, u.code, u.name, u.kind, "
+    "COALESCE(p.code, ''), r.aggregate, r.variation, r.assurance, r.mean, r.lpl, r.upl, "
+    "r.target, r.last_period, r.n_points, r.n_improvement, r.n_concern "
+    "FROM spc_result r "
+    "JOIN metric m ON m.id = r.metric_id "
+    "JOIN metric_version v ON v.metric_id = m.id "
+    " AND v.version = (SELECT MAX(w.version) FROM metric_version w WHERE w.metric_id = m.id) "
+    "JOIN unit u ON u.id = r.unit_id "
+    "LEFT JOIN unit p ON p.id = u.parent_id "
+    "WHERE (? = '' OR v.domain = ?) AND (? = '' OR p.code = ?) AND (? = '' OR u.kind = ?) "
+    "AND (? = '' OR m.code = ?) "
+    "ORDER BY CASE WHEN r.variation IN ('concern_high', 'concern_low') THEN 0 "
+    "WHEN r.assurance = 'consistent_fail' THEN 1 WHEN r.assurance = 'inconsistent' THEN 2 "
+    "ELSE 3 END, m.code, r.aggregate DESC, u.code LIMIT ? OFFSET ?";
+
+constexpr int64_t kMaxLimit = 50000;
+
+}  // namespace
+
+int ConcernRank(std::string_view variation, std::string_view assurance) {
+  if (variation == "concern_high" || variation == "concern_low") return 0;
+  if (assurance == "consistent_fail") return 1;
+  if (assurance == "inconsistent") return 2;
+  return 3;
+}
+
+Result<std::vector<BoardRow>> BoardSummary(db::Connection& conn, const BoardFilter& f) {
+  if (f.limit < 1 || f.limit > kMaxLimit) {
+    return InvalidArgumentError("the board's limit must be between 1 and " +
+                                std::to_string(kMaxLimit));
+  }
+  if (f.offset < 0) return InvalidArgumentError("the board's offset must not be negative");
+  std::vector<BoardRow> rows;
+  RETURN_IF_ERROR(conn.Query(
+      kBoard,
+      {f.domain, f.domain, f.place, f.place, f.kind, f.kind, f.metric, f.metric, f.limit, f.offset},
+      [&](const db::Row& r) {
+        BoardRow b;
+        b.metric = r.Text(0);
+        b.name = r.Text(1);
+        b.domain = r.Text(2);
+        b.improvement_direction = r.Text(3);
+        b.unit = r.Text(4);
+        b.unit_name = r.Text(5);
+        b.kind = r.Text(6);
+        b.place = r.Text(7);
+        b.aggregate = r.Int(8) != 0;
+        b.variation = r.Text(9);
+        b.assurance = r.Text(10);
+        b.mean = r.OptionalDouble(11);
+        b.lpl = r.OptionalDouble(12);
+        b.upl = r.OptionalDouble(13);
+        b.target = r.OptionalDouble(14);
+        b.last_period = r.Text(15);
+        b.n_points = r.Int(16);
+        b.n_improvement = r.Int(17);
+        b.n_concern = r.Int(18);
+        rows.push_back(std::move(b));
+        return db::Flow::kContinue;
+      }));
+  return rows;
+}
+
+std::string VariationMeaning(std::string_view v) {
+  if (v == "common_cause") return "Common cause variation: no significant change";
+  if (v == "improvement_high") return "Special cause improvement: a signal of improvement (higher)";
+  if (v == "improvement_low") return "Special cause improvement: a signal of improvement (lower)";
+  if (v == "concern_high") return "Special cause concern: a signal that things got worse (higher)";
+  if (v == "concern_low") return "Special cause concern: a signal that things got worse (lower)";
+  if (v == "neutral_high") return "Special cause variation, neither better nor worse (higher)";
+  if (v == "neutral_low") return "Special cause variation, neither better nor worse (lower)";
+  return "Not enough points to judge variation";
+}
+
+std::string AssuranceMeaning(std::string_view a) {
+  if (a == "consistent_pass") return "Consistently passing the target";
+  if (a == "consistent_fail") return "Consistently failing the target";
+  if (a == "inconsistent") return "Hit and miss: will pass or fail the target by chance";
+  return "No target, or not enough points to judge assurance";
+}
+
+}  // namespace shewhart::oversight

@@ -1,0 +1,180 @@
+// ECharts, imported module by module with the SVG renderer (crisp in print, checkable in the DOM),
+// and the Making Data Count chart built from a stored SPC result: points coloured by their type,
+// mean solid, process limits dashed, target red, recalculations marked with their reason.
+import * as echarts from 'echarts/core';
+import { LineChart, ScatterChart } from 'echarts/charts';
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+  AriaComponent,
+} from 'echarts/components';
+import { SVGRenderer } from 'echarts/renderers';
+import type { Series, SeriesPoint, Funnel } from './api';
+import { colours } from './icons';
+import { fmt, period } from './dom';
+
+echarts.use([
+  LineChart,
+  ScatterChart,
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+  AriaComponent,
+  SVGRenderer,
+]);
+
+export { echarts };
+
+export const typeColour: Record<SeriesPoint['type'], string> = {
+  c: colours.common,
+  i: colours.improvement,
+  x: colours.concern,
+  h: colours.neutral,
+  l: colours.neutral,
+};
+export const typeText: Record<SeriesPoint['type'], string> = {
+  c: 'common cause',
+  i: 'special cause – improvement',
+  x: 'special cause – concern',
+  h: 'special cause – neither (high)',
+  l: 'special cause – neither (low)',
+};
+
+export interface Note {
+  period: string;
+  text: string;
+}
+
+export interface SpcOptions {
+  compact?: boolean;
+  zoom?: boolean;
+  target?: number | null;
+  notes?: Note[];
+  unitLabel?: string;
+}
+
+// Group-wise step lines: one value per point, null outside the group, so each recalculated
+// period has its own mean and limits.
+function stepLine(s: Series, key: 'mean' | 'lpl' | 'upl'): (number | null)[] {
+  const out: (number | null)[] = s.points.map(() => null);
+  for (const g of s.groups) {
+    for (let i = g.begin; i < g.end && i < out.length; i++) out[i] = g[key];
+  }
+  return out;
+}
+
+export function spcOption(s: Series, o: SpcOptions = {}): echarts.EChartsCoreOption {
+  const x = s.points.map((p) => p.period);
+  const target = o.target ?? s.summary.target;
+  const notes = [
+    ...s.groups.slice(1).map((g) => ({ period: s.points[g.begin]?.period ?? '', text: `Recalculated: ${g.reason ?? 'process changed'}` })),
+    ...(o.notes ?? []),
+  ].filter((n) => n.period);
+  const small = !!o.compact;
+  const limitStyle = { color: colours.common, type: 'dashed' as const, width: 1.2 };
+  const series: unknown[] = [
+    {
+      name: 'Value',
+      type: 'line',
+      data: s.points.map((p) => ({ value: p.value, itemStyle: { color: typeColour[p.type] } })),
+      lineStyle: { color: colours.line, width: 1.5 },
+      itemStyle: { color: colours.common },
+      symbol: 'circle',
+      symbolSize: small ? 4 : 7,
+      connectNulls: false,
+      z: 5,
+      markLine: notes.length
+        ? {
+            symbol: 'none',
+            silent: false,
+            lineStyle: { color: '#425563', type: 'dotted', width: 1 },
+            label: { show: !small, formatter: (p: { name?: string }) => p.name ?? '', position: 'insideEndTop', fontSize: 11, color: '#212b32' },
+            data: notes.map((n) => ({ xAxis: n.period, name: n.text })),
+          }
+        : undefined,
+    },
+    { name: 'Mean', type: 'line', data: stepLine(s, 'mean'), symbol: 'none', itemStyle: { color: '#212b32' }, lineStyle: { color: '#212b32', width: 1.2 }, silent: true },
+    { name: 'Upper process limit', type: 'line', data: stepLine(s, 'upl'), symbol: 'none', itemStyle: { color: colours.common }, lineStyle: limitStyle, silent: true },
+    { name: 'Lower process limit', type: 'line', data: stepLine(s, 'lpl'), symbol: 'none', itemStyle: { color: colours.common }, lineStyle: limitStyle, silent: true },
+  ];
+  if (target !== null && target !== undefined && Number.isFinite(target)) {
+    series.push({ name: 'Target', type: 'line', data: x.map(() => target), symbol: 'none', itemStyle: { color: colours.target }, lineStyle: { color: colours.target, width: 1.5 }, silent: true });
+  }
+  return {
+    animation: false,
+    aria: { enabled: true },
+    grid: small ? { left: 44, right: 8, top: 10, bottom: 24 } : { left: 56, right: 24, top: notes.length ? 72 : 56, bottom: o.zoom ? 72 : 36 },
+    legend: small ? undefined : { top: 0, left: 'center', textStyle: { fontSize: 12 } },
+    tooltip: small
+      ? undefined
+      : {
+          trigger: 'axis',
+          formatter: (ps: { dataIndex: number; seriesName: string; value: number | null }[]) => {
+            const i = ps[0]?.dataIndex ?? 0;
+            const p = s.points[i];
+            if (!p) return '';
+            const lines = [`<strong>${period(p.period)}</strong>`, `Value: ${fmt(p.value, 2)}${o.unitLabel ? ` ${o.unitLabel}` : ''}`, `Point: ${typeText[p.type]}`];
+            for (const q of ps) if (q.seriesName !== 'Value' && q.value !== null) lines.push(`${q.seriesName}: ${fmt(q.value, 2)}`);
+            return lines.join('<br>');
+          },
+        },
+    xAxis: { type: 'category', data: x, axisLabel: { formatter: (v: string) => period(v), fontSize: small ? 9 : 12, hideOverlap: true } },
+    yAxis: { type: 'value', scale: true, axisLabel: { fontSize: small ? 9 : 12 } },
+    dataZoom: o.zoom ? [{ type: 'inside' }, { type: 'slider', bottom: 6, height: 22 }] : undefined,
+    series,
+  };
+}
+
+export function funnelOption(f: Funnel, names: Map<string, string>): echarts.EChartsCoreOption {
+  const units = [...f.units].sort((a, b) => a.denominator - b.denominator);
+  const lo = units[0]?.denominator ?? 0, hi = units[units.length - 1]?.denominator ?? 1;
+  const pad = Math.max((hi - lo) * 0.08, hi * 0.02);
+  const line = (k: 'lcl95' | 'ucl95' | 'lcl998' | 'ucl998') => units.map((u) => [u.denominator, u[k]]);
+  const dash95 = { color: colours.common, type: 'dashed' as const, width: 1 };
+  const dash998 = { color: '#425563', type: 'dashed' as const, width: 1.4 };
+  return {
+    animation: false,
+    aria: { enabled: true },
+    grid: { left: 56, right: 24, top: 20, bottom: 64 },
+    legend: { bottom: 0 },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { seriesName: string; data: [number, number, string, string] }) =>
+        p.seriesName === 'Organisations'
+          ? `<strong>${names.get(p.data[2]) ?? p.data[2]}</strong><br>Value: ${fmt(p.data[1], 2)}<br>Size: ${fmt(p.data[0], 0)}<br>${p.data[3] === 'none' ? 'Within the limits' : `Outlier: ${p.data[3]}`}`
+          : '',
+    },
+    xAxis: { type: 'value', name: 'Denominator (size)', nameLocation: 'middle', nameGap: 28, min: Math.max(0, Math.floor(lo - pad)), max: Math.ceil(hi + pad) },
+    yAxis: { type: 'value', scale: true },
+    series: [
+      {
+        name: 'Organisations',
+        type: 'scatter',
+        itemStyle: { color: colours.common },
+        symbolSize: 9,
+        data: units.map((u) => ({ value: [u.denominator, u.value, u.unit, u.outlier], itemStyle: { color: u.outlier === 'none' ? colours.common : u.outlier.includes('high') || u.outlier.includes('low') ? colours.concern : colours.neutral } })),
+        z: 5,
+      },
+      { name: 'System average', type: 'line', data: units.map((u) => [u.denominator, f.target]), symbol: 'none', itemStyle: { color: '#212b32' }, lineStyle: { color: '#212b32', width: 1.2 }, silent: true },
+      { name: '95% limits', type: 'line', data: line('ucl95'), symbol: 'none', itemStyle: { color: colours.common }, lineStyle: dash95, silent: true },
+      { name: '95% limits', type: 'line', data: line('lcl95'), symbol: 'none', itemStyle: { color: colours.common }, lineStyle: dash95, silent: true },
+      { name: '99.8% limits', type: 'line', data: line('ucl998'), symbol: 'none', itemStyle: { color: '#425563' }, lineStyle: dash998, silent: true },
+      { name: '99.8% limits', type: 'line', data: line('lcl998'), symbol: 'none', itemStyle: { color: '#425563' }, lineStyle: dash998, silent: true },
+    ],
+  };
+}
+
+export function mount(el: HTMLElement, option: echarts.EChartsCoreOption): echarts.ECharts {
+  const chart = echarts.init(el, undefined, { renderer: 'svg' });
+  chart.setOption(option);
+  const ro = new ResizeObserver(() => chart.resize());
+  ro.observe(el);
+  return chart;
+}
