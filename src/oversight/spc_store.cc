@@ -44,14 +44,42 @@ namespace {
   ");\n"                                            \
   "CREATE INDEX spc_result_unit ON spc_result(unit_id);\n"
 
+// What happened to a series at a date: written by series_events.cc, read here because a
+// recalculation changes the stored result. One recalculation per period of a series.
+#define SHEWHART_SERIES_EVENT_SCHEMA(PK, FK)                                                   \
+  "CREATE TABLE series_event (\n"                                                              \
+  "  id " PK                                                                                   \
+  ",\n"                                                                                        \
+  "  metric_id " FK                                                                            \
+  " NOT NULL REFERENCES metric(id),\n"                                                         \
+  "  unit_id " FK                                                                              \
+  " NOT NULL REFERENCES unit(id),\n"                                                           \
+  "  aggregate INTEGER NOT NULL CHECK (aggregate IN (0, 1)),\n"                                \
+  "  period TEXT NOT NULL,\n"                                                                  \
+  "  kind TEXT NOT NULL CHECK (kind IN ('recalculation', 'annotation')),\n"                    \
+  "  text TEXT NOT NULL,\n"                                                                    \
+  "  created_by TEXT NOT NULL,\n"                                                              \
+  "  created_at TEXT NOT NULL\n"                                                               \
+  ");\n"                                                                                       \
+  "CREATE INDEX series_event_series ON series_event(metric_id, unit_id, aggregate, period);\n" \
+  "CREATE INDEX series_event_unit ON series_event(unit_id);\n"                                 \
+  "CREATE UNIQUE INDEX series_event_one_recalculation "                                        \
+  "ON series_event(metric_id, unit_id, aggregate, period) WHERE kind = 'recalculation';\n"
+
 constexpr db::Migration kMigrations[] = {
     {401, "oversight: stored SPC results", SHEWHART_SPC_STORE_SCHEMA("INTEGER"),
      SHEWHART_SPC_STORE_SCHEMA("BIGINT")},
+    {402, "oversight: series events (recalculations, annotations)",
+     SHEWHART_SERIES_EVENT_SCHEMA("INTEGER PRIMARY KEY", "INTEGER"),
+     SHEWHART_SERIES_EVENT_SCHEMA("BIGSERIAL PRIMARY KEY", "BIGINT")},
 };
 
 constexpr std::string_view kSelectMetricObs =
     "SELECT unit_id, period, value, numerator, denominator FROM observation "
     "WHERE metric_id = ? ORDER BY unit_id, period";
+constexpr std::string_view kSelectMetricRecalculations =
+    "SELECT unit_id, aggregate, period, text FROM series_event "
+    "WHERE metric_id = ? AND kind = 'recalculation' ORDER BY id";
 constexpr std::string_view kSelectSeriesKeys =
     "SELECT DISTINCT metric_id, unit_id FROM observation ORDER BY metric_id, unit_id";
 constexpr std::string_view kUpsert =
@@ -131,9 +159,14 @@ struct SeriesData {
   std::vector<double> values;
 };
 
-// Analyses one series and writes its row.
+// Recalculations recorded for the series of one metric (series_event), by series.
+using RecalculationsBySeries = std::map<std::pair<int64_t, bool>, std::vector<Recalculation>>;
+
+// Analyses one series and writes its row. `recorded` are the recalculations people recorded for
+// it, applied after the definition changes (at the same period, the definition's reason wins).
 Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const SeriesKey& key,
-                   const SeriesData& data, std::string_view at) {
+                   const SeriesData& data, std::span<const Recalculation> recorded,
+                   std::string_view at) {
   if (data.dates.empty()) return Status::Ok();
   const dictionary::MetricVersion& latest = metric.Latest();
   std::vector<Recalculation> recalcs;
@@ -145,6 +178,7 @@ Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const
       recalcs.push_back({*it, "definition changed (version " + std::to_string(v.version) + ")"});
     }
   }
+  recalcs.insert(recalcs.end(), recorded.begin(), recorded.end());
   SpcSeriesInput in;
   in.dates = data.dates;
   in.values = data.values;
@@ -227,6 +261,17 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
   // Which roots each organisation unit counts towards (memoised).
   std::unordered_map<int64_t, std::vector<int64_t>> roots_of;
   const bool ratio = metric.Latest().has_ratio();
+  RecalculationsBySeries recorded;
+  RETURN_IF_ERROR(conn.Query(kSelectMetricRecalculations, {metric.id}, [&](const db::Row& r) {
+    const std::optional<Date> period = ParseIsoDate(r.Text(2));
+    if (period) recorded[{r.Int(0), r.Int(1) != 0}].push_back({*period, r.Text(3)});
+    return db::Flow::kContinue;
+  }));
+  auto recorded_for = [&](const SeriesKey& key) -> std::span<const Recalculation> {
+    const auto it = recorded.find({key.unit_id, key.aggregate});
+    if (it == recorded.end()) return {};
+    return it->second;
+  };
   RETURN_IF_ERROR(conn.Query(kSelectMetricObs, {metric.id}, [&](const db::Row& r) {
     const int64_t unit = r.Int(0);
     const std::optional<Date> period = ParseIsoDate(r.Text(1));
@@ -269,7 +314,7 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
     const auto it = own.find(unit);
     if (it == own.end()) continue;
     const SeriesKey key{metric.id, unit, false};
-    RETURN_IF_ERROR(StoreSeries(conn, metric, key, it->second, at));
+    RETURN_IF_ERROR(StoreSeries(conn, metric, key, it->second, recorded_for(key), at));
     ++stats->series;
     stats->touched.push_back(key);
   }
@@ -288,7 +333,7 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
     }
     if (s.dates.empty()) continue;
     const SeriesKey key{metric.id, root, true};
-    RETURN_IF_ERROR(StoreSeries(conn, metric, key, s, at));
+    RETURN_IF_ERROR(StoreSeries(conn, metric, key, s, recorded_for(key), at));
     ++stats->aggregates;
     stats->touched.push_back(key);
   }
@@ -302,15 +347,20 @@ std::span<const db::Migration> SpcStoreMigrations() { return kMigrations; }
 Result<RecomputeStats> RecomputeSpc(db::Connection& conn, const directory::Directory& dir,
                                     const dictionary::Dictionary& dict,
                                     std::span<const SeriesKey> affected, std::string_view at) {
-  std::map<int64_t, std::set<int64_t>> units_by_metric;
-  for (const SeriesKey& k : affected) units_by_metric[k.metric_id].insert(k.unit_id);
+  // Per metric: the units whose own series to recompute, and the aggregate roots named directly.
+  std::map<int64_t, std::pair<std::set<int64_t>, std::set<int64_t>>> by_metric;
+  for (const SeriesKey& k : affected) {
+    auto& [units, roots] = by_metric[k.metric_id];
+    (k.aggregate ? roots : units).insert(k.unit_id);
+  }
   RecomputeStats stats;
-  for (const auto& [metric_id, units] : units_by_metric) {
+  for (auto& [metric_id, units_and_roots] : by_metric) {
+    const std::set<int64_t>& units = units_and_roots.first;
+    std::set<int64_t>& roots = units_and_roots.second;
     const dictionary::Metric* metric = dict.FindById(metric_id);
     if (metric == nullptr || metric->versions.empty()) {
       return InternalError("recompute: metric " + std::to_string(metric_id) + " is not loaded");
     }
-    std::set<int64_t> roots;
     for (const int64_t u : units) {
       const directory::Unit* unit = dir.FindById(u);
       if (unit == nullptr || !directory::IsOrganisationKind(unit->kind)) continue;

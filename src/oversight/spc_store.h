@@ -7,7 +7,9 @@
 //     when its target_from is on or before the latest period);
 //   - a recalculation (rebase) at the applies_from of every later version of the definition
 //     inside the series, with the reason "definition changed (version N)": numbers under two
-//     definitions are not one process.
+//     definitions are not one process;
+//   - a recalculation at every period where someone recorded one for the series, with its
+//     reason (series_events.h; table series_event, whose schema is migration 402 here).
 // Aggregate series: for every unit of kind system or nation above an affected unit, the metric's
 // system-level series over the ORGANISATIONS below that root (places, groups, wards and the
 // root's own submissions excluded): for proportions and rates, multiplier x (sum of numerators)
@@ -63,9 +65,11 @@ struct RecomputeStats {
   std::vector<SeriesKey> touched;  // every series written, sorted
 };
 
-// Recomputes and stores the results of the series in `affected` (aggregate flags ignored) and
-// the aggregate series of their metrics for every system/nation above their units. Reads the
-// observations one metric at a time. `at` is the computation time (ISO 8601 UTC).
+// Recomputes and stores the results of the units' own series in `affected` (aggregate = false)
+// and the aggregate series of their metrics for every system/nation above their units; a key
+// with aggregate = true recomputes that unit's aggregate series (none unless the unit is a system
+// or nation). Reads the observations one metric at a time. `at` is the computation time (ISO 8601
+// UTC).
 Result<RecomputeStats> RecomputeSpc(db::Connection& conn, const directory::Directory& dir,
                                     const dictionary::Dictionary& dict,
                                     std::span<const SeriesKey> affected, std::string_view at);

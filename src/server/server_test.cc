@@ -519,6 +519,100 @@ TEST_P(ServerTest, RestrictedNotesFollowScope) {
   EXPECT_TRUE(IsErrorShape(nhs));
 }
 
+TEST_P(ServerTest, RecalculationWithAReasonIsRoleGatedAndAudited) {
+  Browser viewer = SignedIn(Role::kViewer);
+  Browser qi = SignedIn(Role::kQiPractitioner);
+  Browser lead = SignedIn(Role::kSystemQualityLead);
+  Browser admin = SignedIn(Role::kAdministrator);
+  const std::string recalc = "/api/series/AE4H/RJZ/recalculations";
+  const json body = {{"period", "2021-01-01"}, {"reason", "New triage model"}};
+  http::TestResponse refused = viewer.Send("POST", recalc, body.dump());
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_TRUE(IsErrorShape(refused));
+  EXPECT_EQ(qi.Send("POST", recalc, body.dump()).status, 403);
+  // The reason is required: empty or only spaces -> 400 with the one error shape.
+  for (const char* reason : {"", "   "}) {
+    http::TestResponse empty =
+        lead.Send("POST", recalc, json({{"period", "2021-01-01"}, {"reason", reason}}).dump());
+    EXPECT_EQ(empty.status, 400) << empty.body;
+    EXPECT_TRUE(IsErrorShape(empty)) << empty.body;
+    EXPECT_EQ(Json(empty)["error"]["code"], "invalid_argument");
+  }
+  EXPECT_EQ(lead.Send("POST", recalc, R"({"period":"2021-01-01"})").status, 400);
+  EXPECT_EQ(lead.Send("POST", recalc, R"({"period":"2021-01-15","reason":"x"})").status, 400);
+  EXPECT_EQ(lead.Send("POST", "/api/series/AE4H/NOPE/recalculations", body.dump()).status, 404);
+  EXPECT_EQ(Json(viewer.Send("GET", "/api/series/AE4H/RJZ"))["groups"].size(), 1u);
+
+  http::TestResponse done = lead.Send("POST", recalc, body.dump());
+  ASSERT_EQ(done.status, 201) << done.body;
+  EXPECT_EQ(Json(done)["kind"], "recalculation");
+  EXPECT_EQ(Json(done)["created_by"], "system.lead@nhs.net");
+  // The stored result now has two groups, the second from January 2021 with the reason.
+  json series = Json(viewer.Send("GET", "/api/series/AE4H/RJZ"));
+  ASSERT_EQ(series["groups"].size(), 2u) << series.dump();
+  EXPECT_EQ(series["groups"][1]["begin"], 12);
+  EXPECT_EQ(series["groups"][1]["reason"], "New triage model");
+  EXPECT_EQ(series["points"][12]["period"], "2021-01-01");
+  EXPECT_EQ(lead.Send("POST", recalc, body.dump()).status, 409);  // once per period
+
+  // The system aggregate is its own series.
+  http::TestResponse agg = admin.Send("POST", "/api/series/AE4H/QHL/recalculations?aggregate=1",
+                                      json({{"period", "2021-06-01"}, {"reason", "ICS"}}).dump());
+  EXPECT_EQ(agg.status, 201) << agg.body;
+  EXPECT_EQ(Json(viewer.Send("GET", "/api/series/AE4H/QHL?aggregate=1"))["groups"][1]["reason"],
+            "ICS");
+
+  // Audited: who, what, before -> after.
+  json audit = Json(admin.Send("GET", "/api/audit?limit=100"));
+  int seen = 0;
+  for (const auto& e : audit["entries"]) {
+    if (e["action"] != "series.recalculate" || e["target"] != "AE4H RJZ") continue;
+    ++seen;
+    EXPECT_EQ(e["actor"], "user:system.lead@nhs.net");
+    EXPECT_EQ(e["before"]["groups"].size(), 1u) << e.dump();
+    EXPECT_EQ(e["after"]["groups"].size(), 2u) << e.dump();
+    EXPECT_EQ(e["after"]["reason"], "New triage model");
+    EXPECT_EQ(e["after"]["period"], "2021-01-01");
+  }
+  EXPECT_EQ(seen, 1);
+}
+
+TEST_P(ServerTest, AnnotationsForEveryoneToReadAndProposersToWrite) {
+  Browser viewer = SignedIn(Role::kViewer);
+  Browser submitter = SignedIn(Role::kDataSubmitter);
+  Browser qi = SignedIn(Role::kQiPractitioner);
+  Browser admin = SignedIn(Role::kAdministrator);
+  const std::string notes = "/api/series/AE4H/RJZ/annotations";
+  const json pdsa = {{"period", "2021-03-01"}, {"text", "PDSA cycle 1: triage nurse at the door"}};
+  EXPECT_EQ(viewer.Send("POST", notes, pdsa.dump()).status, 403);
+  EXPECT_EQ(submitter.Send("POST", notes, pdsa.dump()).status, 403);
+  http::TestResponse added = qi.Send("POST", notes, pdsa.dump());
+  ASSERT_EQ(added.status, 201) << added.body;
+  http::TestResponse nhs =
+      qi.Send("POST", notes, R"({"period":"2021-03-01","text":"patient 943 476 5919"})");
+  EXPECT_EQ(nhs.status, 400);
+  EXPECT_TRUE(IsErrorShape(nhs));
+  json list = Json(viewer.Send("GET", notes));
+  ASSERT_EQ(list["annotations"].size(), 1u) << list.dump();
+  EXPECT_EQ(list["annotations"][0]["period"], "2021-03-01");
+  EXPECT_EQ(list["annotations"][0]["text"], "PDSA cycle 1: triage nurse at the door");
+  EXPECT_EQ(list["annotations"][0]["created_by"], "qi@nhs.net");
+  EXPECT_EQ(Json(viewer.Send("GET", "/api/series/AE4H/RYJ/annotations"))["annotations"].size(), 0u);
+  // An annotation does not rebase the chart.
+  EXPECT_EQ(Json(viewer.Send("GET", "/api/series/AE4H/RJZ"))["groups"].size(), 1u);
+  bool audited = false;
+  const json audit = Json(admin.Send("GET", "/api/audit?limit=100"));
+  for (const auto& e : audit["entries"]) {
+    if (e["action"] == "series.annotate") {
+      audited = true;
+      EXPECT_EQ(e["actor"], "user:qi@nhs.net");
+      EXPECT_EQ(e["target"], "AE4H RJZ");
+      EXPECT_EQ(e["after"]["period"], "2021-03-01");
+    }
+  }
+  EXPECT_TRUE(audited);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, ServerTest, ::testing::Values("sqlite", "postgresql"));
 
 }  // namespace

@@ -38,6 +38,11 @@ Result<http::Response> Standing(RequestContext& ctx);
 Result<http::Response> Trend(RequestContext& ctx);
 Result<http::Response> Submissions(RequestContext& ctx);
 
+// handlers_series_events.cc
+Result<http::Response> AddRecalculation(RequestContext& ctx);
+Result<http::Response> ListAnnotations(RequestContext& ctx);
+Result<http::Response> AddAnnotation(RequestContext& ctx);
+
 // handlers_exports.cc
 Result<http::Response> BoardWorkbook(RequestContext& ctx);
 Result<http::Response> BoardPack(RequestContext& ctx);

@@ -21,7 +21,7 @@ export async function chartScreen(main: HTMLElement, p: Record<string, string>, 
     get<Metric>(`/api/metrics/${enc(metric)}`).catch(() => null),
     get<{ name?: string; organisation?: { name: string } }>(`/api/organisations/${enc(unit)}`).catch(() => null),
     // Annotations: shown when the server offers them (see the report); absent otherwise.
-    get<{ annotations: Annotation[] }>(`${base}/annotations`).catch(() => ({ annotations: [] as Annotation[] })),
+    get<{ annotations: Annotation[] }>(`${base}/annotations${aggregate ? "?aggregate=1" : ""}`).catch(() => ({ annotations: [] as Annotation[] })),
   ]);
   const v = def?.versions[def.versions.length - 1];
   const name = v?.name ?? metric;

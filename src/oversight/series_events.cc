@@ -1,0 +1,184 @@
+#include "oversight/series_events.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "base/date.h"
+#include "dictionary/dictionary.h"
+#include "directory/directory.h"
+#include "imports/text_checks.h"
+
+namespace shewhart::oversight {
+namespace {
+
+// The table's schema is migration 402 of SpcStoreMigrations (spc_store.cc), because the
+// recompute reads the recalculations.
+constexpr std::string_view kSelectMetricId = "SELECT id FROM metric WHERE code = ?";
+constexpr std::string_view kSelectUnitId = "SELECT id FROM unit WHERE code = ?";
+constexpr std::string_view kSelectRecalculationAt =
+    "SELECT id FROM series_event WHERE metric_id = ? AND unit_id = ? AND aggregate = ? "
+    "AND period = ? AND kind = 'recalculation'";
+constexpr std::string_view kInsert =
+    "INSERT INTO series_event (metric_id, unit_id, aggregate, period, kind, text, created_by, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+constexpr std::string_view kSelectEvents =
+    "SELECT id, period, kind, text, created_by, created_at FROM series_event "
+    "WHERE metric_id = ? AND unit_id = ? AND aggregate = ? ORDER BY period, id";
+
+std::string Trim(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\r\n\f\v";
+  const size_t begin = s.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return "";
+  return std::string(s.substr(begin, s.find_last_not_of(kSpace) - begin + 1));
+}
+
+// The checked, trimmed text of an event. `what` names it in messages ("the reason").
+Result<std::string> CheckedText(std::string_view text, std::string_view what) {
+  std::string t = Trim(text);
+  if (t.empty()) return InvalidArgumentError(std::string(what) + " is required");
+  if (t.size() > kMaxSeriesEventTextBytes) {
+    return InvalidArgumentError(std::string(what) + " is longer than " +
+                                std::to_string(kMaxSeriesEventTextBytes) + " bytes");
+  }
+  if (imports::ContainsNhsNumber(t)) {
+    return InvalidArgumentError(std::string(what) + " " + std::string(imports::kNhsNumberMessage));
+  }
+  return t;
+}
+
+// The stored result of the series and the position of `period` among its periods.
+struct Located {
+  StoredSpcResult result;
+  size_t index = 0;
+};
+
+Result<Located> LocatePeriod(db::Connection& conn, const SeriesKey& series,
+                             std::string_view period) {
+  if (period.size() != 10 || !ParseIsoDate(period)) {
+    return InvalidArgumentError("\"period\" must be a date written YYYY-MM-DD");
+  }
+  ASSIGN_OR_RETURN(std::optional<StoredSpcResult> stored, LoadSpcResult(conn, series));
+  if (!stored) return NotFoundError("no stored result for this series (no observations yet?)");
+  // periods: "2020-01-01,2020-02-01,...", fixed-width dates.
+  const std::string& all = stored->periods;
+  size_t index = 0;
+  for (size_t pos = 0; pos < all.size(); pos += 11, ++index) {
+    if (all.compare(pos, 10, period) == 0) return Located{std::move(*stored), index};
+  }
+  return InvalidArgumentError("\"period\" " + std::string(period) +
+                              " is not one of the periods of this series");
+}
+
+// The reason of the stored group that starts at `index`, if one does (after the first).
+std::optional<std::string> GroupStartingAt(const std::string& groups_json, size_t index) {
+  const nlohmann::json groups = nlohmann::json::parse(groups_json, nullptr, false);
+  if (!groups.is_array()) return std::nullopt;
+  for (size_t g = 1; g < groups.size(); ++g) {
+    const auto begin = groups[g].find("begin");
+    if (begin != groups[g].end() && begin->is_number_integer() &&
+        begin->get<int64_t>() == static_cast<int64_t>(index)) {
+      return groups[g].value("reason", std::string());
+    }
+  }
+  return std::nullopt;
+}
+
+Result<SeriesEvent> Insert(db::Connection& conn, const NewSeriesEvent& e, SeriesEventKind kind,
+                           std::string text, std::string_view at) {
+  SeriesEvent out{.series = e.series,
+                  .period = e.period,
+                  .kind = kind,
+                  .text = std::move(text),
+                  .created_by = e.created_by,
+                  .created_at = std::string(at)};
+  ASSIGN_OR_RETURN(out.id,
+                   conn.ExecuteReturningId(
+                       kInsert, {e.series.metric_id, e.series.unit_id, e.series.aggregate ? 1 : 0,
+                                 e.period, Name(kind), out.text, e.created_by, at}));
+  return out;
+}
+
+}  // namespace
+
+std::string_view Name(SeriesEventKind kind) {
+  return kind == SeriesEventKind::kRecalculation ? "recalculation" : "annotation";
+}
+
+Result<SeriesKey> FindSeries(db::Connection& conn, std::string_view metric_code,
+                             std::string_view unit_code, bool aggregate) {
+  ASSIGN_OR_RETURN(std::optional<db::Row> metric, conn.QueryRow(kSelectMetricId, {metric_code}));
+  if (!metric) return NotFoundError("there is no metric \"" + std::string(metric_code) + "\"");
+  ASSIGN_OR_RETURN(std::optional<db::Row> unit, conn.QueryRow(kSelectUnitId, {unit_code}));
+  if (!unit) return NotFoundError("there is no unit \"" + std::string(unit_code) + "\"");
+  return SeriesKey{metric->Int(0), unit->Int(0), aggregate};
+}
+
+Result<RecalculationOutcome> AddRecalculation(db::Connection& conn, const NewSeriesEvent& event,
+                                              std::string_view at) {
+  ASSIGN_OR_RETURN(std::string reason, CheckedText(event.text, "the reason"));
+  ASSIGN_OR_RETURN(Located where, LocatePeriod(conn, event.series, event.period));
+  if (where.index == 0) {
+    return InvalidArgumentError("\"period\" " + event.period +
+                                " is the first period of the series: its first group starts "
+                                "there already; recalculate from a later period");
+  }
+  // One recalculation per period: a second reason would be silently merged into the first.
+  if (std::optional<std::string> existing =
+          GroupStartingAt(where.result.groups_json, where.index)) {
+    return Status(StatusCode::kAlreadyExists, "the limits are already recalculated from " +
+                                                  event.period + " (" + *existing + ")");
+  }
+  ASSIGN_OR_RETURN(
+      std::optional<db::Row> recorded,
+      conn.QueryRow(kSelectRecalculationAt, {event.series.metric_id, event.series.unit_id,
+                                             event.series.aggregate ? 1 : 0, event.period}));
+  if (recorded) {
+    return Status(StatusCode::kAlreadyExists,
+                  "a recalculation from " + event.period + " is already recorded");
+  }
+  RecalculationOutcome out;
+  out.groups_before = where.result.groups_json;
+  ASSIGN_OR_RETURN(out.event,
+                   Insert(conn, event, SeriesEventKind::kRecalculation, std::move(reason), at));
+  ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(conn));
+  ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
+  const SeriesKey affected[] = {event.series};
+  ASSIGN_OR_RETURN(RecomputeStats stats, RecomputeSpc(conn, dir, dict, affected, at));
+  (void)stats;
+  ASSIGN_OR_RETURN(std::optional<StoredSpcResult> after, LoadSpcResult(conn, event.series));
+  if (!after) return InternalError("the recomputed series has no stored result");
+  out.groups_after = std::move(after->groups_json);
+  return out;
+}
+
+Result<SeriesEvent> AddAnnotation(db::Connection& conn, const NewSeriesEvent& event,
+                                  std::string_view at) {
+  ASSIGN_OR_RETURN(std::string text, CheckedText(event.text, "the text"));
+  ASSIGN_OR_RETURN(Located where, LocatePeriod(conn, event.series, event.period));
+  (void)where;
+  return Insert(conn, event, SeriesEventKind::kAnnotation, std::move(text), at);
+}
+
+Result<std::vector<SeriesEvent>> ListEvents(db::Connection& conn, const SeriesKey& series,
+                                            std::optional<SeriesEventKind> kind) {
+  std::vector<SeriesEvent> out;
+  RETURN_IF_ERROR(
+      conn.Query(kSelectEvents, {series.metric_id, series.unit_id, series.aggregate ? 1 : 0},
+                 [&](const db::Row& r) {
+                   const SeriesEventKind k = r.Text(2) == Name(SeriesEventKind::kRecalculation)
+                                                 ? SeriesEventKind::kRecalculation
+                                                 : SeriesEventKind::kAnnotation;
+                   if (kind && *kind != k) return db::Flow::kContinue;
+                   out.push_back({.id = r.Int(0),
+                                  .series = series,
+                                  .period = r.Text(1),
+                                  .kind = k,
+                                  .text = r.Text(3),
+                                  .created_by = r.Text(4),
+                                  .created_at = r.Text(5)});
+                   return db::Flow::kContinue;
+                 }));
+  return out;
+}
+
+}  // namespace shewhart::oversight
