@@ -236,6 +236,9 @@ Server::Server(ServerOptions options, Handler api) : impl_(std::make_unique<Impl
   const int threads = std::max(1, impl->options.threads);
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.set_payload_max_length(impl->options.max_body_bytes);
+  // Without TCP_NODELAY every small keep-alive response waits ~40 ms for the client's delayed
+  // acknowledgement (Nagle): bench/README.md measured 291 req/s with it off, ~5,900 with it on.
+  s.set_tcp_nodelay(true);
   s.set_read_timeout(impl->options.read_timeout_s, 0);
   s.set_write_timeout(impl->options.write_timeout_s, 0);
   s.set_keep_alive_timeout(impl->options.keep_alive_timeout_s);
