@@ -44,8 +44,19 @@ std::string OpenApiDocument() {
                              {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                               {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
     }
+    // What a success carries: files for the export routes (named by their extension), JSON
+    // otherwise.
+    std::string media = "application/json";
+    json schema = {{"type", "object"}};
+    if (r.path.ends_with(".xlsx")) {
+      media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+      schema = {{"type", "string"}, {"format", "binary"}};
+    } else if (r.path.ends_with(".pdf")) {
+      media = "application/pdf";
+      schema = {{"type", "string"}, {"format", "binary"}};
+    }
     json responses = {
-        {"200", {{"description", "OK"}}},
+        {"200", {{"description", "OK"}, {"content", {{media, {{"schema", schema}}}}}}},
         {"default",
          {{"description", "Error"},
           {"content",

@@ -364,6 +364,14 @@ TEST_P(ServerTest, OpenApiListsEveryRoute) {
   for (const char* p : {"/api/session", "/api/health", "/api/openapi.json", "/api/board"}) {
     EXPECT_TRUE(doc["paths"].contains(p)) << p;
   }
+  // Success bodies say what they are: files for the exports, JSON elsewhere.
+  const auto ok_media = [&](const char* path) {
+    return doc["paths"][path]["get"]["responses"]["200"]["content"].begin().key();
+  };
+  EXPECT_EQ(ok_media("/api/board"), "application/json");
+  EXPECT_EQ(ok_media("/api/board/pack.pdf"), "application/pdf");
+  EXPECT_EQ(ok_media("/api/board/export.xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 }
 
 TEST_P(ServerTest, BoardFromStoredResultsWithFilters) {
