@@ -35,18 +35,44 @@ void ComputeLimits(std::span<const double> y, int32_t n_baseline, bool screen, X
   g->n_baseline = n_baseline;
 
   // One pass gathers the moving ranges of consecutive baseline points (a missing value on either
-  // side gives none); the means then follow R's mean(): long double sum, then a correction pass.
+  // side gives none) and sums both the values and the ranges; the means then follow R's mean():
+  // long-double sum, divide, then one correction pass Σ(x − m)/n. The two sums (and the two
+  // correction sums) are independent chains run side by side; each adds its terms in R's order,
+  // so the results are bit-identical to computing them one after the other.
   std::vector<double>& mrs = tls_moving_ranges;
   mrs.resize(base.size());
-  size_t n_mr = 0;
-  for (size_t i = 1; i < base.size(); ++i) {
-    const double mr = std::fabs(base[i] - base[i - 1]);
-    mrs[n_mr] = mr;
-    n_mr += !std::isnan(mr);
+  size_t n_mr = 0, n_y = 0;
+  long double sum_y = 0, sum_mr = 0;
+  for (size_t i = 0; i < base.size(); ++i) {
+    const double v = base[i];
+    if (!std::isnan(v)) {
+      sum_y += v;
+      ++n_y;
+    }
+    if (i > 0) {
+      const double mr = std::fabs(v - base[i - 1]);
+      if (!std::isnan(mr)) {
+        mrs[n_mr++] = mr;
+        sum_mr += mr;
+      }
+    }
   }
   const std::span<const double> ranges(mrs.data(), n_mr);
-  g->mean = RMeanNaRm(base);
-  double amr = RMean(ranges);
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  long double mean_y = n_y ? sum_y / static_cast<long double>(n_y) : kNaN;
+  long double mean_mr = n_mr ? sum_mr / static_cast<long double>(n_mr) : kNaN;
+  const bool correct_y = std::isfinite(static_cast<double>(mean_y));
+  const bool correct_mr = std::isfinite(static_cast<double>(mean_mr));
+  long double t_y = 0, t_mr = 0;
+  const size_t n_pass = std::max(correct_y ? base.size() : 0, correct_mr ? n_mr : 0);
+  for (size_t i = 0; i < n_pass; ++i) {
+    if (correct_y && i < base.size() && !std::isnan(base[i])) t_y += base[i] - mean_y;
+    if (correct_mr && i < n_mr) t_mr += mrs[i] - mean_mr;
+  }
+  if (correct_y) mean_y += t_y / static_cast<long double>(n_y);
+  if (correct_mr) mean_mr += t_mr / static_cast<long double>(n_mr);
+  g->mean = static_cast<double>(mean_y);
+  double amr = static_cast<double>(mean_mr);
   if (screen) {
     // One pass, strict: a moving range equal to the cut-off is dropped. A NaN cut-off (no moving
     // ranges) keeps none, so the limits are NaN, as in the reference.

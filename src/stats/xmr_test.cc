@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <vector>
+
+#include "stats/r_math.h"
 
 namespace shewhart::stats {
 namespace {
@@ -154,6 +157,42 @@ TEST(Xmr, AllMissingGroupHasNoMeanAndNoSignals) {
   EXPECT_TRUE(std::isnan(r.groups[0].upl));
   for (auto c : r.special_cause) EXPECT_EQ(c, SpecialCause::kCommonCause);
   EXPECT_EQ(r.n_missing, 3);
+}
+
+// The kernel's fused passes must give exactly R's mean(): the same bits as the plain
+// implementations in r_math.h, including with missing values and wildly different magnitudes.
+TEST(Xmr, MeansAreBitIdenticalToRMean) {
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> noise(0, 1);
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<double> y(5 + trial % 50);
+    for (double& v : y) {
+      v = noise(rng) * std::pow(10.0, static_cast<int>(unit(rng) * 30) - 15);
+      if (unit(rng) < 0.1) v = NAN;
+    }
+    XmrOptions o;
+    o.screen_outliers = trial % 2 == 0;
+    const XmrResult r = Xmr(y, o);
+    std::vector<double> mrs;
+    for (size_t i = 1; i < y.size(); ++i) {
+      const double mr = std::fabs(y[i] - y[i - 1]);
+      if (!std::isnan(mr)) mrs.push_back(mr);
+    }
+    double amr = RMeanNaRm(mrs);
+    if (o.screen_outliers) amr = RMeanBelow(mrs, kScreeningFactor * amr);
+    const double mean = RMeanNaRm(y);
+    if (std::isnan(mean)) {
+      EXPECT_TRUE(std::isnan(r.groups[0].mean));
+    } else {
+      EXPECT_EQ(r.groups[0].mean, mean) << trial;
+    }
+    if (std::isnan(amr)) {
+      EXPECT_TRUE(std::isnan(r.groups[0].amr));
+    } else {
+      EXPECT_EQ(r.groups[0].amr, amr) << trial;
+    }
+  }
 }
 
 TEST(Xmr, NamesAreStable) {
