@@ -6,7 +6,6 @@
 // improvement, purple neutral).
 #include "chart/xmr_chart.h"
 
-#include <expat.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,7 +14,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -23,6 +21,7 @@
 
 #include "base/date.h"
 #include "chart/internal/text_metrics.h"
+#include "chart/svg_dom_test_util.h"
 #include "stats/xmr.h"
 
 namespace shewhart::chart {
@@ -33,107 +32,9 @@ constexpr char kBlue[] = "#289de0";
 constexpr char kOrange[] = "#ed8b00";
 constexpr char kPurple[] = "#361475";
 
-// ---- A tiny DOM over expat: every element with its attributes, text and enclosing <g> classes.
-
-struct Element {
-  std::string name;
-  std::map<std::string, std::string> attrs;
-  std::string text;    // character data directly inside (e.g. a <text> or <title>)
-  std::string groups;  // space-joined classes of the enclosing <g> elements, outermost first
-  int parent = -1;     // index of the parent element
-};
-
-struct Document {
-  bool well_formed = false;
-  std::string error;
-  std::vector<Element> elements;
-
-  // Elements named `name` inside a <g> whose class contains `group` ("" = anywhere).
-  std::vector<const Element*> Find(const std::string& name, const std::string& group = "") const {
-    std::vector<const Element*> out;
-    for (const Element& e : elements) {
-      if (e.name == name &&
-          (group.empty() || (" " + e.groups + " ").find(" " + group + " ") != std::string::npos)) {
-        out.push_back(&e);
-      }
-    }
-    return out;
-  }
-  bool HasGroup(const std::string& css_class) const {
-    for (const Element& e : elements) {
-      if (e.name == "g" && e.attrs.count("class") && e.attrs.at("class") == css_class) return true;
-    }
-    return false;
-  }
-  bool HasGroupStartingWith(const std::string& prefix) const {
-    for (const Element& e : elements) {
-      if (e.name == "g" && e.attrs.count("class") && e.attrs.at("class").rfind(prefix, 0) == 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-  // The words of the <text> elements inside <g class="css_class">, joined by spaces (wrapped
-  // captions read as one sentence).
-  std::string GroupText(const std::string& css_class) const {
-    std::string out;
-    for (const Element* e : Find("text", css_class)) out += (out.empty() ? "" : " ") + e->text;
-    return out;
-  }
-  std::string AllText() const {
-    std::string out;
-    for (const Element& e : elements) {
-      if (e.name == "text") out += e.text + "\n";
-    }
-    return out;
-  }
-};
-
-struct ParseState {
-  Document* doc;
-  std::vector<int> stack;
-};
-
-void OnStart(void* data, const XML_Char* name, const XML_Char** attrs) {
-  auto* st = static_cast<ParseState*>(data);
-  Element e;
-  e.name = name;
-  for (int i = 0; attrs[i] != nullptr; i += 2) e.attrs[attrs[i]] = attrs[i + 1];
-  if (!st->stack.empty()) {
-    e.parent = st->stack.back();
-    const Element& p = st->doc->elements[e.parent];
-    e.groups = p.groups;
-    if (p.name == "g" && p.attrs.count("class")) {
-      e.groups += (e.groups.empty() ? "" : " ") + p.attrs.at("class");
-    }
-  }
-  st->doc->elements.push_back(std::move(e));
-  st->stack.push_back(static_cast<int>(st->doc->elements.size()) - 1);
-}
-
-void OnEnd(void* data, const XML_Char*) { static_cast<ParseState*>(data)->stack.pop_back(); }
-
-void OnText(void* data, const XML_Char* s, int len) {
-  auto* st = static_cast<ParseState*>(data);
-  if (!st->stack.empty()) st->doc->elements[st->stack.back()].text.append(s, len);
-}
-
-Document ParseSvg(const std::string& svg) {
-  Document doc;
-  ParseState state{&doc, {}};
-  XML_Parser parser = XML_ParserCreate("UTF-8");
-  XML_SetUserData(parser, &state);
-  XML_SetElementHandler(parser, OnStart, OnEnd);
-  XML_SetCharacterDataHandler(parser, OnText);
-  doc.well_formed =
-      XML_Parse(parser, svg.data(), static_cast<int>(svg.size()), /*isFinal=*/1) == XML_STATUS_OK;
-  if (!doc.well_formed) {
-    doc.error = std::string(XML_ErrorString(XML_GetErrorCode(parser))) + " at line " +
-                std::to_string(XML_GetCurrentLineNumber(parser));
-  }
-  XML_ParserFree(parser);
-  return doc;
-}
+using testing::Document;
+using testing::Element;
+using testing::ParseSvg;
 
 // ---- Series from spc-reference.md §5.1 (daily dates from 2021-01-01).
 
