@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <utility>
+#include <vector>
 
 namespace shewhart::dictionary {
 namespace {
@@ -230,30 +231,40 @@ Result<int64_t> InsertMetric(db::Connection& conn, std::string_view code, std::s
   return conn.ExecuteReturningId(kInsertMetric, {code, actor, at});
 }
 
+namespace {
+
+// A definition's fields in the column order kInsertVersion and kUpdateDraft share, from
+// applies_from to agreed_at.
+std::vector<db::Value> DefinitionFields(const MetricVersion& v) {
+  return {DateOrNull(v.applies_from),
+          v.name,
+          v.definition,
+          v.numerator_definition,
+          v.denominator_definition,
+          v.unit,
+          v.measure,
+          v.multiplier,
+          v.improvement_direction,
+          v.chart_type,
+          v.frequency,
+          v.domain,
+          v.target,
+          DateOrNull(v.target_from),
+          v.source,
+          v.owner,
+          v.status,
+          TextOrNull(v.agreed_by),
+          TextOrNull(v.agreed_at)};
+}
+
+}  // namespace
+
 Result<int64_t> InsertVersion(db::Connection& conn, int64_t metric_id, const MetricVersion& v) {
-  return conn.ExecuteReturningId(kInsertVersion, {metric_id,
-                                                  v.version,
-                                                  DateOrNull(v.applies_from),
-                                                  v.name,
-                                                  v.definition,
-                                                  v.numerator_definition,
-                                                  v.denominator_definition,
-                                                  v.unit,
-                                                  v.measure,
-                                                  v.multiplier,
-                                                  v.improvement_direction,
-                                                  v.chart_type,
-                                                  v.frequency,
-                                                  v.domain,
-                                                  v.target,
-                                                  DateOrNull(v.target_from),
-                                                  v.source,
-                                                  v.owner,
-                                                  v.status,
-                                                  TextOrNull(v.agreed_by),
-                                                  TextOrNull(v.agreed_at),
-                                                  v.created_by,
-                                                  v.created_at});
+  std::vector<db::Value> params = {metric_id, v.version};
+  for (db::Value& f : DefinitionFields(v)) params.push_back(std::move(f));
+  params.push_back(v.created_by);
+  params.push_back(v.created_at);
+  return conn.ExecuteReturningId(kInsertVersion, params);
 }
 
 Status UpdateVersionStatus(db::Connection& conn, int64_t version_id, std::string_view status,
@@ -270,26 +281,9 @@ Status UpdateDraftVersion(db::Connection& conn, const MetricVersion& v) {
         "an agreed or retired definition is never overwritten; add a "
         "new version with a later applies_from");
   }
-  return conn.Execute(kUpdateDraft, {DateOrNull(v.applies_from),
-                                     v.name,
-                                     v.definition,
-                                     v.numerator_definition,
-                                     v.denominator_definition,
-                                     v.unit,
-                                     v.measure,
-                                     v.multiplier,
-                                     v.improvement_direction,
-                                     v.chart_type,
-                                     v.frequency,
-                                     v.domain,
-                                     v.target,
-                                     DateOrNull(v.target_from),
-                                     v.source,
-                                     v.owner,
-                                     v.status,
-                                     TextOrNull(v.agreed_by),
-                                     TextOrNull(v.agreed_at),
-                                     v.id});
+  std::vector<db::Value> params = DefinitionFields(v);
+  params.push_back(v.id);
+  return conn.Execute(kUpdateDraft, params);
 }
 
 namespace {
