@@ -6,6 +6,8 @@
 #include <cstdlib>
 
 #include "access/audit.h"
+#include "base/hash.h"
+#include "directory/directory.h"
 
 namespace shewhart::access {
 namespace {
@@ -45,18 +47,51 @@ namespace {
   "  remote TEXT NOT NULL\n"                               \
   ");\n"
 
-// org_unit_id has no foreign key: accounts may be created before the directory is loaded and
-// the access schema (versions 10-49) is applied independently of the directory's (100-199).
+// Version 601 shipped (as 11) without a foreign key from org_unit_id to unit, when the access
+// schema was migrated apart from the directory's; 602 adds it. SQLite cannot add a constraint to a
+// table, so it rebuilds `account` (and `session`, which references it) and moves the rows; the
+// renames keep `session`'s reference pointing at the new `account` (SQLite >= 3.26 rewrites
+// references on RENAME).
 constexpr db::Migration kMigrations[] = {
-    {11, "access: accounts, sessions, audit log",
+    {601, "access: accounts, sessions, audit log",
      SHEWHART_ACCESS_SCHEMA("INTEGER PRIMARY KEY", "INTEGER"),
      SHEWHART_ACCESS_SCHEMA("BIGSERIAL PRIMARY KEY", "BIGINT")},
+    {602, "access: accounts belong to units",
+     "CREATE TABLE account_new (\n"
+     "  id INTEGER PRIMARY KEY,\n"
+     "  email TEXT NOT NULL UNIQUE,\n"
+     "  password_hash TEXT NOT NULL,\n"
+     "  role TEXT NOT NULL,\n"
+     "  org_unit_id INTEGER REFERENCES unit(id),\n"
+     "  disabled INTEGER NOT NULL DEFAULT 0,\n"
+     "  created_by TEXT NOT NULL,\n"
+     "  created_at TEXT NOT NULL\n"
+     ");\n"
+     "INSERT INTO account_new SELECT id, email, password_hash, role, org_unit_id, disabled, "
+     "created_by, created_at FROM account;\n"
+     "CREATE TABLE session_new (\n"
+     "  token_hash TEXT PRIMARY KEY,\n"
+     "  csrf_hash TEXT NOT NULL,\n"
+     "  account_id INTEGER NOT NULL REFERENCES account_new(id),\n"
+     "  created_at TEXT NOT NULL,\n"
+     "  expires_at_s INTEGER NOT NULL\n"
+     ");\n"
+     "INSERT INTO session_new SELECT token_hash, csrf_hash, account_id, created_at, expires_at_s "
+     "FROM session;\n"
+     "DROP TABLE session;\n"
+     "DROP TABLE account;\n"
+     "ALTER TABLE account_new RENAME TO account;\n"
+     "ALTER TABLE session_new RENAME TO session;\n"
+     "CREATE INDEX session_account ON session(account_id);\n"
+     "CREATE INDEX account_unit ON account(org_unit_id);\n",
+     "ALTER TABLE account ADD CONSTRAINT account_org_unit_fk FOREIGN KEY (org_unit_id) "
+     "REFERENCES unit(id);\n"
+     "CREATE INDEX account_unit ON account(org_unit_id);\n"},
 };
 
 constexpr std::string_view kInsertAccount =
     "INSERT INTO account (email, password_hash, role, org_unit_id, created_by, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
-constexpr std::string_view kSelectUnitByCode = "SELECT id FROM unit WHERE code = ?";
 constexpr std::string_view kSelectAccounts =
     "SELECT a.id, a.email, a.role, a.org_unit_id, COALESCE(u.code, ''), a.disabled, "
     "a.created_at, a.password_hash FROM account a LEFT JOIN unit u ON u.id = a.org_unit_id "
@@ -182,19 +217,6 @@ std::span<const db::Migration> Migrations() { return kMigrations; }
 
 void UseFastPasswordHashingForTests() { fast_hashing = true; }
 
-std::string Sha256Hex(std::string_view bytes) {
-  InitSodium();
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (const unsigned char b : out) {
-    hex += kHex[b >> 4];
-    hex += kHex[b & 15];
-  }
-  return hex;
-}
-
 Result<int64_t> CreateAccount(db::Connection& conn, const NewAccount& account,
                               std::string_view password, std::string_view actor,
                               std::string_view at) {
@@ -213,13 +235,12 @@ Result<int64_t> CreateAccount(db::Connection& conn, const NewAccount& account,
   }
   std::optional<int64_t> org_unit_id;
   if (!account.org_code.empty()) {
-    ASSIGN_OR_RETURN(std::optional<db::Row> row,
-                     conn.QueryRow(kSelectUnitByCode, {account.org_code}));
-    if (!row) {
+    ASSIGN_OR_RETURN(std::optional<int64_t> unit, directory::FindUnitId(conn, account.org_code));
+    if (!unit) {
       return InvalidArgumentError("there is no organisation with the code \"" + account.org_code +
                                   "\"");
     }
-    org_unit_id = row->Int(0);
+    org_unit_id = *unit;
   } else if (account.role == Role::kOrganisationQualityLead ||
              account.role == Role::kDataSubmitter) {
     return InvalidArgumentError("a " + std::string(RoleName(account.role)) +

@@ -89,9 +89,8 @@ constexpr bool HasSystemScope(Role role) {
   return role == Role::kAdministrator || role == Role::kSystemQualityLead;
 }
 
-// The schema of this part: accounts, sessions, audit log. Versions 10-49 (below the data
-// platform's 100-499 so that the data platform's own Migrate() list, which does not know these,
-// still accepts a database that has them; see the note in server/server.h).
+// The schema of this part: accounts, sessions, audit log. Versions 600-699 (schema/schema.h);
+// accounts reference their organisation in `unit`.
 std::span<const db::Migration> Migrations();
 
 struct Account {
@@ -188,9 +187,6 @@ Status SignOut(db::Connection& conn, const Principal& principal);
 
 // True if `csrf_token` is the one issued with the principal's session (constant-time compare).
 bool CsrfMatches(const Principal& principal, std::string_view csrf_token);
-
-// Lower-case hex SHA-256.
-std::string Sha256Hex(std::string_view bytes);
 
 }  // namespace shewhart::access
 

@@ -1,6 +1,7 @@
 // Tests of accounts, sign-in, sessions, CSRF, throttling, scope and the audit log, on SQLite (and
 // on PostgreSQL when SHEWHART_TEST_POSTGRES_URL is set).
 #include "access/access.h"
+#include "base/hash.h"
 
 #include <gtest/gtest.h>
 
@@ -17,21 +18,13 @@
 #include "directory/directory.h"
 #include "observations/observations.h"
 #include "oversight/spc_store.h"
+#include "schema/schema.h"
 
 namespace shewhart::access {
 namespace {
 
 constexpr std::string_view kAt = "2024-05-02T10:00:00Z";
 constexpr int64_t kNow = 1714644000;
-
-std::vector<db::Migration> AllMigrations() {
-  std::vector<db::Migration> all;
-  for (const auto& list : {Migrations(), directory::Migrations(), dictionary::Migrations(),
-                           observations::Migrations(), oversight::SpcStoreMigrations()}) {
-    all.insert(all.end(), list.begin(), list.end());
-  }
-  return all;
-}
 
 class AccessTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -52,7 +45,7 @@ class AccessTest : public ::testing::TestWithParam<std::string> {
     auto conn = db::Open(url);
     ASSERT_TRUE(conn.ok()) << conn.status().ToString();
     conn_ = std::move(*conn);
-    ASSERT_TRUE(db::Migrate(*conn_, AllMigrations()).ok());
+    ASSERT_TRUE(schema::MigrateAll(*conn_).ok());
     directory::Unit system{.code = "QHL", .name = "System", .kind = "system"};
     auto sys_id = directory::InsertUnit(*conn_, system, "test", kAt);
     ASSERT_TRUE(sys_id.ok()) << sys_id.status().ToString();

@@ -12,6 +12,17 @@ constexpr std::string_view kSelect =
 
 }  // namespace
 
+Status RecordAudit(db::Connection& conn, const Acting& who, std::string_view action,
+                   std::string_view target, std::string_view before, std::string_view after) {
+  return RecordAudit(conn, {.at = who.at,
+                            .actor = who.actor,
+                            .action = std::string(action),
+                            .target = std::string(target),
+                            .before = std::string(before),
+                            .after = std::string(after),
+                            .remote = who.remote});
+}
+
 Status RecordAudit(db::Connection& conn, const AuditEntry& e) {
   return conn.Execute(kInsert, {e.at, e.actor, e.action, e.target, e.before, e.after, e.remote});
 }

@@ -15,7 +15,9 @@
 #define SHEWHART_ACCESS_AUDIT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -34,8 +36,19 @@ struct AuditEntry {
   std::string remote;  // client address, "" from the command line
 };
 
+// Who is acting, as every write service takes it: the service validates, writes, and records its
+// audit entry in its own transaction with these — whichever face (command line, HTTP) called it.
+struct Acting {
+  std::string actor;   // "user:ana@nhs.net", "cli:ana"; REQUIRES non-empty
+  std::string at;      // ISO 8601 UTC; REQUIRES non-empty
+  std::string remote;  // the client's address; "" from the command line
+};
+
 // Appends one entry (inside the caller's transaction when there is one).
 Status RecordAudit(db::Connection& conn, const AuditEntry& entry);
+// The same, for a write by `who`: action, target, and JSON text before -> after.
+Status RecordAudit(db::Connection& conn, const Acting& who, std::string_view action,
+                   std::string_view target, std::string_view before, std::string_view after);
 
 // The newest entries first, at most `limit`, with id < `before_id` when given (paging).
 Result<std::vector<AuditEntry>> ListAudit(db::Connection& conn, int64_t limit,

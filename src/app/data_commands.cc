@@ -9,10 +9,12 @@
 #include <string>
 
 #include "base/status.h"
+#include "base/time.h"
 #include "db/db.h"
 #include "demo/demo.h"
 #include "imports/imports.h"
 #include "oversight/exports.h"
+#include "schema/schema.h"
 
 namespace shewhart::app {
 namespace {
@@ -62,14 +64,14 @@ int ExitStatusOf(const Status& status) {
 
 Result<std::unique_ptr<db::Connection>> OpenMigrated(const std::string& url) {
   ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, db::Open(url));
-  RETURN_IF_ERROR(imports::MigrateSchema(*conn));
+  RETURN_IF_ERROR(schema::MigrateAll(*conn));
   return conn;
 }
 
 imports::ImportOptions ImportOptionsOf(const CommonOptions& o, bool dry_run) {
   imports::ImportOptions io;
   io.actor = o.actor.empty() ? DefaultActor() : o.actor;
-  io.now = imports::NowUtc();
+  io.now = NowUtc();
   io.dry_run = dry_run;
   return io;
 }
@@ -109,7 +111,7 @@ Status RunExportBoard(db::Connection& conn, const oversight::BoardFilter& filter
   oversight::BoardExportOptions options;
   options.filter = filter;
   options.filter.limit = 50000;
-  options.generated_at = imports::NowUtc();
+  options.generated_at = NowUtc();
   const std::string tmp = path + ".tmp";
   if (EndsWith(path, ".xlsx")) {
     ASSIGN_OR_RETURN(oversight::BoardWorkbookReport r,
@@ -157,7 +159,7 @@ Status RunDemo(const CommonOptions& o, const std::string& ae_csv) {
   demo::DemoOptions d;
   d.ae_csv = ae_csv;
   d.actor = o.actor.empty() ? DefaultActor() : o.actor;
-  d.now = imports::NowUtc();
+  d.now = NowUtc();
   ASSIGN_OR_RETURN(demo::DemoReport r, demo::LoadDemo(*conn, d));
   std::cout << "demo loaded into " << o.db << ": " << r.units << " units, " << r.metrics
             << " metrics, " << r.observations << " observations; SPC stored for "

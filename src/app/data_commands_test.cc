@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "db/db.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 
 namespace shewhart::app {
 namespace {
@@ -96,6 +98,46 @@ TEST_F(DataCommandsTest, ImportExportRoundTripAndExitStatuses) {
   EXPECT_EQ(RunShewhart({"import", "observations", (dir_ / "missing.csv").string(), "--db", db_}),
             1);
   EXPECT_EQ(RunShewhart({"init", "--db", "sqlite:/nonexistent-dir-shewhart/x.db"}), 1);
+}
+
+// The import service writes its own audit entry, so the command line is audited exactly as the
+// server's upload commit is (server_test: ImportCommitIsAuditedByTheImportService).
+TEST_F(DataCommandsTest, ImportWritesTheSameAuditEntryAsAnUploadCommit) {
+  ASSERT_EQ(RunShewhart({"import", "organisations", Base("organisations.csv"), "--db", db_}), 0);
+  ASSERT_EQ(RunShewhart({"import", "metrics", Base("metrics.csv"), "--db", db_}), 0);
+  ASSERT_EQ(RunShewhart({"import", "observations", Base("observations.csv"), "--db", db_, "--as",
+                         "ana@nhs.net"}),
+            0);
+  ASSERT_EQ(RunShewhart({"import", "observations", Base("observations.csv"), "--db", db_,
+                         "--dry-run"}),
+            0);  // a dry run writes nothing, and so no entry
+  auto conn = db::Open(db_);
+  ASSERT_TRUE(conn.ok());
+  std::vector<std::vector<std::string>> entries;
+  ASSERT_TRUE((*conn)
+                  ->Query("SELECT actor, action, target, after_json, remote FROM audit_log "
+                          "WHERE action LIKE 'import.%' ORDER BY id",
+                          {},
+                          [&](const db::Row& r) {
+                            entries.push_back(
+                                {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4)});
+                            return db::Flow::kContinue;
+                          })
+                  .ok());
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0][1], "import.organisations");
+  EXPECT_EQ(entries[1][1], "import.metrics");
+  EXPECT_EQ(entries[2][0], "ana@nhs.net");
+  EXPECT_EQ(entries[2][1], "import.observations");
+  EXPECT_TRUE(entries[2][2].starts_with("batch ")) << entries[2][2];
+  EXPECT_EQ(entries[2][4], "");  // no client address on the command line
+  const nlohmann::json after = nlohmann::json::parse(entries[2][3]);
+  EXPECT_EQ(after["file"], Base("observations.csv").string());
+  EXPECT_EQ(after["sha256"].get<std::string>().size(), 64u);
+  EXPECT_GT(after["added"].get<int64_t>(), 0);
+  EXPECT_EQ(after["changed"], 0);
+  EXPECT_EQ(after["rows"].get<int64_t>(),
+            after["added"].get<int64_t>() + after["unchanged"].get<int64_t>());
 }
 
 TEST_F(DataCommandsTest, DemoFillsAnEmptyDatabaseOnce) {

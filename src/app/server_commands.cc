@@ -17,8 +17,10 @@
 #include "access/access.h"
 #include "access/audit.h"
 #include "base/status.h"
+#include "base/time.h"
 #include "db/db.h"
 #include "http/server.h"
+#include "schema/schema.h"
 #include "server/server.h"
 
 namespace shewhart::app {
@@ -54,15 +56,6 @@ organisation_quality_lead and data_submitter need --org (the ODS code of their o
   std::cout.flush();
   std::cerr.flush();
   std::exit(1);
-}
-
-std::string NowIso() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 struct ServeOptions {
@@ -150,10 +143,10 @@ Status UserAdd(const UserAddOptions& o) {
   }
   if (!password.empty() && password.back() == '\r') password.pop_back();
   ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, db::Open(o.db));
-  RETURN_IF_ERROR(server::MigrateAll(*conn));
+  RETURN_IF_ERROR(schema::MigrateAll(*conn));
   const char* user = std::getenv("USER");
   const std::string actor = std::string("cli:") + (user ? user : "unknown");
-  const std::string now = NowIso();
+  const std::string now = NowUtc();
   ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(*conn));
   ASSIGN_OR_RETURN(int64_t id,
                    access::CreateAccount(*conn, {o.email, *role, o.org}, password, actor, now));

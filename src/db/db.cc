@@ -139,4 +139,17 @@ Status Transaction::Rollback() {
   return conn->RollbackTransaction();
 }
 
+Result<ServiceTransaction> ServiceTransaction::Begin(Connection& conn, TransactionMode mode) {
+  ServiceTransaction t;
+  if (conn.in_transaction()) return t;
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn, mode));
+  t.own_.emplace(std::move(tx));
+  return t;
+}
+
+Status ServiceTransaction::Commit() {
+  if (!own_) return Status::Ok();
+  return own_->Commit();
+}
+
 }  // namespace shewhart::db

@@ -275,6 +275,27 @@ class Transaction {
   Connection* conn_;  // nullptr once finished or moved from
 };
 
+// The transaction of a write service: its own when the connection has none open, or the
+// caller's when it has one (the service then joins it and leaves the commit to the caller).
+// Lets one service be called alone (the command line, one HTTP request) or as one step of a
+// larger all-or-nothing write (an upload commit, the demo loader).
+//
+// Example:
+//   ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
+//   ... writes and the audit entry ...
+//   RETURN_IF_ERROR(tx.Commit());  // commits only a transaction it began
+class ServiceTransaction {
+ public:
+  static Result<ServiceTransaction> Begin(Connection& conn,
+                                          TransactionMode mode = TransactionMode::kImmediate);
+  // Commits an own transaction; a no-op when joined.
+  Status Commit();
+  bool joined() const { return !own_.has_value(); }
+
+ private:
+  std::optional<Transaction> own_;
+};
+
 }  // namespace shewhart::db
 
 #endif  // SHEWHART_DB_DB_H_

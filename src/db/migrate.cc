@@ -1,3 +1,4 @@
+#include "base/time.h"
 #include "db/migrate.h"
 
 #include <ctime>
@@ -25,19 +26,39 @@ constexpr std::string_view kTableExistsSqlite =
 constexpr std::string_view kTableExistsPostgres =
     "SELECT COUNT(*) FROM information_schema.tables"
     " WHERE table_schema = current_schema() AND table_name = 'schema_migrations'";
+constexpr std::string_view kRenumber =
+    "UPDATE schema_migrations SET version = ? WHERE version = ? AND name = ?";
 constexpr std::string_view kMaxVersion = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
-
-std::string UtcNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string Describe(const Migration& m) {
   return "migration " + std::to_string(m.version) + " (" + std::string(m.name) + ")";
+}
+
+// Moves shipped versions to their new numbers, under the write lock, before any step.
+Status Renumber(Connection& conn, std::span<const Renumbering> renumberings) {
+  if (renumberings.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn, TransactionMode::kImmediate));
+  if (conn.dialect() == Dialect::kPostgres) RETURN_IF_ERROR(conn.Execute(kPostgresLock));
+  RETURN_IF_ERROR(conn.Execute(kCreateTable));
+  std::map<int64_t, std::string> applied;
+  RETURN_IF_ERROR(conn.Query(kSelectApplied, {}, [&](const Row& row) {
+    applied.emplace(row.Int(0), row.Text(1));
+    return Flow::kContinue;
+  }));
+  for (const Renumbering& r : renumberings) {
+    auto from = applied.find(r.from);
+    if (from == applied.end() || from->second != r.name) continue;
+    if (applied.count(r.to) != 0) {
+      return FailedPreconditionError(
+          "the database records migration " + std::to_string(r.from) + " (" + std::string(r.name) +
+          ") under its old number and version " + std::to_string(r.to) +
+          " as well: it cannot be renumbered; restore it from a backup");
+    }
+    RETURN_IF_ERROR(conn.Execute(kRenumber, {r.to, r.from, r.name}));
+    applied.erase(from);
+    applied.emplace(r.to, std::string(r.name));
+  }
+  return tx.Commit();
 }
 
 // One step: under the write lock, checks what is applied and applies the first missing
@@ -79,7 +100,7 @@ Status Step(Connection& conn, std::span<const Migration> migrations, bool* done)
                                                                           : next->sql_sqlite;
   Status status = conn.ExecuteScript(script);
   if (!status.ok()) return Status(status.code(), Describe(*next) + ": " + status.message());
-  RETURN_IF_ERROR(conn.Execute(kInsertApplied, {next->version, next->name, UtcNow()}));
+  RETURN_IF_ERROR(conn.Execute(kInsertApplied, {next->version, next->name, NowUtc()}));
   status = tx.Commit();
   if (!status.ok()) return Status(status.code(), Describe(*next) + ": " + status.message());
   return Status::Ok();
@@ -87,7 +108,8 @@ Status Step(Connection& conn, std::span<const Migration> migrations, bool* done)
 
 }  // namespace
 
-Status Migrate(Connection& conn, std::span<const Migration> migrations) {
+Status Migrate(Connection& conn, std::span<const Migration> migrations,
+               std::span<const Renumbering> renumberings) {
   int previous = 0;
   for (const Migration& m : migrations) {
     if (m.version <= previous) {
@@ -99,6 +121,7 @@ Status Migrate(Connection& conn, std::span<const Migration> migrations) {
   if (conn.in_transaction()) {
     return FailedPreconditionError("Migrate needs a connection with no open transaction");
   }
+  RETURN_IF_ERROR(Renumber(conn, renumberings));
   for (bool done = false; !done;) RETURN_IF_ERROR(Step(conn, migrations, &done));
   return Status::Ok();
 }

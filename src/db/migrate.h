@@ -39,11 +39,24 @@ struct Migration {
   std::string_view sql_postgres;  // empty: the same script as sql_sqlite
 };
 
+// A migration that shipped under another version number: where `schema_migrations` records
+// version `from` with exactly this `name`, the row is moved to version `to` before anything is
+// applied (same transaction and lock as a migration step). For a registry that moves versions
+// into a new order without running anything again.
+struct Renumbering {
+  int from = 0;
+  int to = 0;
+  std::string_view name;
+};
+
 // Applies every migration in `migrations` not yet recorded in the database, in version order.
 // REQUIRES: no Transaction open on `conn`. InvalidArgument if versions are not > 0 and strictly
 // ascending; FailedPrecondition as described above; the failing migration's error otherwise
 // (its message names the version), with nothing of that migration applied.
-Status Migrate(Connection& conn, std::span<const Migration> migrations);
+// `renumberings` (optional) are applied first; a database that records both `from` and `to`
+// is refused (FailedPrecondition).
+Status Migrate(Connection& conn, std::span<const Migration> migrations,
+               std::span<const Renumbering> renumberings = {});
 
 // The highest applied version, or 0 for a database that was never migrated.
 Result<int> SchemaVersion(Connection& conn);

@@ -11,7 +11,7 @@
 #include "directory/directory.h"
 #include "imports/imports.h"
 #include "imports/table.h"
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
 #include "observations/observations.h"
 
 #ifndef SHEWHART_DATA_DIR
@@ -21,7 +21,6 @@
 namespace shewhart::demo {
 namespace {
 
-using imports::FormatNumber;
 using imports::Table;
 using imports::TableRow;
 
@@ -257,8 +256,8 @@ Status AddAeData(const std::string& path, Generated* g) {
       // The file carries no names: the ODS code stands in for the name.
       AddRow(&g->orgs, {org, org, "acute trust", "ENG", "", "", "", ""});
     }
-    const double att = imports::ParseNumber(r.cells[*c_att]).value_or(0);
-    const double br = imports::ParseNumber(r.cells[*c_br]).value_or(0);
+    const double att = ParseNumber(r.cells[*c_att]).value_or(0);
+    const double br = ParseNumber(r.cells[*c_br]).value_or(0);
     const std::string& period = r.cells[*c_period];
     AddRow(&g->obs, {"AE4H_T1", org, period, "", FormatNumber(att - br), FormatNumber(att)});
     AddRow(&g->obs, {"AE_ATT_T1", org, period, r.cells[*c_att], "", ""});

@@ -50,7 +50,7 @@ struct DemoReport {
 std::string DefaultAeCsvPath();
 
 // Loads the demo in one transaction. FailedPrecondition if the database already holds units
-// (the demo fills an EMPTY database); REQUIRES: the schema is migrated (imports::MigrateSchema).
+// (the demo fills an EMPTY database); REQUIRES: the schema is migrated (schema::MigrateAll).
 Result<DemoReport> LoadDemo(db::Connection& conn, const DemoOptions& options);
 
 }  // namespace shewhart::demo

@@ -79,6 +79,7 @@ constexpr db::Migration kMigrations[] = {
      SHEWHART_DICTIONARY_SCHEMA("BIGSERIAL PRIMARY KEY", "BIGINT")},
 };
 
+constexpr std::string_view kSelectMetricIdByCode = "SELECT id FROM metric WHERE code = ?";
 constexpr std::string_view kSelectMetrics = "SELECT id, code FROM metric ORDER BY code";
 constexpr std::string_view kSelectVersions =
     "SELECT id, metric_id, version, applies_from, name, definition, numerator_definition, "
@@ -224,6 +225,12 @@ const Metric* Dictionary::FindByCode(std::string_view code) const {
 const Metric* Dictionary::FindById(int64_t id) const {
   const auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : &metrics_[it->second];
+}
+
+Result<int64_t> MetricIdByCode(db::Connection& conn, std::string_view code) {
+  ASSIGN_OR_RETURN(std::optional<db::Row> row, conn.QueryRow(kSelectMetricIdByCode, {code}));
+  if (!row) return NotFoundError("there is no metric \"" + std::string(code) + "\"");
+  return row->Int(0);
 }
 
 Result<int64_t> InsertMetric(db::Connection& conn, std::string_view code, std::string_view actor,

@@ -111,6 +111,9 @@ class Dictionary {
   std::unordered_map<int64_t, size_t> by_id_;
 };
 
+// The id of the metric with `code`; NotFound ("there is no metric \"X\"") when there is none.
+Result<int64_t> MetricIdByCode(db::Connection& conn, std::string_view code);
+
 // Writes, attributed to `actor` at `at`; run them inside the caller's transaction.
 // Creates a metric with no versions; AlreadyExists if the code is taken.
 Result<int64_t> InsertMetric(db::Connection& conn, std::string_view code, std::string_view actor,

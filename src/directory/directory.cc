@@ -7,6 +7,7 @@
 namespace shewhart::directory {
 namespace {
 
+constexpr std::string_view kSelectUnitIdByCode = "SELECT id FROM unit WHERE code = ?";
 constexpr std::array<std::string_view, 23> kKinds = {"system",
                                                      "nation",
                                                      "place",
@@ -190,6 +191,18 @@ bool Directory::IsOrganisationUnder(int64_t unit_id, int64_t root_id) const {
   if (u == nullptr || !IsOrganisationKind(u->kind)) return false;
   const std::vector<int64_t> roots = AggregateRoots(unit_id);
   return std::find(roots.begin(), roots.end(), root_id) != roots.end();
+}
+
+Result<std::optional<int64_t>> FindUnitId(db::Connection& conn, std::string_view code) {
+  ASSIGN_OR_RETURN(std::optional<db::Row> row, conn.QueryRow(kSelectUnitIdByCode, {code}));
+  if (!row) return std::optional<int64_t>();
+  return std::optional<int64_t>(row->Int(0));
+}
+
+Result<int64_t> UnitIdByCode(db::Connection& conn, std::string_view code) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> id, FindUnitId(conn, code));
+  if (!id) return NotFoundError("there is no organisation or unit \"" + std::string(code) + "\"");
+  return *id;
 }
 
 Result<int64_t> InsertUnit(db::Connection& conn, const Unit& u, std::string_view actor,

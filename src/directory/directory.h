@@ -14,7 +14,7 @@
 // Thread-compatible.
 //
 // Example:
-//   RETURN_IF_ERROR(db::Migrate(*conn, directory::Migrations()));  // (via imports::MigrateSchema)
+//   RETURN_IF_ERROR(schema::MigrateAll(*conn));  // directory::Migrations() among the rest
 //   ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(*conn));
 //   const directory::Unit* u = dir.FindByCode("RJZ");
 //   std::vector<int64_t> roots = dir.AggregateRoots(u->id);  // the systems it belongs to
@@ -92,6 +92,12 @@ class Directory {
 //
 // Inserts `unit` (ignoring unit.id and group_ids) and returns its new id. AlreadyExists if the
 // code is taken.
+// The id of the unit (organisation, place, ward...) with `code`: nullopt when there is none.
+// Codes are compared exactly (callers trim what people typed).
+Result<std::optional<int64_t>> FindUnitId(db::Connection& conn, std::string_view code);
+// As FindUnitId, but NotFound ("there is no organisation or unit \"X\"") when there is none.
+Result<int64_t> UnitIdByCode(db::Connection& conn, std::string_view code);
+
 Result<int64_t> InsertUnit(db::Connection& conn, const Unit& unit, std::string_view actor,
                            std::string_view at);
 // Updates the unit with id `after.id` from `before` to `after` (not group_ids), writing one

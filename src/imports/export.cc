@@ -5,7 +5,7 @@
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
 #include "imports/imports.h"
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
 #include "observations/observations.h"
 
 namespace shewhart::imports {

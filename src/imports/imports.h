@@ -32,19 +32,22 @@
 #include <string_view>
 #include <vector>
 
+#include "base/hash.h"
 #include "base/status.h"
+#include "base/time.h"
 #include "db/db.h"
 #include "imports/table.h"
 
 namespace shewhart::imports {
 
-// Applies every migration of the data platform (directory, dictionary, observations, stored SPC
-// results) that the database lacks. Safe to call on every start.
-Status MigrateSchema(db::Connection& conn);
-
+// Who imports and when. An import that writes records its audit entry ("import.observations",
+// "import.organisations" or "import.metrics"; target "batch N"; after: the file, its SHA-256 and
+// the counts) in its own transaction, whichever face called it: the command line and the
+// server's upload commit write the same entry, differing only in actor and remote address.
 struct ImportOptions {
-  std::string actor;      // who: "cli:ana"; REQUIRES non-empty
+  std::string actor;      // who: "cli:ana", "user:ana@nhs.net"; REQUIRES non-empty
   std::string now;        // when: ISO 8601 UTC ("2024-05-02T10:00:00Z"); REQUIRES non-empty
+  std::string remote;     // the client's address for the audit entry; "" from the command line
   bool dry_run = false;   // validate and compare only; write nothing
   bool recompute = true;  // observations: recompute stored SPC results after writing
 };
@@ -105,10 +108,6 @@ Result<std::string> ExportObservationsCsv(db::Connection& conn);
 Result<std::string> ExportOrganisationsCsv(db::Connection& conn);
 Result<std::string> ExportMetricsCsv(db::Connection& conn);
 
-// Lower-case hex SHA-256 of `bytes`.
-std::string Sha256Hex(std::string_view bytes);
-// The current time as ISO 8601 UTC, seconds precision ("2024-05-02T10:00:00Z").
-std::string NowUtc();
 
 }  // namespace shewhart::imports
 

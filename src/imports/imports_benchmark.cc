@@ -15,6 +15,7 @@
 #include "directory/directory.h"
 #include "imports/imports.h"
 #include "oversight/spc_store.h"
+#include "schema/schema.h"
 
 namespace shewhart::imports {
 namespace {
@@ -33,7 +34,7 @@ Fixture Make(int units, int metrics) {
   fs::remove_all(f.dir);
   fs::create_directories(f.dir);
   f.conn = std::move(db::Open("sqlite:" + (f.dir / "b.db").string())).value();
-  if (!MigrateSchema(*f.conn).ok()) std::abort();
+  if (!schema::MigrateAll(*f.conn).ok()) std::abort();
   std::string orgs = "code,name,kind,parent\nSYS,System,system,\n";
   for (int u = 0; u < units; ++u) {
     orgs += "P" + std::to_string(100000 + u) + ",Practice,gp practice,SYS\n";

@@ -7,7 +7,7 @@
 #include "dictionary/dictionary.h"
 #include "imports/imports.h"
 #include "imports/internal/common.h"
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
 #include "observations/observations.h"
 
 namespace shewhart::imports {
@@ -320,6 +320,7 @@ Result<ImportReport> ImportMetrics(db::Connection& conn, const Table& table,
   }
   RETURN_IF_ERROR(observations::SetBatchCounts(conn, report.batch_id, report.added, report.changed,
                                                report.unchanged));
+  RETURN_IF_ERROR(internal::RecordImportAudit(conn, options, "metrics", sha256, report));
   RETURN_IF_ERROR(tx.Commit());
   report.written = true;
   return report;

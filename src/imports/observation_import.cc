@@ -8,7 +8,7 @@
 #include "directory/directory.h"
 #include "imports/imports.h"
 #include "imports/internal/common.h"
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
 #include "observations/observations.h"
 #include "oversight/spc_store.h"
 
@@ -288,6 +288,7 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
     report.series_recomputed = rs.series;
     report.aggregates_recomputed = rs.aggregates;
   }
+  RETURN_IF_ERROR(internal::RecordImportAudit(conn, options, "observations", sha256, report));
   RETURN_IF_ERROR(tx.Commit());
   report.written = true;
   return report;

@@ -9,7 +9,7 @@
 #include "directory/directory.h"
 #include "imports/imports.h"
 #include "imports/internal/common.h"
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
 #include "observations/observations.h"
 
 namespace shewhart::imports {
@@ -302,6 +302,7 @@ Result<ImportReport> ImportOrganisations(db::Connection& conn, const Table& tabl
   }
   RETURN_IF_ERROR(observations::SetBatchCounts(conn, report.batch_id, report.added, report.changed,
                                                report.unchanged));
+  RETURN_IF_ERROR(internal::RecordImportAudit(conn, options, "organisations", sha256, report));
   RETURN_IF_ERROR(tx.Commit());
   report.written = true;
   return report;

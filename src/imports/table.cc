@@ -8,7 +8,7 @@
 #include "csv/csv_reader.h"
 #include "imports/internal/xlsx.h"
 #include "imports/problems.h"
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
 
 namespace shewhart::imports {
 namespace {

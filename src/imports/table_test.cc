@@ -12,7 +12,7 @@
 #include "gtest/gtest.h"
 #include "imports/internal/xlsx.h"
 #include "imports/problems.h"
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
 
 namespace shewhart::imports {
 namespace {

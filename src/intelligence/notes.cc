@@ -1,7 +1,8 @@
 #include "intelligence/notes.h"
 
 #include "base/date.h"
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
+#include "directory/directory.h"
 
 namespace shewhart::intelligence {
 namespace {
@@ -19,14 +20,30 @@ namespace {
   ");\n"                              \
   "CREATE INDEX soft_note_unit ON soft_note(unit_id);\n"
 
-// unit_id has no foreign key because this schema (50-99) may be applied before the directory's.
+// Version 701 shipped (as 51) without a foreign key from unit_id to unit; 702 adds it (SQLite:
+// by rebuilding the table, which nothing references).
 constexpr db::Migration kMigrations[] = {
-    {51, "intelligence: soft-intelligence notes",
+    {701, "intelligence: soft-intelligence notes",
      SHEWHART_NOTES_SCHEMA("INTEGER PRIMARY KEY", "INTEGER"),
      SHEWHART_NOTES_SCHEMA("BIGSERIAL PRIMARY KEY", "BIGINT")},
+    {702, "intelligence: notes belong to units",
+     "CREATE TABLE soft_note_new (\n"
+     "  id INTEGER PRIMARY KEY,\n"
+     "  unit_id INTEGER NOT NULL REFERENCES unit(id),\n"
+     "  text TEXT NOT NULL,\n"
+     "  author TEXT NOT NULL,\n"
+     "  noted_on TEXT NOT NULL,\n"
+     "  created_at TEXT NOT NULL\n"
+     ");\n"
+     "INSERT INTO soft_note_new SELECT id, unit_id, text, author, noted_on, created_at "
+     "FROM soft_note;\n"
+     "DROP TABLE soft_note;\n"
+     "ALTER TABLE soft_note_new RENAME TO soft_note;\n"
+     "CREATE INDEX soft_note_unit ON soft_note(unit_id);\n",
+     "ALTER TABLE soft_note ADD CONSTRAINT soft_note_unit_fk FOREIGN KEY (unit_id) "
+     "REFERENCES unit(id);\n"},
 };
 
-constexpr std::string_view kSelectUnit = "SELECT id FROM unit WHERE code = ?";
 constexpr std::string_view kInsert =
     "INSERT INTO soft_note (unit_id, text, author, noted_on, created_at) VALUES (?, ?, ?, ?, ?) "
     "RETURNING id";
@@ -62,16 +79,15 @@ Result<int64_t> AddNote(db::Connection& conn, const Note& note, std::string_view
                                 " bytes");
   }
   if (!ValidUtf8(note.text)) return InvalidArgumentError("the note is not valid UTF-8 text");
-  if (imports::ContainsNhsNumber(note.text)) {
-    return InvalidArgumentError("the note " + std::string(imports::kNhsNumberMessage));
+  if (ContainsNhsNumber(note.text)) {
+    return InvalidArgumentError("the note " + std::string(kNhsNumberMessage));
   }
   if (!ParseIsoDate(note.noted_on)) {
     return InvalidArgumentError("\"noted_on\" must be a date written YYYY-MM-DD");
   }
-  ASSIGN_OR_RETURN(std::optional<db::Row> unit, conn.QueryRow(kSelectUnit, {note.unit_code}));
+  ASSIGN_OR_RETURN(std::optional<int64_t> unit, directory::FindUnitId(conn, note.unit_code));
   if (!unit) return InvalidArgumentError("there is no organisation \"" + note.unit_code + "\"");
-  return conn.ExecuteReturningId(kInsert,
-                                 {unit->Int(0), note.text, note.author, note.noted_on, at});
+  return conn.ExecuteReturningId(kInsert, {*unit, note.text, note.author, note.noted_on, at});
 }
 
 Result<std::vector<Note>> ListNotes(db::Connection& conn, const access::Scope& scope,

@@ -28,7 +28,7 @@
 
 namespace shewhart::intelligence {
 
-// The schema of this part. Versions 50-99 (see access::Migrations for why below 100).
+// The schema of this part. Versions 700-799 (schema/schema.h); notes reference `unit`.
 std::span<const db::Migration> Migrations();
 
 inline constexpr size_t kMaxNoteBytes = 10000;

@@ -6,14 +6,13 @@
 #include <utility>
 
 #include "dictionary/dictionary.h"
+#include "directory/directory.h"
 #include "observations/observations.h"
 
 namespace shewhart::oversight {
 namespace {
 
 constexpr std::string_view kUnitCodes = "SELECT id, code, kind FROM unit";
-constexpr std::string_view kUnitId = "SELECT id FROM unit WHERE code = ?";
-constexpr std::string_view kMetricId = "SELECT id FROM metric WHERE code = ?";
 
 // Organisations' observations of one metric in one period, with their codes.
 struct PeriodRows {
@@ -47,15 +46,6 @@ Result<PeriodRows> LoadPeriod(db::Connection& conn, std::string_view metric_code
         out.obs.push_back(s.obs);
       }));
   return out;
-}
-
-Result<int64_t> IdOf(db::Connection& conn, std::string_view sql, std::string_view code,
-                     std::string_view what) {
-  ASSIGN_OR_RETURN(std::optional<db::Row> row, conn.QueryRow(sql, {code}));
-  if (!row) {
-    return NotFoundError("there is no " + std::string(what) + " \"" + std::string(code) + "\"");
-  }
-  return row->Int(0);
 }
 
 stats::Direction DirectionOf(const std::string& word) {
@@ -111,8 +101,8 @@ Result<StandingView> StandingForPeriod(db::Connection& conn, std::string_view me
 
 Result<stats::TrendResult> TrendOfSeries(db::Connection& conn, std::string_view metric_code,
                                          std::string_view unit_code) {
-  ASSIGN_OR_RETURN(int64_t metric_id, IdOf(conn, kMetricId, metric_code, "metric"));
-  ASSIGN_OR_RETURN(int64_t unit_id, IdOf(conn, kUnitId, unit_code, "unit"));
+  ASSIGN_OR_RETURN(int64_t metric_id, dictionary::MetricIdByCode(conn, metric_code));
+  ASSIGN_OR_RETURN(int64_t unit_id, directory::UnitIdByCode(conn, unit_code));
   std::vector<Date> dates;
   std::vector<double> values;
   RETURN_IF_ERROR(observations::ForEachInSeries(

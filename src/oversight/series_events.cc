@@ -6,15 +6,13 @@
 #include "base/date.h"
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
 
 namespace shewhart::oversight {
 namespace {
 
 // The table's schema is migration 402 of SpcStoreMigrations (spc_store.cc), because the
 // recompute reads the recalculations.
-constexpr std::string_view kSelectMetricId = "SELECT id FROM metric WHERE code = ?";
-constexpr std::string_view kSelectUnitId = "SELECT id FROM unit WHERE code = ?";
 constexpr std::string_view kSelectRecalculationAt =
     "SELECT id FROM series_event WHERE metric_id = ? AND unit_id = ? AND aggregate = ? "
     "AND period = ? AND kind = 'recalculation'";
@@ -40,8 +38,8 @@ Result<std::string> CheckedText(std::string_view text, std::string_view what) {
     return InvalidArgumentError(std::string(what) + " is longer than " +
                                 std::to_string(kMaxSeriesEventTextBytes) + " bytes");
   }
-  if (imports::ContainsNhsNumber(t)) {
-    return InvalidArgumentError(std::string(what) + " " + std::string(imports::kNhsNumberMessage));
+  if (ContainsNhsNumber(t)) {
+    return InvalidArgumentError(std::string(what) + " " + std::string(kNhsNumberMessage));
   }
   return t;
 }
@@ -106,11 +104,9 @@ std::string_view Name(SeriesEventKind kind) {
 
 Result<SeriesKey> FindSeries(db::Connection& conn, std::string_view metric_code,
                              std::string_view unit_code, bool aggregate) {
-  ASSIGN_OR_RETURN(std::optional<db::Row> metric, conn.QueryRow(kSelectMetricId, {metric_code}));
-  if (!metric) return NotFoundError("there is no metric \"" + std::string(metric_code) + "\"");
-  ASSIGN_OR_RETURN(std::optional<db::Row> unit, conn.QueryRow(kSelectUnitId, {unit_code}));
-  if (!unit) return NotFoundError("there is no unit \"" + std::string(unit_code) + "\"");
-  return SeriesKey{metric->Int(0), unit->Int(0), aggregate};
+  ASSIGN_OR_RETURN(const int64_t metric_id, dictionary::MetricIdByCode(conn, metric_code));
+  ASSIGN_OR_RETURN(const int64_t unit_id, directory::UnitIdByCode(conn, unit_code));
+  return SeriesKey{metric_id, unit_id, aggregate};
 }
 
 Result<RecalculationOutcome> AddRecalculation(db::Connection& conn, const NewSeriesEvent& event,

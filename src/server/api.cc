@@ -6,30 +6,17 @@
 #include <mutex>
 
 #include "access/access.h"
-#include "dictionary/dictionary.h"
+#include "base/time.h"
 #include "directory/directory.h"
 #include "http/json.h"
-#include "intelligence/notes.h"
-#include "observations/observations.h"
 #include "oversight/spc_store.h"
+#include "schema/schema.h"
 #include "server/internal/context.h"
-#include "server/internal/uploads.h"
 #include "server/routes.h"
 #include "server/server.h"
 
 namespace shewhart::server {
 namespace {
-
-constexpr std::string_view kSelectUnitId = "SELECT id FROM unit WHERE code = ?";
-
-std::string IsoUtc(int64_t s) {
-  const std::time_t t = static_cast<std::time_t>(s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // Multi-line messages (an import's problems, one per line) also come as a list in "details".
 std::string DetailsOf(const Status& status) {
@@ -55,19 +42,6 @@ bool IsWrite(http::Method m) { return m != http::Method::kGet; }
 
 }  // namespace
 
-std::vector<db::Migration> AllMigrations() {
-  std::vector<db::Migration> all;
-  for (const auto& list : {access::Migrations(), intelligence::Migrations(), UploadMigrations(),
-                           directory::Migrations(), dictionary::Migrations(),
-                           observations::Migrations(), oversight::SpcStoreMigrations()}) {
-    all.insert(all.end(), list.begin(), list.end());
-  }
-  std::sort(all.begin(), all.end(),
-            [](const db::Migration& a, const db::Migration& b) { return a.version < b.version; });
-  return all;
-}
-
-Status MigrateAll(db::Connection& conn) { return db::Migrate(conn, AllMigrations()); }
 
 Result<access::Scope> RequestContext::Scope() {
   if (!scope_cache) {
@@ -127,7 +101,7 @@ Result<std::unique_ptr<Api>> Api::Create(ApiOptions options) {
   const int n = std::max(1, state->options.pool_size);
   for (int i = 0; i < n; ++i) {
     ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, db::Open(state->options.db_url));
-    if (i == 0) RETURN_IF_ERROR(MigrateAll(*conn));
+    if (i == 0) RETURN_IF_ERROR(schema::MigrateAll(*conn));
     state->idle.push_back(std::move(conn));
   }
   return std::unique_ptr<Api>(new Api(std::move(state)));
@@ -196,11 +170,11 @@ http::Response Api::Handle(const http::Request& request) {
                      state_->throttle};
   // 5. Scope of restricted data named in the path.
   if (route->scope == ScopeRule::kOrgInPath) {
-    Result<std::optional<db::Row>> unit = conn->QueryRow(kSelectUnitId, {req.Param("org")});
+    Result<std::optional<int64_t>> unit = directory::FindUnitId(*conn, req.Param("org"));
     if (!unit.ok()) return http::ErrorResponse(unit.status());
     Result<access::Scope> scope = ctx.Scope();
     if (!scope.ok()) return http::ErrorResponse(scope.status());
-    if (!unit->has_value() || !scope->Contains((*unit)->Int(0))) {
+    if (!unit->has_value() || !scope->Contains(**unit)) {
       return http::ProtocolError(404, "no such organisation, or not visible to you");
     }
   }

@@ -7,17 +7,22 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "base/hash.h"
 #include "directory/directory.h"
 #include "http/json.h"
 #include "imports/imports.h"
 #include "imports/table.h"
 #include "server/internal/handlers.h"
-#include "server/internal/uploads.h"
+#include "imports/uploads.h"
 
 namespace shewhart::server::handlers {
 namespace {
 
 using nlohmann::json;
+using imports::InsertUpload;
+using imports::LoadUpload;
+using imports::MarkCommitted;
+using imports::Upload;
 
 bool IsXlsx(const std::string& name, const std::string& content) {
   return content.starts_with("PK\x03\x04") ||
@@ -93,7 +98,8 @@ Status CheckMayImport(RequestContext& ctx, const Upload& u, const imports::Table
 Result<imports::ImportReport> Run(RequestContext& ctx, const Upload& u, bool dry_run) {
   ASSIGN_OR_RETURN(imports::Table table, TableOf(u));
   RETURN_IF_ERROR(CheckMayImport(ctx, u, table));
-  imports::ImportOptions o{.actor = ctx.Actor(), .now = ctx.now, .dry_run = dry_run};
+  imports::ImportOptions o{
+      .actor = ctx.Actor(), .now = ctx.now, .remote = ctx.req.remote_addr, .dry_run = dry_run};
   if (u.kind == "observations") return imports::ImportObservations(ctx.conn, table, u.sha256, o);
   if (u.kind == "organisations") return imports::ImportOrganisations(ctx.conn, table, u.sha256, o);
   return imports::ImportMetrics(ctx.conn, table, u.sha256, o);
@@ -123,7 +129,7 @@ Result<http::Response> UploadImport(RequestContext& ctx) {
     return InvalidArgumentError("a CSV upload must be UTF-8 text");
   }
   u.content = ctx.req.body;
-  u.sha256 = imports::Sha256Hex(u.content);
+  u.sha256 = Sha256Hex(u.content);
   u.uploaded_by = ctx.principal->account.email;
   u.uploaded_at = ctx.now;
   ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "base/date.h"
+#include "dictionary/dictionary.h"
+#include "directory/directory.h"
 #include "http/json.h"
 #include "observations/observations.h"
 #include "oversight/board.h"
@@ -16,18 +18,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kMetricId = "SELECT id FROM metric WHERE code = ?";
-constexpr std::string_view kUnitId = "SELECT id FROM unit WHERE code = ?";
 
 json Num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json Num(const std::optional<double>& v) { return v ? Num(*v) : json(nullptr); }
-
-Result<int64_t> IdOf(db::Connection& conn, std::string_view sql, const std::string& code,
-                     std::string_view what) {
-  ASSIGN_OR_RETURN(std::optional<db::Row> row, conn.QueryRow(sql, {code}));
-  if (!row) return NotFoundError("there is no " + std::string(what) + " \"" + code + "\"");
-  return row->Int(0);
-}
 
 std::vector<std::string> Split(const std::string& text) {
   std::vector<std::string> out;
@@ -97,8 +90,8 @@ Result<http::Response> Board(RequestContext& ctx) {
 }
 
 Result<http::Response> Series(RequestContext& ctx) {
-  ASSIGN_OR_RETURN(int64_t metric_id, IdOf(ctx.conn, kMetricId, ctx.req.Param("metric"), "metric"));
-  ASSIGN_OR_RETURN(int64_t unit_id, IdOf(ctx.conn, kUnitId, ctx.req.Param("unit"), "unit"));
+  ASSIGN_OR_RETURN(int64_t metric_id, dictionary::MetricIdByCode(ctx.conn, ctx.req.Param("metric")));
+  ASSIGN_OR_RETURN(int64_t unit_id, directory::UnitIdByCode(ctx.conn, ctx.req.Param("unit")));
   const std::string aggregate = ctx.req.Query("aggregate").value_or("0");
   if (aggregate != "0" && aggregate != "1") {
     return InvalidArgumentError("\"aggregate\" must be 0 or 1");
@@ -150,8 +143,8 @@ Result<http::Response> Series(RequestContext& ctx) {
 }
 
 Result<http::Response> Observations(RequestContext& ctx) {
-  ASSIGN_OR_RETURN(int64_t metric_id, IdOf(ctx.conn, kMetricId, ctx.req.Param("metric"), "metric"));
-  ASSIGN_OR_RETURN(int64_t unit_id, IdOf(ctx.conn, kUnitId, ctx.req.Param("unit"), "unit"));
+  ASSIGN_OR_RETURN(int64_t metric_id, dictionary::MetricIdByCode(ctx.conn, ctx.req.Param("metric")));
+  ASSIGN_OR_RETURN(int64_t unit_id, directory::UnitIdByCode(ctx.conn, ctx.req.Param("unit")));
   std::vector<observations::StoredObservation> rows;
   RETURN_IF_ERROR(observations::ForEachInSeries(
       ctx.conn, metric_id, unit_id,

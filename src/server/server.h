@@ -12,11 +12,8 @@
 // and only then calls the handler. Handlers are thin: parse, call one service, encode. Every
 // write records an audit entry in the same transaction.
 //
-// Migrations: AllMigrations() is the ONE list of every part's schema changes, in version order
-// (access 10-49, intelligence 50-99, server 60-69 inside it, directory 100-199, dictionary
-// 200-299, observations 300-399, stored SPC 400-499). db::Migrate refuses a database whose
-// newest version it does not know; keeping the server's parts below 100 lets the data platform's
-// own list (imports::MigrateSchema) keep working on a database the server has migrated.
+// Migrations: Api::Create applies schema::MigrateAll (schema/schema.h), the one list of every
+// part's schema changes that every command uses.
 //
 // Database connections: a pool of `pool_size` connections opened from `db_url`; a request holds
 // one for its duration. Thread-safe.
@@ -35,14 +32,9 @@
 
 #include "base/status.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "http/http.h"
 
 namespace shewhart::server {
-
-std::vector<db::Migration> AllMigrations();
-// Applies AllMigrations(). REQUIRES: no transaction open.
-Status MigrateAll(db::Connection& conn);
 
 struct ApiOptions {
   std::string db_url;

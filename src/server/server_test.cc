@@ -18,6 +18,7 @@
 #include "http/test_harness.h"
 #include "imports/imports.h"
 #include "imports/table.h"
+#include "schema/schema.h"
 #include "server/routes.h"
 #include "server/server.h"
 
@@ -115,7 +116,7 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     }
     auto conn = db::Open(url_);
     ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-    ASSERT_TRUE(MigrateAll(**conn).ok());
+    ASSERT_TRUE(schema::MigrateAll(**conn).ok());
     imports::ImportOptions o{.actor = "test", .now = "2024-05-02T10:00:00Z"};
     auto org = imports::ImportOrganisations(
         **conn, *imports::ParseCsvTable("orgs.csv", std::string(kOrganisations)), "x", o);
@@ -467,6 +468,26 @@ TEST_P(ServerTest, ImportUploadPreviewCommitWithinScope) {
   json committed = Json(submitter.Send("POST", "/api/imports/" + id + "/commit"));
   EXPECT_EQ(committed["written"], true) << committed.dump();
   EXPECT_EQ(submitter.Send("POST", "/api/imports/" + id + "/commit").status, 409);
+  // The import service audited the batch exactly as `shewhart import` does
+  // (data_commands_test: ImportWritesTheSameAuditEntryAsAnUploadCommit), with the client's address.
+  {
+    Browser admin = SignedIn(Role::kAdministrator);
+    int seen = 0;
+    const json audit = Json(admin.Send("GET", "/api/audit?limit=100"));
+    for (const auto& e : audit["entries"]) {
+      if (e["action"] != "import.observations" || e["actor"] == "test") continue;  // not setup's
+      ++seen;
+      EXPECT_EQ(e["actor"], "user:submitter@nhs.net") << e.dump();
+      EXPECT_EQ(e["target"], "batch " + std::to_string(committed["batch_id"].get<int64_t>()));
+      EXPECT_EQ(e["after"]["file"], "jan.csv");
+      EXPECT_EQ(e["after"]["added"], 1);
+      EXPECT_EQ(e["after"]["changed"], 1);
+      EXPECT_EQ(e["after"]["rows"], 2);
+      EXPECT_EQ(e["after"]["sha256"], Json(up)["sha256"]);
+      EXPECT_FALSE(e["remote"].get<std::string>().empty());
+    }
+    EXPECT_EQ(seen, 1) << audit.dump();
+  }
   json after = Json(submitter.Send("GET", "/api/series/AE4H/RJZ"));
   EXPECT_EQ(after["points"].size(), 25u);  // recomputed and stored by the import
   // Another organisation's rows: refused.

@@ -11,12 +11,15 @@
 #include <sstream>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "access/audit.h"
 #include "csv/csv_reader.h"
 #include "db/migrate.h"
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
 #include "imports/imports.h"
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
 #include "observations/observations.h"
 #include "oversight/spc_store.h"
 
@@ -69,6 +72,21 @@ void CheckNoNhsNumbers(const Table& table, const TableRow& row,
   }
 }
 
+Status RecordImportAudit(db::Connection& conn, const ImportOptions& options, std::string_view kind,
+                         std::string_view sha256, const ImportReport& report) {
+  const nlohmann::json after = {{"file", report.file},     {"sha256", sha256},
+                                {"rows", report.rows},     {"added", report.added},
+                                {"changed", report.changed}, {"unchanged", report.unchanged}};
+  return access::RecordAudit(
+      conn, {.at = options.now,
+             .actor = options.actor,
+             .action = "import." + std::string(kind),
+             .target = "batch " + std::to_string(report.batch_id),
+             .before = "",
+             .after = after.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+             .remote = options.remote});
+}
+
 std::string Quote(std::string_view text) {
   constexpr size_t kMax = 60;
   if (text.size() > kMax) return "\"" + std::string(text.substr(0, kMax)) + "...\"";
@@ -76,36 +94,6 @@ std::string Quote(std::string_view text) {
 }
 
 }  // namespace internal
-
-Status MigrateSchema(db::Connection& conn) {
-  std::vector<db::Migration> all;
-  for (const auto& list : {directory::Migrations(), dictionary::Migrations(),
-                           observations::Migrations(), oversight::SpcStoreMigrations()}) {
-    all.insert(all.end(), list.begin(), list.end());
-  }
-  return db::Migrate(conn, all);
-}
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (const unsigned char b : out) {
-    hex += kHex[b >> 4];
-    hex += kHex[b & 15];
-  }
-  return hex;
-}
-
-std::string NowUtc() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string ImportReport::Summary() const {
   std::string s = file + ": " + std::to_string(rows) + (rows == 1 ? " row: " : " rows: ") +

@@ -14,6 +14,7 @@
 
 #include "base/status.h"
 #include "db/db.h"
+#include "imports/imports.h"
 #include "imports/problems.h"
 #include "imports/table.h"
 
@@ -40,6 +41,11 @@ std::string_view Cell(const TableRow& row, const std::optional<size_t>& column);
 // Screens every cell of the row not in a numeric column for NHS numbers.
 void CheckNoNhsNumbers(const Table& table, const TableRow& row,
                        const std::vector<bool>& numeric_columns, Problems* problems);
+
+// Records the audit entry of an import that wrote batch `report.batch_id` (see ImportOptions),
+// inside the import's transaction. `kind`: observations, organisations or metrics.
+Status RecordImportAudit(db::Connection& conn, const ImportOptions& options, std::string_view kind,
+                         std::string_view sha256, const ImportReport& report);
 
 // "'x'" with quotes, shortened if long, for messages.
 std::string Quote(std::string_view text);

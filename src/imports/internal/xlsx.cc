@@ -13,7 +13,7 @@
 #include <utility>
 
 #include "base/date.h"
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
 
 namespace shewhart::imports::internal {
 namespace {

@@ -23,6 +23,7 @@
 #include "db/db.h"
 #include "gtest/gtest.h"
 #include "imports/imports.h"
+#include "schema/schema.h"
 
 namespace shewhart::testing {
 
@@ -110,7 +111,7 @@ class StorageTest : public ::testing::TestWithParam<Backend> {
       url_ = UrlForSchema(schema_);
     }
     conn_ = ValueOrDie(db::Open(url_));
-    SHEWHART_ASSERT_OK(imports::MigrateSchema(*conn_));
+    SHEWHART_ASSERT_OK(schema::MigrateAll(*conn_));
   }
 
   void TearDown() override {
@@ -144,7 +145,7 @@ class StorageTest : public ::testing::TestWithParam<Backend> {
       url = UrlForSchema(second_schema_);
     }
     auto conn = ValueOrDie(db::Open(url));
-    EXPECT_TRUE(imports::MigrateSchema(*conn).ok());
+    EXPECT_TRUE(schema::MigrateAll(*conn).ok());
     return conn;
   }
   std::unique_ptr<db::Connection> OpenAnother() { return ValueOrDie(db::Open(url_)); }

@@ -3,8 +3,8 @@
 //
 // Example:
 //   ASSIGN_OR_RETURN(int64_t id, InsertUpload(conn, {.kind = "observations", ...}));
-#ifndef SHEWHART_SERVER_INTERNAL_UPLOADS_H_
-#define SHEWHART_SERVER_INTERNAL_UPLOADS_H_
+#ifndef SHEWHART_IMPORTS_UPLOADS_H_
+#define SHEWHART_IMPORTS_UPLOADS_H_
 
 #include <cstdint>
 #include <optional>
@@ -15,9 +15,9 @@
 #include "db/db.h"
 #include "db/migrate.h"
 
-namespace shewhart::server {
+namespace shewhart::imports {
 
-// Versions 60-69.
+// The upload table (version 501).
 std::span<const db::Migration> UploadMigrations();
 
 struct Upload {
@@ -37,6 +37,6 @@ Result<int64_t> InsertUpload(db::Connection& conn, const Upload& upload);
 Result<Upload> LoadUpload(db::Connection& conn, int64_t id);
 Status MarkCommitted(db::Connection& conn, int64_t id, int64_t batch_id);
 
-}  // namespace shewhart::server
+}  // namespace shewhart::imports
 
-#endif  // SHEWHART_SERVER_INTERNAL_UPLOADS_H_
+#endif  // SHEWHART_IMPORTS_UPLOADS_H_

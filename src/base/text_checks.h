@@ -1,4 +1,5 @@
-// Checks and conversions on the text of one cell, shared by every import.
+// Checks and conversions on text: numbers as every file and screen writes them, and the screen
+// for patient identifiers that every free-text field of every part goes through.
 //
 // Numbers are plain decimals ("12", "-0.5", "1e3"); no thousands separators, no percent signs,
 // so a value means the same thing in every file. Periods are ISO dates (YYYY-MM-DD). Free text
@@ -8,14 +9,14 @@
 //   std::optional<double> v = ParseNumber("12.5");           // 12.5
 //   bool bad = ContainsNhsNumber("patient 943 476 5919");    // true (valid check digit)
 //   std::string s = FormatNumber(0.1);                        // "0.1" (shortest round trip)
-#ifndef SHEWHART_IMPORTS_TEXT_CHECKS_H_
-#define SHEWHART_IMPORTS_TEXT_CHECKS_H_
+#ifndef SHEWHART_BASE_TEXT_CHECKS_H_
+#define SHEWHART_BASE_TEXT_CHECKS_H_
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace shewhart::imports {
+namespace shewhart {
 
 // The message every import gives for a cell that contains an NHS number.
 inline constexpr std::string_view kNhsNumberMessage =
@@ -39,6 +40,6 @@ std::string FormatNumber(double value);
 // Lower-cases ASCII letters; used to compare enumerated words ("Increase" == "increase").
 std::string AsciiLower(std::string_view text);
 
-}  // namespace shewhart::imports
+}  // namespace shewhart
 
-#endif  // SHEWHART_IMPORTS_TEXT_CHECKS_H_
+#endif  // SHEWHART_BASE_TEXT_CHECKS_H_

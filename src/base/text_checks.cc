@@ -1,9 +1,9 @@
-#include "imports/text_checks.h"
+#include "base/text_checks.h"
 
 #include <charconv>
 #include <cmath>
 
-namespace shewhart::imports {
+namespace shewhart {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -84,4 +84,4 @@ std::string AsciiLower(std::string_view text) {
   return s;
 }
 
-}  // namespace shewhart::imports
+}  // namespace shewhart

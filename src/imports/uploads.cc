@@ -1,8 +1,8 @@
-#include "server/internal/uploads.h"
+#include "imports/uploads.h"
 
 #include <sodium.h>
 
-namespace shewhart::server {
+namespace shewhart::imports {
 namespace {
 
 #define SHEWHART_UPLOAD_SCHEMA(PK)    \
@@ -20,7 +20,7 @@ namespace {
   ");\n"
 
 constexpr db::Migration kMigrations[] = {
-    {61, "server: pending import uploads", SHEWHART_UPLOAD_SCHEMA("INTEGER PRIMARY KEY"),
+    {501, "server: pending import uploads", SHEWHART_UPLOAD_SCHEMA("INTEGER PRIMARY KEY"),
      SHEWHART_UPLOAD_SCHEMA("BIGSERIAL PRIMARY KEY")},
 };
 
@@ -82,4 +82,4 @@ Status MarkCommitted(db::Connection& conn, int64_t id, int64_t batch_id) {
   return conn.Execute(kCommit, {batch_id, id});
 }
 
-}  // namespace shewhart::server
+}  // namespace shewhart::imports

@@ -1,0 +1,63 @@
+#include "schema/schema.h"
+
+#include <algorithm>
+
+#include "access/access.h"
+#include "dictionary/dictionary.h"
+#include "directory/directory.h"
+#include "imports/uploads.h"
+#include "intelligence/notes.h"
+#include "observations/observations.h"
+#include "oversight/spc_store.h"
+
+namespace shewhart::schema {
+namespace {
+
+// The earlier layout kept the server's parts below 100 so that they sorted before the data
+// platform's; the names stay, the numbers move into data order.
+constexpr db::Renumbering kLegacy[] = {
+    {11, 601, "access: accounts, sessions, audit log"},
+    {51, 701, "intelligence: soft-intelligence notes"},
+    {61, 501, "server: pending import uploads"},
+};
+
+constexpr std::string_view kTablesSqlite =
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+    "ORDER BY name";
+constexpr std::string_view kTablesPostgres =
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+    "AND table_type = 'BASE TABLE' ORDER BY table_name";
+
+}  // namespace
+
+std::vector<db::Migration> AllMigrations() {
+  std::vector<db::Migration> all;
+  for (const auto& list :
+       {directory::Migrations(), dictionary::Migrations(), observations::Migrations(),
+        oversight::SpcStoreMigrations(), imports::UploadMigrations(), access::Migrations(),
+        intelligence::Migrations()}) {
+    all.insert(all.end(), list.begin(), list.end());
+  }
+  std::sort(all.begin(), all.end(),
+            [](const db::Migration& a, const db::Migration& b) { return a.version < b.version; });
+  return all;
+}
+
+std::span<const db::Renumbering> LegacyRenumberings() { return kLegacy; }
+
+Status MigrateAll(db::Connection& conn) {
+  return db::Migrate(conn, AllMigrations(), LegacyRenumberings());
+}
+
+Result<std::vector<std::string>> TableNames(db::Connection& conn) {
+  std::vector<std::string> names;
+  RETURN_IF_ERROR(conn.Query(
+      conn.dialect() == db::Dialect::kPostgres ? kTablesPostgres : kTablesSqlite, {},
+      [&](const db::Row& row) {
+        names.push_back(row.Text(0));
+        return db::Flow::kContinue;
+      }));
+  return names;
+}
+
+}  // namespace shewhart::schema
