@@ -72,9 +72,10 @@ inline std::string DumpDatabase(db::Connection& conn) {
     tables.push_back(r.Text(0));
     return db::Flow::kContinue;
   });
+  // A dump that failed would compare equal to another failed dump: fail the test instead.
+  if (!listed.ok()) ADD_FAILURE() << "listing the tables: " << listed.ToString();
+  if (tables.empty()) ADD_FAILURE() << "the schema lists no tables";
   std::string out;
-  if (!listed.ok()) return "ERROR " + listed.ToString() + "\n";
-  if (tables.empty()) return "ERROR no tables\n";
   for (const std::string& table : tables) {
     const std::string q = "SELECT * FROM " + table;
     std::vector<std::string> rows;
@@ -87,7 +88,7 @@ inline std::string DumpDatabase(db::Connection& conn) {
     std::sort(rows.begin(), rows.end());
     out += q + "\n";
     for (const std::string& row : rows) out += row + "\n";
-    if (!s.ok()) out += "ERROR " + s.ToString() + "\n";
+    if (!s.ok()) ADD_FAILURE() << q << ": " << s.ToString();
   }
   return out;
 }
