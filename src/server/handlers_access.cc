@@ -21,6 +21,15 @@ json AccountJson(const access::Account& a) {
           {"created_at", a.created_at}};
 }
 
+// What the signed-in person may do, from the route table: the actions they may call and whether
+// their scope is the whole system (every organisation's restricted data, imports of any kind).
+void AddPermissions(json& out, access::Role role) {
+  json actions = json::array();
+  for (std::string_view a : PermittedActions(role)) actions.push_back(std::string(a));
+  out["actions"] = std::move(actions);
+  out["system_scope"] = access::HasSystemScope(role);
+}
+
 std::string SessionCookie(const RequestContext& ctx, const std::string& value, int64_t max_age) {
   std::string c = std::string(access::kSessionCookie) + "=" + value +
                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
@@ -53,9 +62,11 @@ Result<http::Response> SignIn(RequestContext& ctx) {
     return http::ProtocolError(401, s.status().message());
   }
   if (!s.ok()) return s.status();
-  http::Response r = http::JsonResponse({{"csrf_token", s->csrf_token},
-                                         {"account", AccountJson(s->account)},
-                                         {"expires_at_s", s->expires_at_s}});
+  json out = {{"csrf_token", s->csrf_token},
+              {"account", AccountJson(s->account)},
+              {"expires_at_s", s->expires_at_s}};
+  AddPermissions(out, s->account.role);
+  http::Response r = http::JsonResponse(out);
   r.headers.emplace_back("Set-Cookie",
                          SessionCookie(ctx, s->session_token, access::kSessionSeconds));
   return r;
@@ -73,7 +84,9 @@ Result<http::Response> SignOut(RequestContext& ctx) {
 }
 
 Result<http::Response> WhoAmI(RequestContext& ctx) {
-  return http::JsonResponse({{"account", AccountJson(ctx.principal->account)}});
+  json out = {{"account", AccountJson(ctx.principal->account)}};
+  AddPermissions(out, ctx.principal->account.role);
+  return http::JsonResponse(out);
 }
 
 Result<http::Response> ListUsers(RequestContext& ctx) {

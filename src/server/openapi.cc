@@ -15,6 +15,7 @@ std::string OpenApiDocument() {
     std::string method(http::MethodName(r.method));
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     op["operationId"] = method + std::string(r.path);
+    op["x-action"] = std::string(r.action);
     json params = json::array();
     std::string_view p = r.path;
     for (size_t open = p.find('{'); open != std::string_view::npos; open = p.find('{', open + 1)) {

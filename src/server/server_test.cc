@@ -11,6 +11,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "access/access.h"
@@ -358,6 +361,7 @@ TEST_P(ServerTest, OpenApiListsEveryRoute) {
     for (char& c : m) c = static_cast<char>(std::tolower(c));
     ASSERT_TRUE(doc["paths"].contains(std::string(r.path))) << r.path;
     EXPECT_TRUE(doc["paths"][std::string(r.path)].contains(m)) << m << " " << r.path;
+    EXPECT_EQ(doc["paths"][std::string(r.path)][m]["x-action"], std::string(r.action)) << r.path;
   }
   for (const auto& [path, item] : doc["paths"].items()) operations += item.size();
   EXPECT_EQ(operations, Routes().size());  // and nothing documented that is not routed
@@ -642,7 +646,134 @@ TEST_P(ServerTest, AnnotationsForEveryoneToReadAndProposersToWrite) {
   EXPECT_TRUE(audited);
 }
 
+TEST_P(ServerTest, SessionAnswersThePermittedActionsOfTheRole) {
+  // The role matrix of docs/api.md, written out independently of the route table: the actions
+  // each role may and may not call.
+  struct Expect {
+    Role role;
+    std::vector<std::string> may;
+    std::vector<std::string> may_not;
+    bool system_scope;
+  };
+  const std::vector<std::string> reads = {"session.read", "board.read",    "metric.read",
+                                          "series.read",  "glossary.list", "note.list"};
+  const Expect kMatrix[] = {
+      {Role::kAdministrator,
+       {"account.create", "audit.list", "metric.agree", "metric.propose", "series.recalculate",
+        "series.annotate", "import.commit", "note.create", "glossary.set"},
+       {},
+       true},
+      {Role::kSystemQualityLead,
+       {"metric.agree", "metric.retire", "metric.propose", "glossary.set", "series.recalculate",
+        "series.annotate", "import.upload", "import.commit", "note.create"},
+       {"account.create", "account.list", "audit.list"},
+       true},
+      {Role::kOrganisationQualityLead,
+       {"metric.propose", "series.annotate", "import.upload", "import.commit", "note.create"},
+       {"metric.agree", "metric.retire", "glossary.set", "series.recalculate", "account.create",
+        "audit.list"},
+       false},
+      {Role::kQiPractitioner,
+       {"metric.propose", "series.annotate", "note.create"},
+       {"metric.agree", "glossary.set", "series.recalculate", "import.upload", "import.commit",
+        "account.create"},
+       false},
+      {Role::kDataSubmitter,
+       {"import.upload", "import.preview", "import.commit", "import.read"},
+       {"metric.propose", "metric.agree", "glossary.set", "series.recalculate", "series.annotate",
+        "note.create", "account.create"},
+       false},
+      {Role::kViewer,
+       {},
+       {"metric.propose", "metric.agree", "metric.retire", "glossary.set", "series.recalculate",
+        "series.annotate", "import.upload", "import.commit", "note.create", "account.create",
+        "account.list", "audit.list"},
+       false},
+  };
+  for (const Expect& e : kMatrix) {
+    const std::string role(access::RoleName(e.role));
+    Browser b = SignedIn(e.role);
+    http::TestResponse res = b.Send("GET", "/api/session");
+    ASSERT_EQ(res.status, 200) << role << " " << res.body;
+    const json who = Json(res);
+    ASSERT_TRUE(who["actions"].is_array()) << role << " " << res.body;
+    std::set<std::string> actions;
+    for (const json& a : who["actions"]) actions.insert(a.get<std::string>());
+    EXPECT_EQ(actions.size(), who["actions"].size()) << role << ": an action listed twice";
+    for (const std::string& a : reads) EXPECT_TRUE(actions.contains(a)) << role << " " << a;
+    for (const std::string& a : e.may) EXPECT_TRUE(actions.contains(a)) << role << " " << a;
+    for (const std::string& a : e.may_not) EXPECT_FALSE(actions.contains(a)) << role << " " << a;
+    EXPECT_EQ(who["system_scope"], e.system_scope) << role;
+    // Exactly the routes the role may call, from the route table (whose rules the role matrix
+    // test enforces request by request).
+    std::set<std::string> from_table;
+    for (const Route& r : Routes()) {
+      if (r.auth == Auth::kPublic || r.roles.Contains(e.role)) from_table.emplace(r.action);
+    }
+    EXPECT_EQ(actions, from_table) << role;
+    // Signing in answers the same, so the front end needs no second request.
+    Browser fresh = Anonymous();
+    for (const Account& a : kAccounts) {
+      if (a.role != e.role) continue;
+      const json body = {{"email", a.email}, {"password", kPassword}};
+      const json signed_in = Json(fresh.Send("POST", "/api/session", body.dump()));
+      EXPECT_EQ(signed_in["actions"], who["actions"]) << role;
+      EXPECT_EQ(signed_in["system_scope"], e.system_scope) << role;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, ServerTest, ::testing::Values("sqlite", "postgresql"));
+
+// Route actions are the front end's vocabulary: unique, and shaped `thing.verb`.
+TEST(RouteTable, ActionsAreUniqueAndWellFormed) {
+  std::set<std::string_view> seen;
+  for (const Route& r : Routes()) {
+    EXPECT_TRUE(seen.insert(r.action).second) << "action used twice: " << r.action;
+    const size_t dot = r.action.find('.');
+    EXPECT_TRUE(dot != std::string_view::npos && dot > 0 && dot + 1 < r.action.size())
+        << r.path << ": " << r.action;
+    for (char c : r.action) {
+      EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_' || c == '.') << r.path << ": " << r.action;
+    }
+  }
+}
+
+// docs/api.md's route section is generated from the route table; this fails when they differ.
+// SHEWHART_WRITE_DOCS=1 rewrites the section instead (see CONTRIBUTING.md).
+TEST(RouteDocs, ApiMarkdownMatchesTheRouteTable) {
+  constexpr std::string_view kBegin =
+      "<!-- BEGIN routes: generated from src/server/routes.cc, see CONTRIBUTING.md -->\n";
+  constexpr std::string_view kEnd = "<!-- END routes -->\n";
+  const std::filesystem::path path =
+      std::filesystem::path(SHEWHART_TEST_DATA_DIR) / ".." / "docs" / "api.md";
+  std::string doc;
+  {
+    std::ifstream in(path, std::ios::binary);
+    ASSERT_TRUE(in) << "cannot read " << path;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    doc = ss.str();
+  }
+  const size_t begin = doc.find(kBegin);
+  const size_t end = doc.find(kEnd);
+  ASSERT_NE(begin, std::string::npos) << path << " has no line " << kBegin;
+  ASSERT_NE(end, std::string::npos) << path << " has no line " << kEnd;
+  ASSERT_LT(begin, end);
+  const size_t from = begin + kBegin.size();
+  const std::string generated = RoutesMarkdown();
+  const char* write = std::getenv("SHEWHART_WRITE_DOCS");
+  if (write != nullptr && *write != '\0' && std::string_view(write) != "0") {
+    doc.replace(from, end - from, generated);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << doc;
+    ASSERT_TRUE(out.good()) << "cannot write " << path;
+    return;
+  }
+  EXPECT_EQ(doc.substr(from, end - from), generated)
+      << path << "'s route section differs from the route table; regenerate it with "
+      << "SHEWHART_WRITE_DOCS=1 build/src/server/server_test --gtest_filter='RouteDocs.*'";
+}
 
 }  // namespace
 }  // namespace shewhart::server

@@ -26,19 +26,44 @@ export class ApiError extends Error {
   }
 }
 
+// The answer of GET /api/session (and of signing in): who is signed in, the actions of the routes
+// they may call (named in src/server/routes.cc, listed in docs/api.md) and whether their scope is
+// the whole system.
+export interface Session {
+  account: Account;
+  actions: string[];
+  system_scope: boolean;
+}
+
 let csrfToken = sessionStorage.getItem('shewhart.csrf') ?? '';
 export let account: Account | null = null;
+let actions = new Set<string>();
+let systemScope = false;
 
-export function setSession(a: Account | null, csrf?: string): void {
-  account = a;
+export function setSession(s: Session | null, csrf?: string): void {
+  account = s?.account ?? null;
+  actions = new Set(s?.actions ?? []);
+  systemScope = s?.system_scope ?? false;
   if (csrf !== undefined) {
     csrfToken = csrf;
     sessionStorage.setItem('shewhart.csrf', csrf);
   }
-  if (a === null) {
+  if (s === null) {
     csrfToken = '';
     sessionStorage.removeItem('shewhart.csrf');
   }
+}
+
+// True if the person signed in may call the route named `action` ('metric.agree',
+// 'series.recalculate', ...): the server's answer, so the front end never copies its role rules.
+export function can(action: string): boolean {
+  return actions.has(action);
+}
+
+// True if the person's scope is every organisation (administrators and system quality leads):
+// they may import organisations and metric definitions as well as observations.
+export function hasSystemScope(): boolean {
+  return systemScope;
 }
 
 export async function request<T>(
@@ -261,21 +286,7 @@ export interface GlossaryTerm {
   created_at?: string;
 }
 
-// --- Who may do what (mirrors the route table in src/server/routes.cc) ------------------------
-
-const agreers: Role[] = ['administrator', 'system_quality_lead'];
-const proposers: Role[] = [...agreers, 'organisation_quality_lead', 'qi_practitioner'];
-const submitters: Role[] = [...agreers, 'organisation_quality_lead', 'data_submitter'];
-
-export const may = {
-  agree: () => !!account && agreers.includes(account.role),
-  propose: () => !!account && proposers.includes(account.role),
-  submit: () => !!account && submitters.includes(account.role),
-  // Recalculation is a change to an agreed chart: the same people who agree definitions.
-  recalculate: () => !!account && agreers.includes(account.role),
-  annotate: () => !!account && proposers.includes(account.role),
-  importAnyKind: () => !!account && agreers.includes(account.role),
-};
+// --- Role names as people read them --------------------------------------------------------
 
 export const roleNames: Record<Role, string> = {
   administrator: 'Administrator',

@@ -1,51 +1,15 @@
-// Shewhart's web front end: the page frame (NHS header, navigation, account), a small router over
-// the History API, and the session. Each screen lives in screens/ and renders into <main>.
+// Shewhart's web front end, the entry module: the page frame (NHS header, menu, account) and the
+// session, around the screens of registry.ts, routed by router.ts. Nothing imports this module:
+// screens import the router, the API client and the helpers (tests/ui/check-imports.mjs).
 import 'nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css';
 import './style.css';
-import { account, ApiError, get, request, roleNames, setSession, type Account } from './api';
+import { account, ApiError, get, request, roleNames, setSession, type Session } from './api';
 import { esc } from './dom';
+import { screens } from './registry';
+import { match, navigate, refresh, start } from './router';
 
-export interface Screen {
-  (main: HTMLElement, params: Record<string, string>, query: URLSearchParams): Promise<void> | void;
-}
-
-type Route = { pattern: RegExp; keys: string[]; title: string; nav: string; load: () => Promise<Screen> };
-
-function route(path: string, title: string, nav: string, load: () => Promise<Screen>): Route {
-  const keys: string[] = [];
-  const re = path.replace(/:([a-z]+)/g, (_, k: string) => {
-    keys.push(k);
-    return '([^/]+)';
-  });
-  return { pattern: new RegExp(`^${re}/?$`), keys, title, nav, load };
-}
-
-// The board is bundled with the frame (it is the first thing most people see); the other screens
-// load on demand, so the board paints without waiting for the chart library.
-import { boardScreen } from './screens/board';
-
-const routes: Route[] = [
-  route('/', 'Board summary', 'board', async () => boardScreen),
-  route('/board', 'Board summary', 'board', async () => boardScreen),
-  route('/sign-in', 'Sign in', '', async () => (await import('./screens/signin')).signInScreen),
-  route('/metrics/:code', 'Metric', 'board', async () => (await import('./screens/metric')).metricScreen),
-  route('/organisations', 'Organisations', 'orgs', async () => (await import('./screens/organisation')).organisationListScreen),
-  route('/organisations/:code', 'Organisation', 'orgs', async () => (await import('./screens/organisation')).organisationScreen),
-  route('/chart/:metric/:unit', 'Chart', 'board', async () => (await import('./screens/chart')).chartScreen),
-  route('/dictionary', 'Dictionary', 'dictionary', async () => (await import('./screens/dictionary')).dictionaryScreen),
-  route('/dictionary/:code', 'Definition', 'dictionary', async () => (await import('./screens/dictionary')).definitionScreen),
-  route('/glossary', 'Glossary', 'glossary', async () => (await import('./screens/glossary')).glossaryScreen),
-  route('/glossary/:term', 'Glossary term', 'glossary', async () => (await import('./screens/glossary')).termScreen),
-  route('/data', 'Data', 'data', async () => (await import('./screens/data')).dataScreen),
-];
-
-const navItems: [string, string, string][] = [
-  ['board', '/board', 'Board summary'],
-  ['orgs', '/organisations', 'Organisations'],
-  ['dictionary', '/dictionary', 'Dictionary'],
-  ['glossary', '/glossary', 'Glossary'],
-  ['data', '/data', 'Data'],
-];
+// The menu: the screens that name a menu entry, in registry order.
+const navItems = screens.filter((s) => s.menu).map((s) => [s.nav, s.path, s.menu!] as const);
 
 const logo = `<svg class="nhsuk-header__logo" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 80" height="40" width="100" focusable="false" aria-hidden="true"><path fill="currentcolor" d="M200 0v80H0V0h200Zm-27.5 5.5c-14.5 0-29 5-29 22 0 10.2 7.7 13.5 14.7 16.3l.7.3c5.4 2 10.1 3.9 10.1 8.4 0 6.5-8.5 7.5-14 7.5s-12.5-1.5-16-3.5L135 70c5.5 2 13.5 3.5 20 3.5 15.5 0 32-4.5 32-22.5 0-19.5-25.5-16.5-25.5-25.5 0-5.5 5.5-6.5 12.5-6.5a35 35 0 0 1 14.5 3l4-13.5c-4.5-2-12-3-20-3Zm-131 2h-22l-14 65H22l9-45h.5l13.5 45h21.5l14-65H64l-9 45h-.5l-13-45Zm63 0h-18l-13 65h17l6-28H117l-5.5 28H129l13.5-65H125L119.5 32h-20l5-24.5Z"/></svg>`;
 
@@ -76,8 +40,7 @@ let sessionChecked = false;
 async function ensureSession(): Promise<void> {
   if (sessionChecked) return;
   try {
-    const who = await get<{ account: Account }>('/api/session');
-    setSession(who.account);
+    setSession(await get<Session>('/api/session'));
   } catch {
     setSession(null);
   }
@@ -85,20 +48,20 @@ async function ensureSession(): Promise<void> {
 }
 
 let renderToken = 0;
-export async function render(): Promise<void> {
+async function render(): Promise<void> {
   const token = ++renderToken;
-  lastPage = location.pathname + location.search;
   const url = new URL(location.href);
   await ensureSession();
   let path = url.pathname;
-  if (!account && path !== '/sign-in') {
+  const found = match(screens, path);
+  if (!account && !found?.route.signedOut) {
     history.replaceState(null, '', `/sign-in?next=${encodeURIComponent(path + url.search)}`);
-    return render();
+    return refresh();
   }
   if (account && path === '/sign-in') path = '/board';
-  const r = routes.find((x) => x.pattern.test(path));
+  const r = path === url.pathname ? found : match(screens, path);
   const app = document.getElementById('app')!;
-  app.innerHTML = frame(r?.nav ?? '');
+  app.innerHTML = frame(r?.route.nav ?? '');
   document.getElementById('sign-out')?.addEventListener('click', signOut);
   const main = document.getElementById('main-content')!;
   if (!r) {
@@ -106,15 +69,12 @@ export async function render(): Promise<void> {
     main.innerHTML = `<h1>Page not found</h1><p>If you typed the web address, check it is correct.</p><p><a href="/board">Go to the board summary</a></p>`;
     return;
   }
-  const m = r.pattern.exec(path)!;
-  const params: Record<string, string> = {};
-  r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1] ?? '')));
-  document.title = `${r.title} – Shewhart`;
+  document.title = `${r.route.title} – Shewhart`;
   main.innerHTML = `<p class="app-loading" role="status">Loading…</p>`;
   try {
-    const screen = await r.load();
+    const screen = await r.route.load();
     if (token !== renderToken) return;
-    await screen(main, params, url.searchParams);
+    await screen(main, r.params, url.searchParams);
   } catch (e) {
     if (token !== renderToken) return;
     if (e instanceof ApiError && e.status === 401) {
@@ -130,13 +90,6 @@ export async function render(): Promise<void> {
   if (h1) document.title = `${h1.textContent} – Shewhart`;
 }
 
-export function navigate(href: string, replace = false): void {
-  if (replace) history.replaceState(null, '', href);
-  else history.pushState(null, '', href);
-  window.scrollTo(0, 0);
-  void render().then(() => document.getElementById('main-content')?.focus({ preventScroll: true }));
-}
-
 async function signOut(): Promise<void> {
   try {
     await request('DELETE', '/api/session');
@@ -147,23 +100,7 @@ async function signOut(): Promise<void> {
   navigate('/sign-in?signed_out=1');
 }
 
-document.addEventListener('click', (ev) => {
-  const a = (ev.target as Element | null)?.closest?.('a');
-  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey) return;
-  const href = a.getAttribute('href');
-  if (!href || !href.startsWith('/') || href.startsWith('/api/') || a.hasAttribute('download') || a.target) return;
-  ev.preventDefault();
-  if (href.startsWith('/#') || href.startsWith('#')) return;
-  navigate(href);
-});
-// In-page links (error summaries to their fields) change only the fragment: no re-render.
-let lastPage = location.pathname + location.search;
-window.addEventListener('popstate', () => {
-  const page = location.pathname + location.search;
-  if (page === lastPage && location.hash) return;
-  void render();
-});
 // Not 'nhsuk-frontend-supported': that switches the header menu to the design system's own JavaScript
 // collapsing menu, which this app does not load; without it the menu wraps on small screens.
 document.body.classList.add('js-enabled');
-void render();
+start(render);

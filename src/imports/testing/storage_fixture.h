@@ -1,7 +1,7 @@
 // Test support: a fresh, migrated database per test on SQLite (always) and PostgreSQL (when
 // SHEWHART_TEST_POSTGRES_URL is set; a fresh schema per test), the same two backends as the db
-// conformance suite; and a full dump of every data-platform table, to show that a failed import
-// left the database exactly as it was.
+// conformance suite; and a full dump of every table the schema holds, to show that a failed
+// import left the database exactly as it was.
 //
 // Example:
 //   class MyTest : public StorageTest {};
@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "db/db.h"
 #include "gtest/gtest.h"
@@ -54,32 +56,40 @@ inline void WriteText(const std::filesystem::path& p, const std::string& text) {
   out << text;
 }
 
-// Every table of the data platform, dumped in a stable order.
+// Every table of the database, as the schema lists them (sqlite_master, or PostgreSQL's
+// information_schema for the connection's schema), dumped in a stable order: tables by name, the
+// rows of each sorted by their text. A table added by a migration is in the dump without editing
+// this list.
 inline std::string DumpDatabase(db::Connection& conn) {
-  static constexpr const char* kQueries[] = {
-      "SELECT * FROM unit ORDER BY id",
-      "SELECT * FROM unit_membership ORDER BY group_id, member_id",
-      "SELECT * FROM unit_history ORDER BY id",
-      "SELECT * FROM metric ORDER BY id",
-      "SELECT * FROM metric_version ORDER BY id",
-      "SELECT * FROM glossary_term ORDER BY id",
-      "SELECT * FROM glossary_version ORDER BY id",
-      "SELECT * FROM import_batch ORDER BY id",
-      "SELECT * FROM observation ORDER BY id",
-      "SELECT * FROM observation_history ORDER BY id",
-      "SELECT * FROM submission_expectation ORDER BY id",
-      "SELECT * FROM spc_result ORDER BY metric_id, unit_id, aggregate",
-  };
+  const std::string_view list_tables =
+      conn.dialect() == db::Dialect::kSqlite
+          ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+          : "SELECT CAST(table_name AS TEXT) FROM information_schema.tables"
+            " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+            " ORDER BY table_name";
+  std::vector<std::string> tables;
+  Status listed = conn.Query(list_tables, {}, [&](const db::Row& r) {
+    tables.push_back(r.Text(0));
+    return db::Flow::kContinue;
+  });
+  // A dump that failed would compare equal to another failed dump: fail the test instead.
+  if (!listed.ok()) ADD_FAILURE() << "listing the tables: " << listed.ToString();
+  if (tables.empty()) ADD_FAILURE() << "the schema lists no tables";
   std::string out;
-  for (const char* q : kQueries) {
-    out += q;
-    out += '\n';
+  for (const std::string& table : tables) {
+    const std::string q = "SELECT * FROM " + table;
+    std::vector<std::string> rows;
     const Status s = conn.Query(q, {}, [&](const db::Row& r) {
-      for (const db::Value& v : r.values()) out += v.DebugString() + "|";
-      out += '\n';
+      std::string row;
+      for (const db::Value& v : r.values()) row += v.DebugString() + "|";
+      rows.push_back(std::move(row));
       return db::Flow::kContinue;
     });
-    if (!s.ok()) out += "ERROR " + s.ToString() + "\n";
+    std::sort(rows.begin(), rows.end());
+    out += q + "\n";
+    for (const std::string& row : rows) out += row + "\n";
+    if (!s.ok()) ADD_FAILURE() << q << ": " << s.ToString();
   }
   return out;
 }

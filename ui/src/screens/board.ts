@@ -3,7 +3,7 @@
 import { get, type BoardRow, type Organisation } from '../api';
 import { enc, esc, period } from '../dom';
 import { assuranceIcon, assuranceText, severity, variationIcon, variationText } from '../icons';
-import { navigate } from '../main';
+import { navigate } from '../router';
 
 const kMaxColumns = 14;
 

@@ -1,7 +1,7 @@
 // Chart page: one series' Making Data Count chart, interactive (hover values, zoom), with its
 // recalculations and annotations, a recalculation form for those who may recalculate, and
 // exports as PNG, SVG and CSV.
-import { ApiError, get, may, post, type Metric, type Series } from '../api';
+import { ApiError, can, get, post, type Metric, type Series } from '../api';
 import { breadcrumbs, download, enc, errorSummary, esc, fmt, period } from '../dom';
 import { assuranceIcon, assuranceText, variationAdvice, variationIcon, variationText } from '../icons';
 import { mount, spcOption, typeText, type Note } from '../charts';
@@ -85,7 +85,7 @@ function renderForms(main: HTMLElement, base: string, series: Series, aggregate:
   const forms = main.querySelector<HTMLElement>('#forms')!;
   const periods = series.points.map((p) => `<option value="${esc(p.period)}">${esc(period(p.period))}</option>`).join('');
   let html = '';
-  if (may.recalculate()) {
+  if (can('series.recalculate')) {
     html += `<form class="app-panel" id="recalc-form" novalidate><h2 class="nhsuk-heading-m">Recalculate the limits</h2>
     <p>Recalculate only when the process has changed for a known reason, with enough points after the change. The reason is shown on the chart and kept in the audit log.</p>
     <div id="recalc-errors"></div>
@@ -95,7 +95,7 @@ function renderForms(main: HTMLElement, base: string, series: Series, aggregate:
     <textarea class="nhsuk-textarea" id="recalc-reason" name="reason" rows="2" aria-describedby="recalc-reason-hint"></textarea></div>
     <button class="nhsuk-button" type="submit" id="recalc-submit">Recalculate</button></form>`;
   }
-  if (may.annotate()) {
+  if (can('series.annotate')) {
     html += `<form class="app-panel" id="note-form" novalidate><h2 class="nhsuk-heading-m">Add an event to the chart</h2>
     <div id="note-errors"></div>
     <div class="nhsuk-form-group"><label class="nhsuk-label" for="note-period">Period</label><select class="nhsuk-select" id="note-period" name="period">${periods}</select></div>

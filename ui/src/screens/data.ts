@@ -1,6 +1,6 @@
 // Data: upload a CSV or Excel file, preview it with every problem in plain words, commit it; and
 // the submissions matrix (who owes what, what is late).
-import { account, ApiError, get, may, post, type ImportReport, type Organisation, type Submission } from '../api';
+import { account, ApiError, can, get, hasSystemScope, post, type ImportReport, type Organisation, type Submission } from '../api';
 import { esc, fmt, tag } from '../dom';
 
 const banner = `<div class="nhsuk-warning-callout" id="pii-banner"><h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Do not enter patient-identifiable information</span></h2>
@@ -19,13 +19,13 @@ export async function dataScreen(main: HTMLElement): Promise<void> {
     if (s.completeness < 0.95) return tag(`${owed} owed`, 'orange');
     return tag('Up to date', 'green');
   };
-  const kinds = may.importAnyKind()
+  const kinds = hasSystemScope()
     ? `<div class="nhsuk-form-group"><label class="nhsuk-label" for="upload-kind">What the file holds</label><select class="nhsuk-select" id="upload-kind" name="kind">
        <option value="observations">Observations (values of measures)</option><option value="organisations">Organisations</option><option value="metrics">Metric definitions</option></select></div>`
     : '';
   main.innerHTML = `<h1 class="nhsuk-heading-l">Data</h1>
   ${
-    may.submit()
+    can('import.upload')
       ? `${banner}
   <h2 class="nhsuk-heading-m">Upload a file</h2>
   <p>A CSV or Excel (.xlsx) file with a header row: <code>metric</code>, <code>unit</code>, <code>period</code> and either <code>value</code> or <code>numerator</code> and <code>denominator</code>. ${account?.organisation ? `You can upload data for ${esc(names.get(account.organisation) ?? account.organisation)} and the units below it.` : ''}</p>

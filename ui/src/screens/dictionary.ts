@@ -1,8 +1,8 @@
 // Dictionary: search and read the metric definitions; propose a change (proposers); agree a draft
 // (agreers); compare two versions of a definition side by side.
-import { ApiError, get, may, post, type Metric, type MetricVersion } from '../api';
+import { ApiError, can, get, post, type Metric, type MetricVersion } from '../api';
 import { breadcrumbs, enc, errorSummary, esc, tag } from '../dom';
-import { navigate } from '../main';
+import { navigate } from '../router';
 
 const statusTag = (s: string) => tag(s, s === 'agreed' ? 'green' : s === 'draft' ? 'yellow' : 'grey');
 
@@ -11,7 +11,7 @@ export async function dictionaryScreen(main: HTMLElement): Promise<void> {
   const list = [...metrics].sort((a, b) => a.domain.localeCompare(b.domain) || a.name.localeCompare(b.name));
   main.innerHTML = `<h1 class="nhsuk-heading-l">Dictionary</h1>
   <p class="nhsuk-body-l">What we measure, agreed by the system: each definition, its version and who agreed it.</p>
-  ${may.propose() ? `<p><a class="nhsuk-button nhsuk-button--secondary" href="/dictionary/new" id="propose-new" draggable="false">Propose a new measure</a></p>` : ''}
+  ${can('metric.propose') ? `<p><a class="nhsuk-button nhsuk-button--secondary" href="/dictionary/new" id="propose-new" draggable="false">Propose a new measure</a></p>` : ''}
   <div class="nhsuk-form-group"><label class="nhsuk-label" for="dict-search">Search the dictionary</label><input class="nhsuk-input nhsuk-input--width-20" id="dict-search" type="search" autocomplete="off"></div>
   <p id="dict-count" class="nhsuk-body-s" aria-live="polite">${list.length} measures</p>
   <table class="nhsuk-table" id="dict-table"><thead><tr><th scope="col">Measure</th><th scope="col">Domain</th><th scope="col">Status</th></tr></thead>
@@ -85,10 +85,10 @@ export async function definitionScreen(main: HTMLElement, p: Record<string, stri
   <ul class="nhsuk-list" id="versions">${vs
     .map(
       (v) => `<li>${statusTag(v.status)} Version ${v.version}${v.applies_from ? ` from ${esc(v.applies_from)}` : ''}, proposed by ${esc(v.created_by)}${v.agreed_by ? `, agreed by ${esc(v.agreed_by)} on ${esc(v.agreed_at)}` : ''}
-      ${v.status === 'draft' && may.agree() ? ` <button class="nhsuk-button nhsuk-button--small app-agree" type="button" data-version="${v.version}">Agree version ${v.version}</button>` : ''}</li>`,
+      ${v.status === 'draft' && can('metric.agree') ? ` <button class="nhsuk-button nhsuk-button--small app-agree" type="button" data-version="${v.version}">Agree version ${v.version}</button>` : ''}</li>`,
     )
     .join('')}</ul>
-  ${may.propose() ? `<p><a class="nhsuk-button nhsuk-button--secondary" href="/dictionary/${enc(m.code)}?propose=1" id="propose-change">Propose a change</a></p>` : ''}
+  ${can('metric.propose') ? `<p><a class="nhsuk-button nhsuk-button--secondary" href="/dictionary/${enc(m.code)}?propose=1" id="propose-change">Propose a change</a></p>` : ''}
   <div id="propose"></div>`;
   main.querySelector<HTMLFormElement>('#cmp-form')!.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -106,7 +106,7 @@ export async function definitionScreen(main: HTMLElement, p: Record<string, stri
       }
     }),
   );
-  if (q.get('propose') === '1' && may.propose()) proposeForm(main.querySelector<HTMLElement>('#propose')!, { code: m.code, v: latest });
+  if (q.get('propose') === '1' && can('metric.propose')) proposeForm(main.querySelector<HTMLElement>('#propose')!, { code: m.code, v: latest });
 }
 
 function proposeForm(box: HTMLElement, base: { code: string; v: MetricVersion } | null): void {

@@ -1,8 +1,8 @@
 // Glossary: search and read the agreed meanings of words; define a term (agreers); see a term's
 // versions side by side.
-import { ApiError, get, may, request, type GlossaryTerm } from '../api';
+import { ApiError, can, get, request, type GlossaryTerm } from '../api';
 import { breadcrumbs, enc, errorSummary, esc, tag } from '../dom';
-import { navigate } from '../main';
+import { navigate } from '../router';
 
 export async function glossaryScreen(main: HTMLElement): Promise<void> {
   const { terms } = await get<{ terms: GlossaryTerm[] }>('/api/glossary');
@@ -13,7 +13,7 @@ export async function glossaryScreen(main: HTMLElement): Promise<void> {
   <dl class="app-glossary" id="glossary-list">${list
     .map((t) => `<div data-search="${esc(`${t.term} ${t.definition}`.toLowerCase())}"><dt><a href="/glossary/${enc(t.term)}">${esc(t.term)}</a></dt><dd>${esc(t.definition)}</dd></div>`)
     .join('')}</dl>
-  ${may.agree() ? defineForm(null) : ''}`;
+  ${can('glossary.set') ? defineForm(null) : ''}`;
   const input = main.querySelector<HTMLInputElement>('#gloss-search')!;
   input.addEventListener('input', () => {
     const t = input.value.trim().toLowerCase();
@@ -65,6 +65,6 @@ export async function termScreen(main: HTMLElement, p: Record<string, string>): 
       : ''
   }
   <ul class="nhsuk-list" id="term-versions">${vs.map((v) => `<li>${tag(v.status, v.status === 'agreed' ? 'green' : 'grey')} Version ${v.version}${v.created_by ? `, by ${esc(v.created_by)}` : ''}${v.created_at ? ` on ${esc(v.created_at.slice(0, 10))}` : ''}: ${esc(v.definition)}</li>`).join('')}</ul>
-  ${may.agree() ? defineForm({ term: t.term, definition: latest.definition }) : ''}`;
+  ${can('glossary.set') ? defineForm({ term: t.term, definition: latest.definition }) : ''}`;
   wireDefine(main);
 }

@@ -4,7 +4,7 @@ import { get, type BoardRow, type Funnel, type Metric, type Organisation, type S
 import { breadcrumbs, enc, esc, fmt, period } from '../dom';
 import { assuranceIcon, assuranceText, severity, variationIcon, variationText } from '../icons';
 import { funnelOption, mount, spcOption } from '../charts';
-import { navigate } from '../main';
+import { navigate } from '../router';
 
 const kMultiples = 12;
 

@@ -1,7 +1,7 @@
 // Sign in: e-mail and password, with the NHS error summary for what went wrong.
-import { ApiError, post, setSession, type Account } from '../api';
+import { ApiError, post, setSession, type Session } from '../api';
 import { $, errorSummary, esc } from '../dom';
-import { navigate } from '../main';
+import { navigate } from '../router';
 
 export function signInScreen(main: HTMLElement, _p: Record<string, string>, q: URLSearchParams): void {
   const signedOut = q.has('signed_out');
@@ -41,8 +41,8 @@ export function signInScreen(main: HTMLElement, _p: Record<string, string>, q: U
       return;
     }
     try {
-      const r = await post<{ account: Account; csrf_token: string }>('/api/session', { email, password });
-      setSession(r.account, r.csrf_token);
+      const r = await post<Session & { csrf_token: string }>('/api/session', { email, password });
+      setSession(r, r.csrf_token);
       const next = q.get('next');
       navigate(next && next.startsWith('/') && !next.startsWith('/sign-in') ? next : '/board', true);
     } catch (e) {

@@ -1,0 +1,32 @@
+// The screen registry: every page of the front end, one line each — its path, its title, the menu
+// entry it sits under, and how to load it. Adding a screen means adding its file in screens/ and a
+// line here; the frame (main.ts) builds the menu and routes from this list. Order matters: the
+// first matching path wins, and menu entries appear in the order of their lines.
+import type { Screen } from './router';
+// The board is bundled with the frame (it is the first thing most people see); the other screens
+// load on demand, so the board paints without waiting for the chart library.
+import { boardScreen } from './screens/board';
+
+export interface ScreenEntry {
+  path: string; // with :placeholders, e.g. '/glossary/:term'
+  title: string; // the page title until the screen's <h1> names the page
+  nav: string; // the menu entry shown as current ('' for none)
+  menu?: string; // this screen is that menu entry's target, with this label
+  signedOut?: boolean; // shown without a session (everything else sends you to sign in)
+  load: () => Promise<Screen>;
+}
+
+export const screens: readonly ScreenEntry[] = [
+  { path: '/', title: 'Board summary', nav: 'board', load: async () => boardScreen },
+  { path: '/board', title: 'Board summary', nav: 'board', menu: 'Board summary', load: async () => boardScreen },
+  { path: '/sign-in', title: 'Sign in', nav: '', signedOut: true, load: async () => (await import('./screens/signin')).signInScreen },
+  { path: '/metrics/:code', title: 'Metric', nav: 'board', load: async () => (await import('./screens/metric')).metricScreen },
+  { path: '/organisations', title: 'Organisations', nav: 'orgs', menu: 'Organisations', load: async () => (await import('./screens/organisation')).organisationListScreen },
+  { path: '/organisations/:code', title: 'Organisation', nav: 'orgs', load: async () => (await import('./screens/organisation')).organisationScreen },
+  { path: '/chart/:metric/:unit', title: 'Chart', nav: 'board', load: async () => (await import('./screens/chart')).chartScreen },
+  { path: '/dictionary', title: 'Dictionary', nav: 'dictionary', menu: 'Dictionary', load: async () => (await import('./screens/dictionary')).dictionaryScreen },
+  { path: '/dictionary/:code', title: 'Definition', nav: 'dictionary', load: async () => (await import('./screens/dictionary')).definitionScreen },
+  { path: '/glossary', title: 'Glossary', nav: 'glossary', menu: 'Glossary', load: async () => (await import('./screens/glossary')).glossaryScreen },
+  { path: '/glossary/:term', title: 'Glossary term', nav: 'glossary', load: async () => (await import('./screens/glossary')).termScreen },
+  { path: '/data', title: 'Data', nav: 'data', menu: 'Data', load: async () => (await import('./screens/data')).dataScreen },
+];
