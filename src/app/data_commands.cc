@@ -86,14 +86,8 @@ Status RunImport(const CommonOptions& o, const std::string& kind, const std::str
                  bool dry_run) {
   ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenMigrated(o.db));
   const imports::ImportOptions io = ImportOptionsOf(o, dry_run);
-  Result<imports::ImportReport> report = InternalError("unknown kind");
-  if (kind == "organisations") {
-    report = imports::ImportOrganisationsFile(*conn, file, io);
-  } else if (kind == "metrics") {
-    report = imports::ImportMetricsFile(*conn, file, io);
-  } else {
-    report = imports::ImportObservationsFile(*conn, file, io);
-  }
+  ASSIGN_OR_RETURN(const imports::Importer importer, schema::FindImporter(kind));
+  Result<imports::ImportReport> report = imports::ImportFile(*conn, importer, file, io);
   if (!report.ok()) return report.status();
   std::cout << report->Summary();
   return Status::Ok();
@@ -175,7 +169,12 @@ void AddDataCommands(CLI::App& app) {
   static CommonOptions init_o, import_o, export_o, demo_o;
   static std::string import_kind, import_file, export_kind, export_path, ae_csv;
   static bool dry_run = false;
-  const std::vector<std::string> kinds = {"organisations", "metrics", "observations"};
+  std::vector<std::string> kinds;
+  std::string kinds_help;
+  for (const imports::Importer& i : schema::Importers()) {
+    kinds.emplace_back(i.kind);
+    kinds_help += "\n  " + std::string(i.kind) + ": " + std::string(i.summary);
+  }
 
   CLI::App* init = app.add_subcommand(
       "init", "Create the database (or bring its schema up to date). Safe to run again.");
@@ -184,12 +183,12 @@ void AddDataCommands(CLI::App& app) {
 
   CLI::App* imp = app.add_subcommand(
       "import",
-      "Import organisations, metric definitions or observations from a CSV or Excel (.xlsx) "
-      "file. Every row is checked first and every problem listed by row and column; then either "
+      "Import a CSV or Excel (.xlsx) file of one KIND (organisations, metric definitions, "
+      "observations, and the kinds of the other parts: see KIND). Every row is checked first and every problem listed by row and column; then either "
       "the whole file lands or nothing does. Re-importing the same file changes nothing; a "
       "value that differs from the stored one is a correction (the old value is kept). File "
       "formats: docs/data-platform.md.");
-  imp->add_option("KIND", import_kind, "organisations, metrics or observations")
+  imp->add_option("KIND", import_kind, "what the file holds:" + kinds_help)
       ->required()
       ->check(CLI::IsMember(kinds));
   imp->add_option("FILE", import_file, "The .csv or .xlsx file (first sheet)")->required();

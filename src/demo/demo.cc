@@ -13,6 +13,7 @@
 #include "imports/table.h"
 #include "base/text_checks.h"
 #include "observations/observations.h"
+#include "schema/schema.h"
 
 #ifndef SHEWHART_DATA_DIR
 #define SHEWHART_DATA_DIR "data"
@@ -560,6 +561,8 @@ Result<DemoReport> LoadDemo(db::Connection& conn, const DemoOptions& options) {
     RETURN_IF_ERROR(observations::SetReceivedAt(conn, dict.FindByCode(metric)->id,
                                                 dir.FindByCode(unit)->id, period, at));
   }
+  // Every other part's demo data (incidents, projects, people...), in the registry's order.
+  RETURN_IF_ERROR(schema::FillDemo(conn, options.actor, options.now));
   RETURN_IF_ERROR(tx.Commit());
   DemoReport report;
   report.units = orgs.added;

@@ -28,6 +28,7 @@
 #define SHEWHART_IMPORTS_IMPORTS_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -107,6 +108,31 @@ Result<ImportReport> ImportMetrics(db::Connection& conn, const Table& table,
 Result<std::string> ExportObservationsCsv(db::Connection& conn);
 Result<std::string> ExportOrganisationsCsv(db::Connection& conn);
 Result<std::string> ExportMetricsCsv(db::Connection& conn);
+
+// One kind of file Shewhart imports. Every part that takes files declares its kinds as Importers
+// (this part: organisations, metrics, observations; intelligence: incidents, complaints...), and
+// the registry (schema/schema.h, schema::Importers) gives both faces the whole list:
+// `shewhart import KIND FILE` and the server's upload -> preview -> commit.
+using ImportTableFn = Result<ImportReport> (*)(db::Connection& conn, const Table& table,
+                                               std::string_view sha256,
+                                               const ImportOptions& options);
+struct Importer {
+  std::string_view kind;     // the word on the command line and in ?kind= ("observations")
+  std::string_view summary;  // one line for --help and the upload screen
+  ImportTableFn import_table;
+  // The column naming the organisation (or unit) each row belongs to: people without system
+  // scope may import the rows of organisations in their scope only. "" = only administrators and
+  // system quality leads import this kind.
+  std::string_view scope_column;
+};
+
+// The data platform's own kinds: organisations, metrics, observations.
+std::span<const Importer> Importers();
+
+// Reads a CSV or .xlsx file, hashes its bytes and imports it with `importer`. Errors as the
+// importer's, and IoError for an unreadable file.
+Result<ImportReport> ImportFile(db::Connection& conn, const Importer& importer,
+                                const std::string& path, const ImportOptions& options);
 
 
 }  // namespace shewhart::imports

@@ -21,6 +21,17 @@ constexpr db::Renumbering kLegacy[] = {
     {61, 501, "server: pending import uploads"},
 };
 
+// The parts, in data order: each one's tables may refer to those of the parts above it.
+constexpr Part kParts[] = {
+    {.name = "directory", .migrations = directory::Migrations},
+    {.name = "dictionary", .migrations = dictionary::Migrations},
+    {.name = "observations", .migrations = observations::Migrations},
+    {.name = "oversight", .migrations = oversight::SpcStoreMigrations},
+    {.name = "imports", .migrations = imports::UploadMigrations, .importers = imports::Importers},
+    {.name = "access", .migrations = access::Migrations},
+    {.name = "intelligence", .migrations = intelligence::Migrations},
+};
+
 constexpr std::string_view kTablesSqlite =
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
     "ORDER BY name";
@@ -30,17 +41,45 @@ constexpr std::string_view kTablesPostgres =
 
 }  // namespace
 
+std::span<const Part> Parts() { return kParts; }
+
 std::vector<db::Migration> AllMigrations() {
   std::vector<db::Migration> all;
-  for (const auto& list :
-       {directory::Migrations(), dictionary::Migrations(), observations::Migrations(),
-        oversight::SpcStoreMigrations(), imports::UploadMigrations(), access::Migrations(),
-        intelligence::Migrations()}) {
+  for (const Part& part : kParts) {
+    if (part.migrations == nullptr) continue;
+    const std::span<const db::Migration> list = part.migrations();
     all.insert(all.end(), list.begin(), list.end());
   }
   std::sort(all.begin(), all.end(),
             [](const db::Migration& a, const db::Migration& b) { return a.version < b.version; });
   return all;
+}
+
+std::vector<imports::Importer> Importers() {
+  std::vector<imports::Importer> all;
+  for (const Part& part : kParts) {
+    if (part.importers == nullptr) continue;
+    const std::span<const imports::Importer> list = part.importers();
+    all.insert(all.end(), list.begin(), list.end());
+  }
+  return all;
+}
+
+Result<imports::Importer> FindImporter(std::string_view kind) {
+  std::string kinds;
+  for (const imports::Importer& i : Importers()) {
+    if (i.kind == kind) return i;
+    kinds += (kinds.empty() ? "" : ", ") + std::string(i.kind);
+  }
+  return NotFoundError("there is no import of \"" + std::string(kind) + "\"; the kinds are " +
+                       kinds);
+}
+
+Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view at) {
+  for (const Part& part : kParts) {
+    if (part.fill_demo != nullptr) RETURN_IF_ERROR(part.fill_demo(conn, actor, at));
+  }
+  return Status::Ok();
 }
 
 std::span<const db::Renumbering> LegacyRenumberings() { return kLegacy; }

@@ -14,6 +14,7 @@
 #include "imports/table.h"
 #include "server/internal/handlers.h"
 #include "imports/uploads.h"
+#include "schema/schema.h"
 
 namespace shewhart::server::handlers {
 namespace {
@@ -68,9 +69,10 @@ json ReportJson(const imports::ImportReport& r) {
 
 // Only administrators and system quality leads change the directory or the dictionary by file;
 // others may import observations for the units in their scope only.
-Status CheckMayImport(RequestContext& ctx, const Upload& u, const imports::Table& table) {
+Status CheckMayImport(RequestContext& ctx, const imports::Importer& importer, const Upload& u,
+                      const imports::Table& table) {
   const access::Role role = ctx.principal->account.role;
-  if (u.kind != "observations") {
+  if (importer.scope_column.empty()) {
     if (!access::HasSystemScope(role)) {
       return Status(StatusCode::kPermissionDenied,
                     "only administrators and system quality leads import " + u.kind);
@@ -79,7 +81,7 @@ Status CheckMayImport(RequestContext& ctx, const Upload& u, const imports::Table
   }
   ASSIGN_OR_RETURN(access::Scope scope, ctx.Scope());
   if (scope.all) return Status::Ok();
-  const std::optional<size_t> col = table.Column("unit");
+  const std::optional<size_t> col = table.Column(importer.scope_column);
   if (!col) return Status::Ok();  // the import itself reports the missing column
   ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(ctx.conn));
   std::set<std::string> outside;
@@ -96,13 +98,12 @@ Status CheckMayImport(RequestContext& ctx, const Upload& u, const imports::Table
 }
 
 Result<imports::ImportReport> Run(RequestContext& ctx, const Upload& u, bool dry_run) {
+  ASSIGN_OR_RETURN(const imports::Importer importer, schema::FindImporter(u.kind));
   ASSIGN_OR_RETURN(imports::Table table, TableOf(u));
-  RETURN_IF_ERROR(CheckMayImport(ctx, u, table));
+  RETURN_IF_ERROR(CheckMayImport(ctx, importer, u, table));
   imports::ImportOptions o{
       .actor = ctx.Actor(), .now = ctx.now, .remote = ctx.req.remote_addr, .dry_run = dry_run};
-  if (u.kind == "observations") return imports::ImportObservations(ctx.conn, table, u.sha256, o);
-  if (u.kind == "organisations") return imports::ImportOrganisations(ctx.conn, table, u.sha256, o);
-  return imports::ImportMetrics(ctx.conn, table, u.sha256, o);
+  return importer.import_table(ctx.conn, table, u.sha256, o);
 }
 
 Result<Upload> LoadFromPath(RequestContext& ctx) {
@@ -116,8 +117,8 @@ Result<Upload> LoadFromPath(RequestContext& ctx) {
 Result<http::Response> UploadImport(RequestContext& ctx) {
   Upload u;
   u.kind = ctx.req.Query("kind").value_or("observations");
-  if (u.kind != "observations" && u.kind != "organisations" && u.kind != "metrics") {
-    return InvalidArgumentError("\"kind\" must be observations, organisations or metrics");
+  if (Result<imports::Importer> importer = schema::FindImporter(u.kind); !importer.ok()) {
+    return InvalidArgumentError("\"kind\": " + importer.status().message());
   }
   u.file_name = ctx.req.Query("file_name").value_or("upload.csv");
   if (u.file_name.size() > 255 || u.file_name.find('/') != std::string::npos ||

@@ -95,6 +95,31 @@ std::string Quote(std::string_view text) {
 
 }  // namespace internal
 
+namespace {
+
+constexpr Importer kImporters[] = {
+    {"organisations", "organisations, places and other units (code, name, kind, parent...)",
+     ImportOrganisations, ""},
+    {"metrics", "metric definitions, one row per version (code, applies_from, name...)",
+     ImportMetrics, ""},
+    {"observations", "values of metrics for units and periods (metric, unit, period, value...)",
+     ImportObservations, "unit"},
+};
+
+}  // namespace
+
+std::span<const Importer> Importers() { return kImporters; }
+
+Result<ImportReport> ImportFile(db::Connection& conn, const Importer& importer,
+                                const std::string& path, const ImportOptions& options) {
+  ASSIGN_OR_RETURN(std::string bytes, internal::ReadFileBytes(path));
+  const std::string sha = Sha256Hex(bytes);
+  bytes.clear();
+  bytes.shrink_to_fit();
+  ASSIGN_OR_RETURN(Table table, ReadTable(path));
+  return importer.import_table(conn, table, sha, options);
+}
+
 std::string ImportReport::Summary() const {
   std::string s = file + ": " + std::to_string(rows) + (rows == 1 ? " row: " : " rows: ") +
                   std::to_string(added) + " added, " + std::to_string(changed) + " changed, " +
