@@ -1,9 +1,13 @@
 #include "dictionary/dictionary.h"
 
 #include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
 #include <array>
 #include <utility>
 #include <vector>
+
+#include "base/text_checks.h"
 
 namespace shewhart::dictionary {
 namespace {
@@ -320,13 +324,179 @@ Result<MetricVersion> ChangeStatus(
 }
 }  // namespace
 
-Result<MetricVersion> AgreeVersion(db::Connection& conn, std::string_view code, int32_t version,
-                                   std::string_view agreed_by, std::string_view at) {
-  return ChangeStatus(conn, code, version, "draft", "agreed", std::make_pair(agreed_by, at));
+namespace {
+
+std::string StatusJson(std::string_view status) {
+  return nlohmann::json({{"status", status}}).dump();
 }
 
-Result<MetricVersion> RetireVersion(db::Connection& conn, std::string_view code, int32_t version) {
-  return ChangeStatus(conn, code, version, "agreed", "retired", std::nullopt);
+std::string Target(std::string_view code, int32_t version) {
+  return std::string(code) + " v" + std::to_string(version);
+}
+
+// The person behind an actor: "user:ana@nhs.net" -> "ana@nhs.net"; other actors as they are.
+std::string_view PersonOf(std::string_view actor) {
+  return actor.starts_with("user:") ? actor.substr(5) : actor;
+}
+
+Status CheckWord(std::span<const std::string_view> words, std::string_view value,
+                 std::string_view field) {
+  if (IsOneOf(words, value)) return Status::Ok();
+  std::string list;
+  for (const std::string_view w : words) list += (list.empty() ? "" : ", ") + std::string(w);
+  return InvalidArgumentError("\"" + std::string(field) + "\" must be one of: " + list);
+}
+
+Status CheckFreeText(std::string_view text, std::string_view field) {
+  if (!ContainsNhsNumber(text)) return Status::Ok();
+  return InvalidArgumentError("\"" + std::string(field) + "\" " + std::string(kNhsNumberMessage));
+}
+
+}  // namespace
+
+std::string VersionJson(const MetricVersion& v) {
+  using nlohmann::json;
+  auto date = [](const std::optional<Date>& d) { return d ? json(FormatIsoDate(*d)) : json(); };
+  auto text = [](const std::string& t) { return t.empty() ? json() : json(t); };
+  const json j = {{"version", v.version},
+                  {"applies_from", date(v.applies_from)},
+                  {"name", v.name},
+                  {"definition", v.definition},
+                  {"numerator_definition", v.numerator_definition},
+                  {"denominator_definition", v.denominator_definition},
+                  {"unit", v.unit},
+                  {"measure", v.measure},
+                  {"multiplier", v.multiplier},
+                  {"improvement_direction", v.improvement_direction},
+                  {"chart_type", v.chart_type},
+                  {"frequency", v.frequency},
+                  {"domain", v.domain},
+                  {"target", v.target ? json(*v.target) : json()},
+                  {"target_from", date(v.target_from)},
+                  {"source", v.source},
+                  {"owner", v.owner},
+                  {"status", v.status},
+                  {"agreed_by", text(v.agreed_by)},
+                  {"agreed_at", text(v.agreed_at)},
+                  {"created_by", v.created_by},
+                  {"created_at", v.created_at}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<MetricVersion> ProposeVersion(db::Connection& conn, std::string_view code, MetricVersion v,
+                                     const access::Acting& who) {
+  if (code.empty() || code.size() > 64 ||
+      code.find_first_of(" \t\r\n/;'\"\\") != std::string_view::npos) {
+    return InvalidArgumentError("\"code\" must be a short code without spaces or punctuation");
+  }
+  RETURN_IF_ERROR(CheckWord(Measures(), v.measure, "measure"));
+  RETURN_IF_ERROR(CheckWord(Directions(), v.improvement_direction, "improvement_direction"));
+  RETURN_IF_ERROR(CheckWord(ChartTypes(), v.chart_type, "chart_type"));
+  RETURN_IF_ERROR(CheckWord(Frequencies(), v.frequency, "frequency"));
+  RETURN_IF_ERROR(CheckWord(Domains(), v.domain, "domain"));
+  if (!(v.multiplier > 0) || !std::isfinite(v.multiplier) || v.multiplier > 1e9) {
+    return InvalidArgumentError("\"multiplier\" must be a positive number up to 1e9 (e.g. 100 for "
+                                "a percentage, 1000 for a rate per 1,000)");
+  }
+  if (v.target && !std::isfinite(*v.target)) {
+    return InvalidArgumentError("\"target\" must be a finite number");
+  }
+  for (const auto& [field, text] :
+       {std::pair<std::string_view, const std::string*>{"name", &v.name},
+        {"definition", &v.definition},
+        {"numerator_definition", &v.numerator_definition},
+        {"denominator_definition", &v.denominator_definition},
+        {"unit", &v.unit},
+        {"source", &v.source},
+        {"owner", &v.owner}}) {
+    RETURN_IF_ERROR(CheckFreeText(*text, field));
+  }
+  v.status = "draft";
+  v.created_by = std::string(PersonOf(who.actor));
+  v.created_at = who.at;
+  v.agreed_by.clear();
+  v.agreed_at.clear();
+
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
+  ASSIGN_OR_RETURN(Dictionary dict, Dictionary::Load(conn));
+  const Metric* m = dict.FindByCode(code);
+  int64_t metric_id = 0;
+  if (m == nullptr) {
+    ASSIGN_OR_RETURN(metric_id, InsertMetric(conn, code, who.actor, who.at));
+    v.version = 1;
+  } else {
+    metric_id = m->id;
+    int32_t last = 0;
+    for (const auto& old : m->versions) last = std::max(last, old.version);
+    v.version = last + 1;
+    if (!m->versions.empty() && !v.applies_from) {
+      return InvalidArgumentError(
+          "a new version of an existing metric needs \"applies_from\", the first period it "
+          "governs (the old definition keeps governing the periods before)");
+    }
+  }
+  ASSIGN_OR_RETURN(v.id, InsertVersion(conn, metric_id, v));
+  RETURN_IF_ERROR(
+      access::RecordAudit(conn, who, "metric.propose", Target(code, v.version), "", VersionJson(v)));
+  RETURN_IF_ERROR(tx.Commit());
+  return v;
+}
+
+Result<MetricVersion> AgreeVersion(db::Connection& conn, std::string_view code, int32_t version,
+                                   const access::Acting& who) {
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
+  ASSIGN_OR_RETURN(MetricVersion before,
+                   ChangeStatus(conn, code, version, "draft", "agreed",
+                                std::make_pair(PersonOf(who.actor), std::string_view(who.at))));
+  RETURN_IF_ERROR(access::RecordAudit(conn, who, "metric.agree", Target(code, version),
+                                      StatusJson(before.status), StatusJson("agreed")));
+  RETURN_IF_ERROR(tx.Commit());
+  return before;
+}
+
+Result<MetricVersion> RetireVersion(db::Connection& conn, std::string_view code, int32_t version,
+                                    const access::Acting& who) {
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
+  ASSIGN_OR_RETURN(MetricVersion before,
+                   ChangeStatus(conn, code, version, "agreed", "retired", std::nullopt));
+  RETURN_IF_ERROR(access::RecordAudit(conn, who, "metric.retire", Target(code, version),
+                                      StatusJson(before.status), StatusJson("retired")));
+  RETURN_IF_ERROR(tx.Commit());
+  return before;
+}
+
+std::span<const std::string_view> TermStatuses() {
+  static constexpr std::string_view kStatuses[] = {"draft", "agreed", "retired"};
+  return kStatuses;
+}
+
+Result<int32_t> DefineTerm(db::Connection& conn, std::string_view term, std::string_view definition,
+                           std::string_view status, const access::Acting& who) {
+  if (term.empty() || term.size() > 200) {
+    return InvalidArgumentError("the term must have 1 to 200 bytes");
+  }
+  if (definition.empty() || definition.size() > 4000) {
+    return InvalidArgumentError("\"definition\" must have 1 to 4000 bytes");
+  }
+  RETURN_IF_ERROR(CheckWord(TermStatuses(), status, "status"));
+  RETURN_IF_ERROR(CheckFreeText(term, "term"));
+  RETURN_IF_ERROR(CheckFreeText(definition, "definition"));
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
+  ASSIGN_OR_RETURN(std::vector<GlossaryTerm> history, GlossaryHistory(conn, term));
+  ASSIGN_OR_RETURN(int32_t version,
+                   SetGlossaryTerm(conn, term, definition, status, who.actor, who.at));
+  if (history.empty() || history.back().version != version) {
+    const std::string before =
+        history.empty() ? ""
+                        : nlohmann::json({{"definition", history.back().definition}}).dump(
+                              -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    RETURN_IF_ERROR(access::RecordAudit(
+        conn, who, "glossary.set", std::string(term) + " v" + std::to_string(version), before,
+        nlohmann::json({{"definition", definition}})
+            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+  }
+  RETURN_IF_ERROR(tx.Commit());
+  return version;
 }
 
 Result<int32_t> SetGlossaryTerm(db::Connection& conn, std::string_view term,

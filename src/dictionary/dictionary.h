@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "base/date.h"
+#include "access/audit.h"
 #include "base/status.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -128,15 +129,40 @@ Status UpdateVersionStatus(db::Connection& conn, int64_t version_id, std::string
 // FailedPrecondition if the stored version is not a draft.
 Status UpdateDraftVersion(db::Connection& conn, const MetricVersion& v);
 
+// ---- Services: the dictionary's rules, whichever face calls them. Each runs in its own
+// transaction (or joins the caller's), validates, writes, and records its audit entry with `who`.
+
+// Proposes a definition: a new metric (version 1) or the next version of an existing one, as a
+// draft. Checks the words (measure, improvement_direction, chart_type, frequency, domain), a
+// positive finite multiplier, free text free of NHS numbers, and that a new version of an
+// existing metric says the period it applies from. Returns the version as stored (number set).
+// Audit: "metric.propose", "CODE vN", "" -> the version. InvalidArgument naming the field.
+Result<MetricVersion> ProposeVersion(db::Connection& conn, std::string_view code, MetricVersion v,
+                                     const access::Acting& who);
+
 // The lifecycle of a definition: draft -> agreed -> retired. Both steps find the metric by code
-// and the version by number, run inside the caller's transaction, and return the version as it
-// was BEFORE the step (for the audit log). NotFound for an unknown metric or version;
-// FailedPrecondition when the version is not in the state the step starts from.
-// Agree: draft -> agreed, recording who agreed it (`agreed_by`) and when (`at`).
+// and the version by number and return the version as it was BEFORE the step. NotFound for an
+// unknown metric or version; FailedPrecondition when the version is not in the state the step
+// starts from. Audit: "metric.agree" / "metric.retire", "CODE vN", {"status": before} ->
+// {"status": after}.
+// Agree: draft -> agreed, recording who agreed it and when.
 Result<MetricVersion> AgreeVersion(db::Connection& conn, std::string_view code, int32_t version,
-                                   std::string_view agreed_by, std::string_view at);
+                                   const access::Acting& who);
 // Retire: agreed -> retired, keeping who agreed it and when.
-Result<MetricVersion> RetireVersion(db::Connection& conn, std::string_view code, int32_t version);
+Result<MetricVersion> RetireVersion(db::Connection& conn, std::string_view code, int32_t version,
+                                    const access::Acting& who);
+
+// The glossary words a term's status may take: draft, agreed, retired.
+std::span<const std::string_view> TermStatuses();
+// Defines `term` (a new version when it differs from the latest). Checks the status word, the
+// lengths (term <= 200 bytes, definition <= 4000) and free text free of NHS numbers. Audit:
+// "glossary.set", "TERM vN", {"definition": old} -> {"definition": new}. Returns the version.
+Result<int32_t> DefineTerm(db::Connection& conn, std::string_view term, std::string_view definition,
+                           std::string_view status, const access::Acting& who);
+
+// A version as JSON text (every field; dates as YYYY-MM-DD, absent values null): the audit
+// entry's form and the API's.
+std::string VersionJson(const MetricVersion& v);
 
 struct GlossaryTerm {
   std::string term;

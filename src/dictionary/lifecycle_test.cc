@@ -44,37 +44,37 @@ class LifecycleTest : public ::shewhart::testing::StorageTest {
 TEST_P(LifecycleTest, DraftAgreedRetiredInOrderOnly) {
   Draft(1);
   // Retiring a draft is refused and changes nothing.
-  Result<MetricVersion> early = RetireVersion(*conn_, "FALLS", 1);
+  Result<MetricVersion> early = RetireVersion(*conn_, "FALLS", 1, access::Acting{"cli", "2024-04-01T00:00:00Z", ""});
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(Stored(1).status, "draft");
 
-  MetricVersion before = ValueOrDie(AgreeVersion(*conn_, "FALLS", 1, "lead@nhs.net", "2024-02-01"));
+  MetricVersion before = ValueOrDie(AgreeVersion(*conn_, "FALLS", 1, access::Acting{"user:lead@nhs.net", "2024-02-01", ""}));
   EXPECT_EQ(before.status, "draft");
   EXPECT_EQ(Stored(1).status, "agreed");
   EXPECT_EQ(Stored(1).agreed_by, "lead@nhs.net");
   EXPECT_EQ(Stored(1).agreed_at, "2024-02-01");
   // Agreeing twice is refused.
-  EXPECT_EQ(AgreeVersion(*conn_, "FALLS", 1, "x", "y").status().code(),
+  EXPECT_EQ(AgreeVersion(*conn_, "FALLS", 1, access::Acting{"user:x", "y", ""}).status().code(),
             StatusCode::kFailedPrecondition);
 
   // Retiring keeps who agreed it.
-  EXPECT_EQ(ValueOrDie(RetireVersion(*conn_, "FALLS", 1)).status, "agreed");
+  EXPECT_EQ(ValueOrDie(RetireVersion(*conn_, "FALLS", 1, access::Acting{"cli", "2024-04-01T00:00:00Z", ""})).status, "agreed");
   EXPECT_EQ(Stored(1).status, "retired");
   EXPECT_EQ(Stored(1).agreed_by, "lead@nhs.net");
   EXPECT_EQ(Stored(1).agreed_at, "2024-02-01");
-  EXPECT_EQ(AgreeVersion(*conn_, "FALLS", 1, "x", "y").status().code(),
+  EXPECT_EQ(AgreeVersion(*conn_, "FALLS", 1, access::Acting{"user:x", "y", ""}).status().code(),
             StatusCode::kFailedPrecondition);
 }
 
 TEST_P(LifecycleTest, UnknownMetricOrVersionIsNotFound) {
   Draft(1);
   Draft(2);
-  EXPECT_EQ(AgreeVersion(*conn_, "NOPE", 1, "x", "y").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(AgreeVersion(*conn_, "FALLS", 3, "x", "y").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(RetireVersion(*conn_, "FALLS", 0).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(AgreeVersion(*conn_, "NOPE", 1, access::Acting{"user:x", "y", ""}).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(AgreeVersion(*conn_, "FALLS", 3, access::Acting{"user:x", "y", ""}).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(RetireVersion(*conn_, "FALLS", 0, access::Acting{"cli", "2024-04-01T00:00:00Z", ""}).status().code(), StatusCode::kNotFound);
   // Each version has its own lifecycle.
-  ValueOrDie(AgreeVersion(*conn_, "FALLS", 2, "lead@nhs.net", "2024-03-01"));
+  ValueOrDie(AgreeVersion(*conn_, "FALLS", 2, access::Acting{"user:lead@nhs.net", "2024-03-01", ""}));
   EXPECT_EQ(Stored(1).status, "draft");
   EXPECT_EQ(Stored(2).status, "agreed");
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "access/audit.h"
 #include "base/date.h"
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
@@ -109,8 +110,34 @@ Result<SeriesKey> FindSeries(db::Connection& conn, std::string_view metric_code,
   return SeriesKey{metric_id, unit_id, aggregate};
 }
 
+namespace {
+
+constexpr std::string_view kSelectSeriesCodes =
+    "SELECT m.code, u.code FROM metric m, unit u WHERE m.id = ? AND u.id = ?";
+
+// "AE4H RJZ", "AE4H QHL aggregate": the audit target of a series.
+Result<std::string> AuditTarget(db::Connection& conn, const SeriesKey& key) {
+  ASSIGN_OR_RETURN(std::optional<db::Row> row,
+                   conn.QueryRow(kSelectSeriesCodes, {key.metric_id, key.unit_id}));
+  if (!row) return NotFoundError("the series does not exist");
+  return row->Text(0) + " " + row->Text(1) + (key.aggregate ? " aggregate" : "");
+}
+
+nlohmann::json GroupsOf(const std::string& groups_json) {
+  nlohmann::json groups = nlohmann::json::parse(groups_json, nullptr, false);
+  return groups.is_discarded() ? nlohmann::json::array() : groups;
+}
+
+std::string Dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 Result<RecalculationOutcome> AddRecalculation(db::Connection& conn, const NewSeriesEvent& event,
-                                              std::string_view at) {
+                                              const access::Acting& who) {
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
+  const std::string_view at = who.at;
   ASSIGN_OR_RETURN(std::string reason, CheckedText(event.text, "the reason"));
   ASSIGN_OR_RETURN(Located where, LocatePeriod(conn, event.series, event.period));
   if (where.index == 0) {
@@ -144,15 +171,31 @@ Result<RecalculationOutcome> AddRecalculation(db::Connection& conn, const NewSer
   ASSIGN_OR_RETURN(std::optional<StoredSpcResult> after, LoadSpcResult(conn, event.series));
   if (!after) return InternalError("the recomputed series has no stored result");
   out.groups_after = std::move(after->groups_json);
+  ASSIGN_OR_RETURN(const std::string target, AuditTarget(conn, event.series));
+  RETURN_IF_ERROR(access::RecordAudit(
+      conn, who, "series.recalculate", target,
+      Dump({{"groups", GroupsOf(out.groups_before)}}),
+      Dump({{"period", out.event.period},
+            {"reason", out.event.text},
+            {"groups", GroupsOf(out.groups_after)}})));
+  RETURN_IF_ERROR(tx.Commit());
   return out;
 }
 
 Result<SeriesEvent> AddAnnotation(db::Connection& conn, const NewSeriesEvent& event,
-                                  std::string_view at) {
+                                  const access::Acting& who) {
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
   ASSIGN_OR_RETURN(std::string text, CheckedText(event.text, "the text"));
   ASSIGN_OR_RETURN(Located where, LocatePeriod(conn, event.series, event.period));
   (void)where;
-  return Insert(conn, event, SeriesEventKind::kAnnotation, std::move(text), at);
+  ASSIGN_OR_RETURN(SeriesEvent e,
+                   Insert(conn, event, SeriesEventKind::kAnnotation, std::move(text), who.at));
+  ASSIGN_OR_RETURN(const std::string target, AuditTarget(conn, event.series));
+  RETURN_IF_ERROR(access::RecordAudit(
+      conn, who, "series.annotate", target, "",
+      Dump({{"id", e.id}, {"period", e.period}, {"text", e.text}})));
+  RETURN_IF_ERROR(tx.Commit());
+  return e;
 }
 
 Result<std::vector<SeriesEvent>> ListEvents(db::Connection& conn, const SeriesKey& series,

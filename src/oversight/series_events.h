@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "access/audit.h"
 #include "base/status.h"
 #include "db/db.h"
 #include "oversight/spc_store.h"
@@ -81,13 +82,17 @@ struct RecalculationOutcome {
 //   AlreadyExists   — the limits are already recalculated from that period (by a person or a
 //                     change of definition).
 // `at` is the time (ISO 8601 UTC), stored as created_at and the recompute time.
+// Runs in its own transaction (or the caller's) and records the audit entry
+// "series.recalculate", "METRIC UNIT[ aggregate]", {"groups"} -> {"period", "reason", "groups"}.
 Result<RecalculationOutcome> AddRecalculation(db::Connection& conn, const NewSeriesEvent& event,
-                                              std::string_view at);
+                                              const access::Acting& who);
 
 // Records an annotation. Errors: InvalidArgument for the text and period as above (any period of
 // the series, the first included); NotFound when the series has no stored result.
+// Audited as "series.annotate" (target as above; after: id, period, text), in its own
+// transaction or the caller's.
 Result<SeriesEvent> AddAnnotation(db::Connection& conn, const NewSeriesEvent& event,
-                                  std::string_view at);
+                                  const access::Acting& who);
 
 // The events of a series in period order (then in the order recorded); only those of `kind` when
 // given. Empty for a series without any.

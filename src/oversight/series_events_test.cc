@@ -21,7 +21,8 @@ using ::shewhart::testing::ValueOrDie;
 using ::shewhart::testing::WriteText;
 using ::testing::HasSubstr;
 
-constexpr std::string_view kAt = "2024-06-01T09:00:00Z";
+constexpr std::string_view kAtText = "2024-06-01T09:00:00Z";
+const access::Acting kAt{.actor = "user:lead@nhs.net", .at = std::string(kAtText), .remote = ""};
 
 class SeriesEventsTest : public ::shewhart::testing::StorageTest {
  protected:
@@ -83,7 +84,7 @@ TEST_P(SeriesEventsTest, RecalculationRebasesTheStoredSeriesWithItsReason) {
   EXPECT_NEAR(groups[1]["lpl"].get<double>(), 8.5 - 2.66, 1e-9);
   std::optional<StoredSpcResult> stored = ValueOrDie(LoadSpcResult(*conn_, raa));
   EXPECT_DOUBLE_EQ(stored->mean, 8.5);
-  EXPECT_EQ(stored->computed_at, kAt);
+  EXPECT_EQ(stored->computed_at, kAtText);
   // Another organisation and the system aggregate keep one group.
   EXPECT_EQ(Groups(Key("RBB")).size(), 1u);
   EXPECT_EQ(Groups(Key("SYS", true)).size(), 1u);
@@ -92,7 +93,7 @@ TEST_P(SeriesEventsTest, RecalculationRebasesTheStoredSeriesWithItsReason) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].id, r.event.id);
   EXPECT_EQ(events[0].period, "2022-07-01");
-  EXPECT_EQ(events[0].created_at, kAt);
+  EXPECT_EQ(events[0].created_at, kAtText);
 }
 
 TEST_P(SeriesEventsTest, RecalculationStaysThroughLaterImports) {
@@ -168,7 +169,7 @@ TEST_P(SeriesEventsTest, RecalculationWhereTheDefinitionChangedIsRefused) {
   ValueOrDie(imports::ImportMetricsFile(*conn_, (dir_ / "v2.csv").string(), Options()));
   auto dir = ValueOrDie(directory::Directory::Load(*conn_));
   auto dict = ValueOrDie(dictionary::Dictionary::Load(*conn_));
-  ValueOrDie(RecomputeAllSpc(*conn_, dir, dict, kAt));
+  ValueOrDie(RecomputeAllSpc(*conn_, dir, dict, kAtText));
   Result<RecalculationOutcome> r =
       AddRecalculation(*conn_, Event(Key("RAA"), "2022-07-01", "New model"), kAt);
   EXPECT_EQ(r.status().code(), StatusCode::kAlreadyExists);

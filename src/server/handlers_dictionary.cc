@@ -33,29 +33,8 @@ json UnitJson(const directory::Directory& dir, const directory::Unit& u) {
           {"member_of", groups}};
 }
 
-json VersionJson(const dictionary::MetricVersion& v) {
-  return {{"version", v.version},
-          {"applies_from", OptDate(v.applies_from)},
-          {"name", v.name},
-          {"definition", v.definition},
-          {"numerator_definition", v.numerator_definition},
-          {"denominator_definition", v.denominator_definition},
-          {"unit", v.unit},
-          {"measure", v.measure},
-          {"multiplier", v.multiplier},
-          {"improvement_direction", v.improvement_direction},
-          {"chart_type", v.chart_type},
-          {"frequency", v.frequency},
-          {"domain", v.domain},
-          {"target", Opt(v.target)},
-          {"target_from", OptDate(v.target_from)},
-          {"source", v.source},
-          {"owner", v.owner},
-          {"status", v.status},
-          {"agreed_by", Text(v.agreed_by)},
-          {"agreed_at", Text(v.agreed_at)},
-          {"created_by", v.created_by},
-          {"created_at", v.created_at}};
+json VersionObject(const dictionary::MetricVersion& v) {
+  return json::parse(dictionary::VersionJson(v));
 }
 
 Result<const dictionary::Metric*> FindMetric(const dictionary::Dictionary& dict,
@@ -65,32 +44,16 @@ Result<const dictionary::Metric*> FindMetric(const dictionary::Dictionary& dict,
   return m;
 }
 
-// One lifecycle step of a definition (dictionary::AgreeVersion / RetireVersion), audited in the
-// same transaction.
-Result<http::Response> ChangeStatus(RequestContext& ctx, std::string_view to,
-                                    std::string_view action) {
+// One lifecycle step of a definition (dictionary::AgreeVersion / RetireVersion, each audited).
+Result<http::Response> ChangeStatus(RequestContext& ctx, std::string_view to) {
   const std::string& code = ctx.req.Param("code");
   ASSIGN_OR_RETURN(int64_t n, http::ParseIntParam("version", ctx.req.Param("version"), 1, 1000000));
   const int32_t version = static_cast<int32_t>(n);
-  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
   Result<dictionary::MetricVersion> before =
-      to == "agreed"
-          ? dictionary::AgreeVersion(ctx.conn, code, version, ctx.principal->account.email, ctx.now)
-          : dictionary::RetireVersion(ctx.conn, code, version);
+      to == "agreed" ? dictionary::AgreeVersion(ctx.conn, code, version, ctx.Acting())
+                     : dictionary::RetireVersion(ctx.conn, code, version, ctx.Acting());
   if (!before.ok()) return before.status();
-  RETURN_IF_ERROR(ctx.Audit(std::string(action), code + " v" + std::to_string(version),
-                            http::DumpJson({{"status", before->status}}),
-                            http::DumpJson({{"status", to}})));
-  RETURN_IF_ERROR(tx.Commit());
   return http::JsonResponse({{"code", code}, {"version", version}, {"status", to}});
-}
-
-Status CheckWord(std::span<const std::string_view> words, const std::string& value,
-                 std::string_view field) {
-  if (dictionary::IsOneOf(words, value)) return Status::Ok();
-  std::string list;
-  for (auto w : words) list += (list.empty() ? "" : ", ") + std::string(w);
-  return InvalidArgumentError("\"" + std::string(field) + "\" must be one of: " + list);
 }
 
 Result<std::optional<Date>> OptionalDate(const json& body, std::string_view key) {
@@ -148,7 +111,7 @@ Result<http::Response> ListMetrics(RequestContext& ctx) {
     const dictionary::MetricVersion& v = m.Latest();
     if (domain && v.domain != *domain) continue;
     if (status && v.status != *status) continue;
-    json j = VersionJson(v);
+    json j = VersionObject(v);
     j["code"] = m.code;
     j["versions"] = m.versions.size();
     out.push_back(j);
@@ -160,16 +123,13 @@ Result<http::Response> GetMetric(RequestContext& ctx) {
   ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(ctx.conn));
   ASSIGN_OR_RETURN(const dictionary::Metric* m, FindMetric(dict, ctx.req.Param("code")));
   json versions = json::array();
-  for (const auto& v : m->versions) versions.push_back(VersionJson(v));
+  for (const auto& v : m->versions) versions.push_back(VersionObject(v));
   return http::JsonResponse({{"code", m->code}, {"versions", versions}});
 }
 
 Result<http::Response> ProposeMetric(RequestContext& ctx) {
   ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.req.body));
   ASSIGN_OR_RETURN(std::string code, http::RequiredString(body, "code", 64));
-  if (code.empty() || code.find_first_of(" \t\r\n/;'\"\\") != std::string::npos) {
-    return InvalidArgumentError("\"code\" must be a short code without spaces or punctuation");
-  }
   dictionary::MetricVersion v;
   ASSIGN_OR_RETURN(v.name, http::RequiredString(body, "name", 200));
   ASSIGN_OR_RETURN(v.definition, http::RequiredString(body, "definition", 4000));
@@ -188,55 +148,18 @@ Result<http::Response> ProposeMetric(RequestContext& ctx) {
   RETURN_IF_ERROR(text("domain", &v.domain, ""));
   RETURN_IF_ERROR(text("source", &v.source, ""));
   RETURN_IF_ERROR(text("owner", &v.owner, ""));
-  RETURN_IF_ERROR(CheckWord(dictionary::Measures(), v.measure, "measure"));
-  RETURN_IF_ERROR(
-      CheckWord(dictionary::Directions(), v.improvement_direction, "improvement_direction"));
-  RETURN_IF_ERROR(CheckWord(dictionary::ChartTypes(), v.chart_type, "chart_type"));
-  RETURN_IF_ERROR(CheckWord(dictionary::Frequencies(), v.frequency, "frequency"));
-  RETURN_IF_ERROR(CheckWord(dictionary::Domains(), v.domain, "domain"));
   ASSIGN_OR_RETURN(std::optional<double> multiplier, http::OptionalNumber(body, "multiplier"));
   v.multiplier = multiplier.value_or(v.has_ratio() ? 100 : 1);
-  if (v.multiplier <= 0) return InvalidArgumentError("\"multiplier\" must be positive");
   ASSIGN_OR_RETURN(v.target, http::OptionalNumber(body, "target"));
   ASSIGN_OR_RETURN(v.target_from, OptionalDate(body, "target_from"));
   ASSIGN_OR_RETURN(v.applies_from, OptionalDate(body, "applies_from"));
-  v.status = "draft";
-  v.created_by = ctx.principal->account.email;
-  v.created_at = ctx.now;
-
-  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
-  ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(ctx.conn));
-  const dictionary::Metric* m = dict.FindByCode(code);
-  int64_t metric_id = 0;
-  if (m == nullptr) {
-    ASSIGN_OR_RETURN(metric_id, dictionary::InsertMetric(ctx.conn, code, ctx.Actor(), ctx.now));
-    v.version = 1;
-  } else {
-    metric_id = m->id;
-    int32_t last = 0;
-    for (const auto& old : m->versions) last = std::max(last, old.version);
-    v.version = last + 1;
-    if (!m->versions.empty() && v.version > 1 && !v.applies_from) {
-      return InvalidArgumentError(
-          "a new version of an existing metric needs \"applies_from\", the first period it "
-          "governs (the old definition keeps governing the periods before)");
-    }
-  }
-  ASSIGN_OR_RETURN(int64_t version_id, dictionary::InsertVersion(ctx.conn, metric_id, v));
-  (void)version_id;
-  RETURN_IF_ERROR(ctx.Audit("metric.propose", code + " v" + std::to_string(v.version), "",
-                            http::DumpJson(VersionJson(v))));
-  RETURN_IF_ERROR(tx.Commit());
+  ASSIGN_OR_RETURN(v, dictionary::ProposeVersion(ctx.conn, code, std::move(v), ctx.Acting()));
   return http::JsonResponse({{"code", code}, {"version", v.version}, {"status", "draft"}}, 201);
 }
 
-Result<http::Response> AgreeVersion(RequestContext& ctx) {
-  return ChangeStatus(ctx, "agreed", "metric.agree");
-}
+Result<http::Response> AgreeVersion(RequestContext& ctx) { return ChangeStatus(ctx, "agreed"); }
 
-Result<http::Response> RetireVersion(RequestContext& ctx) {
-  return ChangeStatus(ctx, "retired", "metric.retire");
-}
+Result<http::Response> RetireVersion(RequestContext& ctx) { return ChangeStatus(ctx, "retired"); }
 
 Result<http::Response> ListGlossary(RequestContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<dictionary::GlossaryTerm> terms, dictionary::Glossary(ctx.conn));
@@ -271,18 +194,8 @@ Result<http::Response> SetGlossaryTerm(RequestContext& ctx) {
   ASSIGN_OR_RETURN(std::string definition, http::RequiredString(body, "definition", 4000));
   ASSIGN_OR_RETURN(std::optional<std::string> status, http::OptionalString(body, "status", 32));
   const std::string& term = ctx.req.Param("term");
-  if (term.size() > 200) return InvalidArgumentError("the term is longer than 200 bytes");
-  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
-  ASSIGN_OR_RETURN(std::vector<dictionary::GlossaryTerm> before,
-                   dictionary::GlossaryHistory(ctx.conn, term));
-  ASSIGN_OR_RETURN(int32_t version,
-                   dictionary::SetGlossaryTerm(ctx.conn, term, definition,
-                                               status.value_or("agreed"), ctx.Actor(), ctx.now));
-  RETURN_IF_ERROR(
-      ctx.Audit("glossary.set", term + " v" + std::to_string(version),
-                before.empty() ? "" : http::DumpJson({{"definition", before.back().definition}}),
-                http::DumpJson({{"definition", definition}})));
-  RETURN_IF_ERROR(tx.Commit());
+  ASSIGN_OR_RETURN(int32_t version, dictionary::DefineTerm(ctx.conn, term, definition,
+                                                           status.value_or("agreed"), ctx.Acting()));
   return http::JsonResponse({{"term", term}, {"version", version}});
 }
 

@@ -1,5 +1,5 @@
 // Handlers: what happened to a series — recalculations with their reasons (which rebase the stored
-// result) and annotations of events. Each write is audited in its own transaction.
+// result) and annotations of events; the services audit each write in its own transaction.
 #include <nlohmann/json.hpp>
 
 #include "http/json.h"
@@ -19,12 +19,6 @@ Result<oversight::SeriesKey> SeriesOf(const RequestContext& ctx) {
   }
   return oversight::FindSeries(ctx.conn, ctx.req.Param("metric"), ctx.req.Param("unit"),
                                aggregate == "1");
-}
-
-// "AE4H RJZ", "AE4H QHL aggregate": the audit target.
-std::string Target(const RequestContext& ctx, const oversight::SeriesKey& key) {
-  return ctx.req.Param("metric") + " " + ctx.req.Param("unit") +
-         (key.aggregate ? " aggregate" : "");
 }
 
 Result<oversight::NewSeriesEvent> NewEvent(const RequestContext& ctx,
@@ -56,15 +50,8 @@ json GroupsJson(const std::string& text) {
 Result<http::Response> AddRecalculation(RequestContext& ctx) {
   ASSIGN_OR_RETURN(oversight::SeriesKey key, SeriesOf(ctx));
   ASSIGN_OR_RETURN(oversight::NewSeriesEvent event, NewEvent(ctx, key, "reason"));
-  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
   ASSIGN_OR_RETURN(oversight::RecalculationOutcome r,
-                   oversight::AddRecalculation(ctx.conn, event, ctx.now));
-  RETURN_IF_ERROR(ctx.Audit("series.recalculate", Target(ctx, key),
-                            http::DumpJson({{"groups", GroupsJson(r.groups_before)}}),
-                            http::DumpJson({{"period", r.event.period},
-                                            {"reason", r.event.text},
-                                            {"groups", GroupsJson(r.groups_after)}})));
-  RETURN_IF_ERROR(tx.Commit());
+                   oversight::AddRecalculation(ctx.conn, event, ctx.Acting()));
   json out = EventJson(r.event);
   out["groups"] = GroupsJson(r.groups_after);
   return http::JsonResponse(out, 201);
@@ -82,12 +69,8 @@ Result<http::Response> ListAnnotations(RequestContext& ctx) {
 Result<http::Response> AddAnnotation(RequestContext& ctx) {
   ASSIGN_OR_RETURN(oversight::SeriesKey key, SeriesOf(ctx));
   ASSIGN_OR_RETURN(oversight::NewSeriesEvent event, NewEvent(ctx, key, "text"));
-  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
-  ASSIGN_OR_RETURN(oversight::SeriesEvent e, oversight::AddAnnotation(ctx.conn, event, ctx.now));
-  RETURN_IF_ERROR(
-      ctx.Audit("series.annotate", Target(ctx, key), "",
-                http::DumpJson({{"id", e.id}, {"period", e.period}, {"text", e.text}})));
-  RETURN_IF_ERROR(tx.Commit());
+  ASSIGN_OR_RETURN(oversight::SeriesEvent e,
+                   oversight::AddAnnotation(ctx.conn, event, ctx.Acting()));
   return http::JsonResponse(EventJson(e), 201);
 }
 

@@ -35,6 +35,8 @@ struct RequestContext {
   std::string Actor() const { return "user:" + principal->account.email; }
   // The principal's scope for restricted data (loaded once per request).
   Result<access::Scope> Scope();
+  // Who is acting, for the write services (REQUIRES principal): actor, time, client address.
+  access::Acting Acting() const { return {.actor = Actor(), .at = now, .remote = req.remote_addr}; }
   // An audit entry for a write by this request.
   Status Audit(std::string action, std::string target, std::string before, std::string after);
 
