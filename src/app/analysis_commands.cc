@@ -483,11 +483,9 @@ Status RunCompareCommand(const CompareCommandOptions& o, std::string* notes) {
     option_errors += "--method " + Quoted(o.method) +
                      ": expected wilson, byars, ratio, spc-proportion or spc-dsr\n";
   }
-  if (o.polarity == "high-is-good") {
-    options.polarity = stats::Polarity::kHighIsGood;
-  } else if (o.polarity == "low-is-good") {
-    options.polarity = stats::Polarity::kLowIsGood;
-  } else if (o.polarity != "not-applicable") {
+  if (const std::optional<stats::Polarity> p = oversight::ParsePolarity(o.polarity)) {
+    options.polarity = *p;
+  } else {
     option_errors += "--polarity " + Quoted(o.polarity) +
                      ": expected high-is-good, low-is-good or not-applicable\n";
   }

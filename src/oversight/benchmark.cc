@@ -37,6 +37,26 @@ double DefaultMultiplier(BenchmarkMethod method) {
   return method == BenchmarkMethod::kByars || method == BenchmarkMethod::kSpcDsr ? 100000 : 1;
 }
 
+std::string_view Name(stats::Polarity polarity) {
+  switch (polarity) {
+    case stats::Polarity::kHighIsGood:
+      return "high-is-good";
+    case stats::Polarity::kLowIsGood:
+      return "low-is-good";
+    case stats::Polarity::kNotApplicable:
+      return "not-applicable";
+  }
+  return "not-applicable";
+}
+
+std::optional<stats::Polarity> ParsePolarity(std::string_view word) {
+  for (stats::Polarity p : {stats::Polarity::kHighIsGood, stats::Polarity::kLowIsGood,
+                            stats::Polarity::kNotApplicable}) {
+    if (Name(p) == word) return p;
+  }
+  return std::nullopt;
+}
+
 stats::Direction DirectionOf(stats::Polarity polarity) {
   switch (polarity) {
     case stats::Polarity::kHighIsGood:

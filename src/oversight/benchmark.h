@@ -50,6 +50,10 @@ bool IsProportionMethod(BenchmarkMethod method);
 // The default multiplier: 100000 for the rate methods (byars, spc-dsr), else 1.
 double DefaultMultiplier(BenchmarkMethod method);
 
+// "high-is-good", "low-is-good", "not-applicable" (the words of `shewhart compare --polarity`).
+std::string_view Name(stats::Polarity polarity);
+std::optional<stats::Polarity> ParsePolarity(std::string_view word);
+
 // The direction in which values improve for a polarity: high-is-good -> increase, low-is-good ->
 // decrease, not-applicable -> neutral.
 stats::Direction DirectionOf(stats::Polarity polarity);

@@ -63,6 +63,7 @@ const Route kRoutes[] = {
   {Method::kGet,    "/api/funnel/{metric}",                            "Funnel of all organisations for one period",                 kSession, kAnyone,     kPublished, kNone,   h::Funnel,             "period"},
   {Method::kGet,    "/api/standing/{metric}",                          "Rank and quartile of all organisations for one period",      kSession, kAnyone,     kPublished, kNone,   h::Standing,           "period"},
   {Method::kGet,    "/api/trend/{metric}/{unit}",                      "Rate of improvement of a series (per year, with 95% CI)",    kSession, kAnyone,     kPublished, kNone,   h::Trend},
+  {Method::kGet,    "/api/benchmark/{metric}",                         "Every organisation vs the benchmark (Fingertips) and its rate of improvement", kSession, kAnyone, kPublished, kNone, h::Benchmark, "period"},
   {Method::kGet,    "/api/submissions",                                "Completeness and timeliness per organisation",               kSession, kAnyone,     kPublished, kNone,   h::Submissions,        "as_of"},
   {Method::kPost,   "/api/imports",                                    "Upload a file to import (CSV or .xlsx body)",                kSession, kSubmitters, kPublished, kUpload, h::UploadImport,       "kind,file_name"},
   {Method::kGet,    "/api/imports/{id}",                               "An upload and its state",                                    kSession, kSubmitters, kPublished, kNone,   h::GetImport},
