@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <nlohmann/json.hpp>
+
 #include "oversight/spc_series.h"
 
 namespace shewhart::oversight {
@@ -132,20 +134,38 @@ std::string JsonString(std::string_view s) {
 }
 db::Value OptNum(double v) { return std::isfinite(v) ? db::Value(v) : db::Value(); }
 
-char TypeLetter(stats::PointType t) {
-  switch (t) {
-    case stats::PointType::kCommonCause:
-      return 'c';
-    case stats::PointType::kImprovement:
-      return 'i';
-    case stats::PointType::kConcern:
-      return 'x';
-    case stats::PointType::kNeutralHigh:
-      return 'h';
-    case stats::PointType::kNeutralLow:
-      return 'l';
+stats::PointType TypeOfLetter(char c) {
+  switch (c) {
+    case 'i':
+      return stats::PointType::kImprovement;
+    case 'x':
+      return stats::PointType::kConcern;
+    case 'h':
+      return stats::PointType::kNeutralHigh;
+    case 'l':
+      return stats::PointType::kNeutralLow;
+    default:
+      return stats::PointType::kCommonCause;
   }
-  return 'c';
+}
+
+// "a,b,,c" -> {"a", "b", "", "c"}; "" -> {}.
+std::vector<std::string_view> SplitCommas(std::string_view text) {
+  std::vector<std::string_view> out;
+  if (text.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    const size_t end = text.find(',', start);
+    out.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+double NumberOr(const nlohmann::json& j, const char* key, double otherwise) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : otherwise;
 }
 
 stats::Direction DirectionOf(std::string_view d) {
@@ -192,7 +212,7 @@ Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const
   SpcSeriesResult out;
   AnalyseSpcSeries(in, &out);
 
-  std::string periods, values, types, groups = "[";
+  std::string periods, values, types;
   int64_t n_improvement = 0, n_concern = 0;
   for (size_t i = 0; i < data.dates.size(); ++i) {
     if (i > 0) {
@@ -203,22 +223,19 @@ Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const
     values += Num(data.values[i]);
     const stats::PointType t =
         i < out.xmr.point_type.size() ? out.xmr.point_type[i] : stats::PointType::kCommonCause;
-    types += TypeLetter(t);
+    types += PointTypeLetter(t);
     n_improvement += t == stats::PointType::kImprovement;
     n_concern += t == stats::PointType::kConcern;
   }
+  std::vector<StoredGroup> stored_groups;
   for (size_t g = 0; g < out.xmr.groups.size(); ++g) {
     const stats::XmrGroup& gr = out.xmr.groups[g];
-    if (g > 0) groups += ',';
-    groups += "{\"begin\":" + std::to_string(gr.begin) + ",\"end\":" + std::to_string(gr.end) +
-              ",\"mean\":" + JsonNum(gr.mean) + ",\"lpl\":" + JsonNum(gr.lpl) +
-              ",\"upl\":" + JsonNum(gr.upl) + ",\"short\":" + (gr.short_group ? "true" : "false");
-    if (g > 0 && g - 1 < out.recalculations.size()) {
-      groups += ",\"reason\":" + JsonString(out.recalculations[g - 1].reason);
-    }
-    groups += '}';
+    stored_groups.push_back({gr.begin, gr.end, gr.mean, gr.lpl, gr.upl, gr.short_group,
+                             g > 0 && g - 1 < out.recalculations.size()
+                                 ? out.recalculations[g - 1].reason
+                                 : std::string()});
   }
-  groups += ']';
+  const std::string groups = GroupsJson(stored_groups);
   std::string warnings;
   for (const std::string& w : out.warnings) warnings += w + "\n";
   const stats::XmrGroup last = out.xmr.groups.empty() ? stats::XmrGroup{} : out.xmr.groups.back();
@@ -344,6 +361,36 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
 
 std::span<const db::Migration> SpcStoreMigrations() { return kMigrations; }
 
+char PointTypeLetter(stats::PointType t) {
+  switch (t) {
+    case stats::PointType::kCommonCause:
+      return 'c';
+    case stats::PointType::kImprovement:
+      return 'i';
+    case stats::PointType::kConcern:
+      return 'x';
+    case stats::PointType::kNeutralHigh:
+      return 'h';
+    case stats::PointType::kNeutralLow:
+      return 'l';
+  }
+  return 'c';
+}
+
+std::string GroupsJson(std::span<const StoredGroup> groups) {
+  std::string out = "[";
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const StoredGroup& gr = groups[g];
+    if (g > 0) out += ',';
+    out += "{\"begin\":" + std::to_string(gr.begin) + ",\"end\":" + std::to_string(gr.end) +
+           ",\"mean\":" + JsonNum(gr.mean) + ",\"lpl\":" + JsonNum(gr.lpl) +
+           ",\"upl\":" + JsonNum(gr.upl) + ",\"short\":" + (gr.short_group ? "true" : "false");
+    if (g > 0) out += ",\"reason\":" + JsonString(gr.reason);
+    out += '}';
+  }
+  return out + ']';
+}
+
 Result<RecomputeStats> RecomputeSpc(db::Connection& conn, const directory::Directory& dir,
                                     const dictionary::Dictionary& dict,
                                     std::span<const SeriesKey> affected, std::string_view at) {
@@ -403,11 +450,46 @@ Result<std::optional<StoredSpcResult>> LoadSpcResult(db::Connection& conn, const
   s.frequency = r.Text(10);
   s.n_improvement = r.Int(11);
   s.n_concern = r.Int(12);
-  s.periods = r.Text(13);
-  s.values = r.Text(14);
-  s.point_types = r.Text(15);
-  s.groups_json = r.Text(16);
-  s.warnings = r.Text(17);
+  // The one decoder of the stored text (written by StoreSeries above).
+  const std::string periods = r.Text(13), values = r.Text(14), types = r.Text(15);
+  const std::vector<std::string_view> period_cells = SplitCommas(periods);
+  const std::vector<std::string_view> value_cells = SplitCommas(values);
+  s.points.reserve(period_cells.size());
+  for (size_t i = 0; i < period_cells.size(); ++i) {
+    StoredPoint p;
+    p.period = ParseIsoDate(period_cells[i]).value_or(0);
+    p.value = kNaN;
+    if (i < value_cells.size() && !value_cells[i].empty()) {
+      std::from_chars(value_cells[i].data(), value_cells[i].data() + value_cells[i].size(),
+                      p.value);
+    }
+    p.type = i < types.size() ? TypeOfLetter(types[i]) : stats::PointType::kCommonCause;
+    s.points.push_back(p);
+  }
+  const nlohmann::json groups = nlohmann::json::parse(r.Text(16), nullptr, false);
+  if (groups.is_array()) {
+    for (const nlohmann::json& g : groups) {
+      if (!g.is_object()) continue;
+      StoredGroup gr;
+      gr.begin = static_cast<int32_t>(NumberOr(g, "begin", 0));
+      gr.end = static_cast<int32_t>(NumberOr(g, "end", 0));
+      gr.mean = NumberOr(g, "mean", kNaN);
+      gr.lpl = NumberOr(g, "lpl", kNaN);
+      gr.upl = NumberOr(g, "upl", kNaN);
+      const auto short_group = g.find("short");
+      gr.short_group = short_group != g.end() && short_group->is_boolean() && short_group->get<bool>();
+      const auto reason = g.find("reason");
+      if (reason != g.end() && reason->is_string()) gr.reason = reason->get<std::string>();
+      s.groups.push_back(std::move(gr));
+    }
+  }
+  const std::string warnings = r.Text(17);
+  for (size_t start = 0; start < warnings.size();) {
+    size_t end = warnings.find('\n', start);
+    if (end == std::string::npos) end = warnings.size();
+    if (end > start) s.warnings.push_back(warnings.substr(start, end - start));
+    start = end + 1;
+  }
   return std::optional<StoredSpcResult>(std::move(s));
 }
 
