@@ -2,7 +2,10 @@
 // series it touched, so dashboards read results instead of computing them.
 //
 // A series is one metric for one unit. Its stored result is AnalyseSpcSeries (spc_series.h) over
-// all its observations in period order, with:
+// all its observations in period order — or, when the latest definition's chart type is p, u, c
+// or run (and the data can feed it: counts for p and u, plain values for c),
+// AnalyseControlChartSeries (control_chart_series.h) with that qicharts2 chart, counts with their
+// denominators for p and u (times the multiplier), and its points labelled as MDC points — with:
 //   - the improvement direction and target of the metric's latest definition (the target counts
 //     when its target_from is on or before the latest period);
 //   - a recalculation (rebase) at the applies_from of every later version of the definition
@@ -34,6 +37,7 @@
 #define SHEWHART_OVERSIGHT_SPC_STORE_H_
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -84,6 +88,11 @@ struct StoredPoint {
   Date period = 0;
   double value = 0;  // NaN = missing
   stats::PointType type = stats::PointType::kCommonCause;
+  // The point's own centre line and limits on a chart whose limits vary from point to point (p,
+  // u; NaN otherwise, and where there are none): then the groups hold the average lines.
+  double cl = std::numeric_limits<double>::quiet_NaN();
+  double lcl = std::numeric_limits<double>::quiet_NaN();
+  double ucl = std::numeric_limits<double>::quiet_NaN();
 };
 
 // One stored group (a recalculation period): points [begin, end) with its mean and limits.
@@ -106,6 +115,9 @@ struct StoredSpcResult {
   std::string variation;  // stats::Name(Variation)
   std::string assurance;  // stats::Name(Assurance), "" for none
   std::string frequency;
+  // The chart: "xmr" (Making Data Count), or the qicharts2 chart the metric's chart type names
+  // ("p", "u", "c", "run"), whose parts are the groups and whose points are labelled as MDC points.
+  std::string chart = "xmr";
   int64_t n_improvement = 0, n_concern = 0;
   std::vector<StoredPoint> points;   // in period order
   std::vector<StoredGroup> groups;   // in order; at least one when there are points

@@ -129,6 +129,54 @@ TEST_P(SpcStoreTest, NewDefinitionVersionRebasesTheSeries) {
   EXPECT_THAT(GroupsJson(r.groups), HasSubstr("definition changed (version 2)"));
 }
 
+TEST_P(SpcStoreTest, StoredResultsFollowTheMetricsChartType) {
+  LoadBase();
+  // A proportion whose definition asks for a p chart, and a count that asks for a c chart.
+  WriteText(dir_ / "charts.csv",
+            "code,applies_from,name,definition,numerator_definition,denominator_definition,unit,"
+            "measure,multiplier,improvement_direction,chart_type,frequency,domain,status\n"
+            "SEEN,,Seen in 4 hours,Share seen,Seen,Attendances,%,proportion,100,increase,p,"
+            "monthly,responsive,agreed\n"
+            "NEVER,,Never events,Never events,,,events,value,1,decrease,c,monthly,safe,agreed\n");
+  ValueOrDie(imports::ImportMetricsFile(*conn_, (dir_ / "charts.csv").string(), Options()));
+  std::string obs = "metric,unit,period,value,numerator,denominator\n";
+  for (int m = 1; m <= 12; ++m) {
+    char period[16];
+    std::snprintf(period, sizeof period, "2023-%02d-01", m);
+    const int n = 900 + 50 * (m % 4);
+    const int x = m == 12 ? n / 2 : n * 3 / 4 + m % 3;  // the last month falls far below
+    obs += "SEEN,RAA," + std::string(period) + ",," + std::to_string(x) + "," + std::to_string(n) +
+           "\n";
+    obs += "NEVER,RAA," + std::string(period) + "," + std::to_string(m % 3) + ",,\n";
+  }
+  WriteText(dir_ / "chart_obs.csv", obs);
+  ValueOrDie(imports::ImportObservationsFile(*conn_, (dir_ / "chart_obs.csv").string(), Options()));
+
+  StoredSpcResult p = Load("SEEN", "RAA", false);
+  EXPECT_EQ(p.chart, "p");
+  ASSERT_EQ(p.points.size(), 12u);
+  ASSERT_EQ(p.groups.size(), 1u);
+  // A p chart's limits depend on each month's denominator; values are per cent (multiplier 100).
+  EXPECT_NEAR(p.points[0].value, 100.0 * (950 * 3 / 4 + 1) / 950, 1e-9);
+  EXPECT_TRUE(std::isfinite(p.points[0].lcl) && std::isfinite(p.points[1].lcl));
+  EXPECT_NE(p.points[0].lcl, p.points[1].lcl);
+  EXPECT_LT(p.points[0].lcl, p.points[0].cl);
+  EXPECT_GT(p.points[0].ucl, p.points[0].cl);
+  // The last month is below its lower limit: a concern, since higher is better.
+  EXPECT_EQ(p.points[11].type, stats::PointType::kConcern);
+  EXPECT_EQ(p.variation, "concern_low");
+  EXPECT_EQ(p.n_concern, 1);
+
+  StoredSpcResult c = Load("NEVER", "RAA", false);
+  EXPECT_EQ(c.chart, "c");
+  ASSERT_EQ(c.points.size(), 12u);
+  EXPECT_NEAR(c.groups[0].mean, 1.0, 1e-12);  // mean of 1,2,0 repeated
+  // An XmR metric stays XmR, with no per-point limits.
+  StoredSpcResult falls = Load("FALLS", "RAA", false);
+  EXPECT_EQ(falls.chart, "xmr");
+  EXPECT_TRUE(std::isnan(falls.points[0].lcl));
+}
+
 INSTANTIATE_STORAGE_TEST(SpcStoreTest);
 
 }  // namespace

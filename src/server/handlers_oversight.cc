@@ -95,9 +95,15 @@ Result<http::Response> Series(RequestContext& ctx) {
   if (!r) return NotFoundError("no stored result for this series (no observations yet?)");
   json points = json::array();
   for (const oversight::StoredPoint& p : r->points) {
-    points.push_back({{"period", FormatIsoDate(p.period)},
-                      {"value", Num(p.value)},
-                      {"type", std::string(1, oversight::PointTypeLetter(p.type))}});
+    json point = {{"period", FormatIsoDate(p.period)},
+                  {"value", Num(p.value)},
+                  {"type", std::string(1, oversight::PointTypeLetter(p.type))}};
+    if (r->chart != "xmr") {  // a qicharts2 chart: each point's own lines
+      point["cl"] = Num(p.cl);
+      point["lcl"] = Num(p.lcl);
+      point["ucl"] = Num(p.ucl);
+    }
+    points.push_back(std::move(point));
   }
   json groups = json::array();
   for (size_t g = 0; g < r->groups.size(); ++g) {
@@ -113,7 +119,8 @@ Result<http::Response> Series(RequestContext& ctx) {
                              {"aggregate", aggregate == "1"},
                              {"computed_at", r->computed_at},
                              {"summary",
-                              {{"n_points", r->n_points},
+                              {{"chart", r->chart},
+                               {"n_points", r->n_points},
                                {"first_period", r->first_period},
                                {"last_period", r->last_period},
                                {"mean", Num(r->mean)},
