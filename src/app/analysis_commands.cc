@@ -477,7 +477,8 @@ Status RunCompareCommand(const CompareCommandOptions& o, std::string* notes) {
   (void)notes;
   std::string option_errors;
   oversight::BenchmarkOptions options;
-  if (const std::optional<oversight::BenchmarkMethod> m = oversight::ParseBenchmarkMethod(o.method)) {
+  if (const std::optional<oversight::BenchmarkMethod> m =
+          oversight::ParseBenchmarkMethod(o.method)) {
     options.method = *m;
   } else {
     option_errors += "--method " + Quoted(o.method) +
@@ -522,9 +523,8 @@ Status RunCompareCommand(const CompareCommandOptions& o, std::string* notes) {
       oversight::CompareWithBenchmark(units.numerators, units.denominators, options, &failed);
   if (!compared.ok()) {
     if (failed >= 0) {
-      return InvalidArgumentError(o.input + ":" + std::to_string(units.lines[failed]) +
-                                  ": unit " + Quoted(units.names[failed]) + ": " +
-                                  compared.status().message());
+      return InvalidArgumentError(o.input + ":" + std::to_string(units.lines[failed]) + ": unit " +
+                                  Quoted(units.names[failed]) + ": " + compared.status().message());
     }
     return InvalidArgumentError(o.input + ": " + compared.status().message());
   }

@@ -21,9 +21,9 @@ std::string_view Name(BenchmarkMethod method) {
 }
 
 std::optional<BenchmarkMethod> ParseBenchmarkMethod(std::string_view word) {
-  for (BenchmarkMethod m : {BenchmarkMethod::kWilson, BenchmarkMethod::kByars,
-                            BenchmarkMethod::kRatio, BenchmarkMethod::kSpcProportion,
-                            BenchmarkMethod::kSpcDsr}) {
+  for (BenchmarkMethod m :
+       {BenchmarkMethod::kWilson, BenchmarkMethod::kByars, BenchmarkMethod::kRatio,
+        BenchmarkMethod::kSpcProportion, BenchmarkMethod::kSpcDsr}) {
     if (Name(m) == word) return m;
   }
   return std::nullopt;
@@ -83,8 +83,7 @@ stats::Polarity PolarityOf(stats::Direction direction) {
 
 Result<BenchmarkComparison> CompareWithBenchmark(std::span<const double> numerators,
                                                  std::span<const double> denominators,
-                                                 const BenchmarkOptions& o,
-                                                 int64_t* failed_unit) {
+                                                 const BenchmarkOptions& o, int64_t* failed_unit) {
   if (failed_unit != nullptr) *failed_unit = -1;
   if (numerators.size() != denominators.size()) {
     return InvalidArgumentError("numerators and denominators differ in length");
@@ -140,15 +139,15 @@ Result<BenchmarkComparison> CompareWithBenchmark(std::span<const double> numerat
       u.limit_lower = c.lower * o.multiplier;  // Fingertips returns them on the 0..1 scale
       u.limit_upper = c.upper * o.multiplier;
     } else if (o.method == BenchmarkMethod::kSpcDsr) {
-      const stats::SpcComparison c = stats::CompareSpcForDsr(
-          e->value, d, out.benchmark, o.multiplier, o.confidence == 0.95 ? 0.025 : 0.001,
-          o.polarity);
+      const stats::SpcComparison c =
+          stats::CompareSpcForDsr(e->value, d, out.benchmark, o.multiplier,
+                                  o.confidence == 0.95 ? 0.025 : 0.001, o.polarity);
       u.comparison = c.result;
       u.limit_lower = c.lower;
       u.limit_upper = c.upper;
     } else {
-      u.comparison = stats::CompareSingleOverlappingCi(e->value, e->lower, e->upper,
-                                                       out.benchmark, o.polarity);
+      u.comparison = stats::CompareSingleOverlappingCi(e->value, e->lower, e->upper, out.benchmark,
+                                                       o.polarity);
       u.limit_lower = e->lower;
       u.limit_upper = e->upper;
     }

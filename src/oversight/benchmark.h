@@ -82,8 +82,8 @@ struct BenchmarkUnit {
 };
 
 struct BenchmarkComparison {
-  double benchmark = 0;   // on the output's scale
-  double multiplier = 1;  // of values, intervals and the benchmark
+  double benchmark = 0;              // on the output's scale
+  double multiplier = 1;             // of values, intervals and the benchmark
   std::vector<BenchmarkUnit> units;  // in input order
   stats::StandingResult standing;    // of the units' values, in the polarity's direction
   // Units per comparison, indexed by static_cast<int>(stats::Comparison).

@@ -145,17 +145,17 @@ Result<BenchmarkView> BenchmarkForPeriod(db::Connection& conn, std::string_view 
     std::vector<double> values, numerators, denominators;
   };
   std::map<std::string, Series> series;
-  RETURN_IF_ERROR(observations::ForEachStored(
-      conn, metric->id, DaysFromCivil(1, 1, 1), period,
-      [&](const observations::StoredObservation& s) {
-        auto it = units.find(s.obs.unit_id);
-        if (it == units.end() || !IsPeerKind(it->second.second)) return;
-        Series& x = series[it->second.first];
-        x.dates.push_back(s.obs.period);
-        x.values.push_back(s.obs.value.value_or(kNaN));
-        x.numerators.push_back(s.obs.numerator.value_or(kNaN));
-        x.denominators.push_back(s.obs.denominator.value_or(kNaN));
-      }));
+  RETURN_IF_ERROR(
+      observations::ForEachStored(conn, metric->id, DaysFromCivil(1, 1, 1), period,
+                                  [&](const observations::StoredObservation& s) {
+                                    auto it = units.find(s.obs.unit_id);
+                                    if (it == units.end() || !IsPeerKind(it->second.second)) return;
+                                    Series& x = series[it->second.first];
+                                    x.dates.push_back(s.obs.period);
+                                    x.values.push_back(s.obs.value.value_or(kNaN));
+                                    x.numerators.push_back(s.obs.numerator.value_or(kNaN));
+                                    x.denominators.push_back(s.obs.denominator.value_or(kNaN));
+                                  }));
   // Who takes part: a value in the period (and, for ratios, counts with a positive denominator).
   std::vector<double> numerators, denominators, values;
   for (auto& [code, x] : series) {
@@ -200,7 +200,8 @@ Result<BenchmarkView> BenchmarkForPeriod(db::Connection& conn, std::string_view 
     for (size_t i = 0; i < out.units.size(); ++i) out.units[i].comparison = c->units[i];
   } else {
     out.benchmark = kNaN;
-    ASSIGN_OR_RETURN(out.standing, stats::ComputeStanding(values, DirectionOf(v.improvement_direction)));
+    ASSIGN_OR_RETURN(out.standing,
+                     stats::ComputeStanding(values, DirectionOf(v.improvement_direction)));
     for (UnitBenchmark& u : out.units) {
       u.comparison.estimate = {u.value, kNaN, kNaN};
       u.comparison.limit_lower = u.comparison.limit_upper = kNaN;

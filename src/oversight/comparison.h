@@ -67,7 +67,7 @@ struct UnitBenchmark {
   double numerator = 0;
   double denominator = 0;
   double value = 0;
-  BenchmarkUnit comparison;    // value, interval and comparison; kNone for a plain value
+  BenchmarkUnit comparison;  // value, interval and comparison; kNone for a plain value
   stats::UnitStanding standing;
   // Its series up to and including the period (oldest first): the rate of improvement per year
   // in the metric's unit, the step change of its last recalculation if any, the Fingertips

@@ -51,8 +51,8 @@ bool IsSubgroupChart(stats::ChartType chart);
 
 // One series. Spans are borrowed for the call.
 struct ControlChartSeriesInput {
-  std::span<const Date> dates;     // one per row; REQUIRES: non-decreasing
-  std::span<const double> values;  // one per row; NaN = missing
+  std::span<const Date> dates;           // one per row; REQUIRES: non-decreasing
+  std::span<const double> values;        // one per row; NaN = missing
   std::span<const double> denominators;  // one per row, or empty (no denominator)
   // Recalculation dates: those that match a point's date (other than the first) start a new part;
   // others are ignored, as for the XmR chart.

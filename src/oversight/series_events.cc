@@ -1,7 +1,6 @@
 #include "oversight/series_events.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 #include "base/date.h"
 #include "dictionary/dictionary.h"
@@ -115,8 +114,7 @@ Result<RecalculationOutcome> AddRecalculation(db::Connection& conn, const NewSer
                                 "there already; recalculate from a later period");
   }
   // One recalculation per period: a second reason would be silently merged into the first.
-  if (std::optional<std::string> existing =
-          GroupStartingAt(where.result.groups, where.index)) {
+  if (std::optional<std::string> existing = GroupStartingAt(where.result.groups, where.index)) {
     return Status(StatusCode::kAlreadyExists, "the limits are already recalculated from " +
                                                   event.period + " (" + *existing + ")");
   }

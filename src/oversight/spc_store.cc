@@ -6,11 +6,10 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <nlohmann/json.hpp>
 
 #include "oversight/control_chart_series.h"
 #include "oversight/spc_series.h"
@@ -208,12 +207,13 @@ std::optional<stats::ChartType> ControlChartFor(const dictionary::MetricVersion&
 // the data, writes nothing and says why in *not_drawn.
 Status StoreControlChart(db::Connection& conn, const dictionary::MetricVersion& latest,
                          stats::ChartType chart, const SeriesKey& key, const SeriesData& data,
-                         std::span<const Recalculation> recalcs, double target,
-                         std::string_view at, std::string* not_drawn) {
+                         std::span<const Recalculation> recalcs, double target, std::string_view at,
+                         std::string* not_drawn) {
   ControlChartSeriesInput in;
   in.dates = data.dates;
   const bool counts = chart == stats::ChartType::kP || chart == stats::ChartType::kU;
-  in.values = counts ? std::span<const double>(data.numerators) : std::span<const double>(data.values);
+  in.values =
+      counts ? std::span<const double>(data.numerators) : std::span<const double>(data.values);
   if (counts) in.denominators = data.denominators;
   in.recalculations = recalcs;
   in.settings.chart = chart;
@@ -252,8 +252,8 @@ Status StoreControlChart(db::Connection& conn, const dictionary::MetricVersion& 
         break;
       }
     }
-    groups.push_back({part.begin, part.end, part.mean_cl, part.mean_lcl, part.mean_ucl, false,
-                      reason});
+    groups.push_back(
+        {part.begin, part.end, part.mean_cl, part.mean_lcl, part.mean_ucl, false, reason});
   }
   std::string warnings;
   for (const std::string& w : out.warnings) warnings += w + "\n";
@@ -604,7 +604,8 @@ Result<std::optional<StoredSpcResult>> LoadSpcResult(db::Connection& conn, const
       gr.lpl = NumberOr(g, "lpl", kNaN);
       gr.upl = NumberOr(g, "upl", kNaN);
       const auto short_group = g.find("short");
-      gr.short_group = short_group != g.end() && short_group->is_boolean() && short_group->get<bool>();
+      gr.short_group =
+          short_group != g.end() && short_group->is_boolean() && short_group->get<bool>();
       const auto reason = g.find("reason");
       if (reason != g.end() && reason->is_string()) gr.reason = reason->get<std::string>();
       s.groups.push_back(std::move(gr));

@@ -119,9 +119,9 @@ struct StoredSpcResult {
   // ("p", "u", "c", "run"), whose parts are the groups and whose points are labelled as MDC points.
   std::string chart = "xmr";
   int64_t n_improvement = 0, n_concern = 0;
-  std::vector<StoredPoint> points;   // in period order
-  std::vector<StoredGroup> groups;   // in order; at least one when there are points
-  std::vector<std::string> warnings; // plain English, one sentence each
+  std::vector<StoredPoint> points;    // in period order
+  std::vector<StoredGroup> groups;    // in order; at least one when there are points
+  std::vector<std::string> warnings;  // plain English, one sentence each
 };
 
 // The letter a point type is stored as (c common cause, i improvement, x concern, h neutral high,

@@ -30,7 +30,8 @@ std::string Values(const StoredSpcResult& r) {
   for (size_t i = 0; i < r.points.size(); ++i) {
     char buf[32];
     const auto end = std::to_chars(buf, buf + sizeof buf, r.points[i].value).ptr;
-    out += (i == 0 ? "" : ",") + (std::isnan(r.points[i].value) ? std::string() : std::string(buf, end));
+    out += (i == 0 ? "" : ",") +
+           (std::isnan(r.points[i].value) ? std::string() : std::string(buf, end));
   }
   return out;
 }

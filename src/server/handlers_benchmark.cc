@@ -59,28 +59,27 @@ Result<http::Response> Benchmark(RequestContext& ctx) {
                      {"trend", TrendJson(u.trend)}});
   }
   auto count = [&](stats::Comparison c) { return v.counts[static_cast<int>(c)]; };
-  return http::JsonResponse(
-      {{"metric", v.metric},
-       {"period", FormatIsoDate(v.period)},
-       {"method", v.method.empty() ? json(nullptr) : json(v.method)},
-       {"polarity", oversight::Name(v.polarity)},
-       {"confidence", v.confidence * 100},
-       {"benchmark", Num(v.benchmark)},
-       {"multiplier", v.multiplier},
-       {"unit", v.unit},
-       {"trend_unit", v.trend_unit},
-       {"counts",
-        {{"better", count(stats::Comparison::kBetter)},
-         {"same", count(stats::Comparison::kSame)},
-         {"worse", count(stats::Comparison::kWorse)},
-         {"none", count(stats::Comparison::kNone)}}},
-       {"standing",
-        {{"n", v.standing.n},
-         {"best", Num(v.standing.best)},
-         {"q25", Num(v.standing.q25)},
-         {"median", Num(v.standing.median)},
-         {"q75", Num(v.standing.q75)}}},
-       {"units", units}});
+  return http::JsonResponse({{"metric", v.metric},
+                             {"period", FormatIsoDate(v.period)},
+                             {"method", v.method.empty() ? json(nullptr) : json(v.method)},
+                             {"polarity", oversight::Name(v.polarity)},
+                             {"confidence", v.confidence * 100},
+                             {"benchmark", Num(v.benchmark)},
+                             {"multiplier", v.multiplier},
+                             {"unit", v.unit},
+                             {"trend_unit", v.trend_unit},
+                             {"counts",
+                              {{"better", count(stats::Comparison::kBetter)},
+                               {"same", count(stats::Comparison::kSame)},
+                               {"worse", count(stats::Comparison::kWorse)},
+                               {"none", count(stats::Comparison::kNone)}}},
+                             {"standing",
+                              {{"n", v.standing.n},
+                               {"best", Num(v.standing.best)},
+                               {"q25", Num(v.standing.q25)},
+                               {"median", Num(v.standing.median)},
+                               {"q75", Num(v.standing.q75)}}},
+                             {"units", units}});
 }
 
 }  // namespace shewhart::server::handlers

@@ -108,7 +108,7 @@ Result<http::Response> Series(RequestContext& ctx) {
   json groups = json::array();
   for (size_t g = 0; g < r->groups.size(); ++g) {
     const oversight::StoredGroup& gr = r->groups[g];
-    json j = {{"begin", gr.begin}, {"end", gr.end},        {"mean", Num(gr.mean)},
+    json j = {{"begin", gr.begin},  {"end", gr.end},      {"mean", Num(gr.mean)},
               {"lpl", Num(gr.lpl)}, {"upl", Num(gr.upl)}, {"short", gr.short_group}};
     if (g > 0) j["reason"] = gr.reason;
     groups.push_back(std::move(j));

@@ -471,8 +471,7 @@ PheFunnelResult ComputePheFunnel(std::span<const double> numerators,
     const PheSignificance sig = u.significance;
     if (sig == PheSignificance::kHigh0001 || (judge_95 && sig == PheSignificance::kHigh0025)) {
       u.outlier = FunnelOutlier::kHigh;
-    } else if (sig == PheSignificance::kLow0001 ||
-               (judge_95 && sig == PheSignificance::kLow0025)) {
+    } else if (sig == PheSignificance::kLow0001 || (judge_95 && sig == PheSignificance::kLow0025)) {
       u.outlier = FunnelOutlier::kLow;
     }
     out.n_high += u.outlier == FunnelOutlier::kHigh;

@@ -215,7 +215,7 @@ struct PheFunnelUnit {
   FunnelOutlier outlier = FunnelOutlier::kNone;
 };
 struct PheFunnelResult {
-  double reference = 0;  // without the multiplier
+  double reference = 0;              // without the multiplier
   std::vector<PheFunnelUnit> units;  // in input order
   int32_t n_high = 0;
   int32_t n_low = 0;

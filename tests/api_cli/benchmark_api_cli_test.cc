@@ -106,7 +106,8 @@ class BenchmarkApiCliTest : public ::testing::Test {
     Write(work_ / "metrics.csv", kMetrics);
     Write(work_ / "obs.csv", Observations());
     Shewhart("init --db " + Quote(db_));
-    Shewhart("import organisations " + Quote((work_ / "orgs.csv").string()) + " --db " + Quote(db_));
+    Shewhart("import organisations " + Quote((work_ / "orgs.csv").string()) + " --db " +
+             Quote(db_));
     Shewhart("import metrics " + Quote((work_ / "metrics.csv").string()) + " --db " + Quote(db_));
     Shewhart("import observations " + Quote((work_ / "obs.csv").string()) + " --db " + Quote(db_));
     Shewhart("user add --email viewer@nhs.net --role viewer --org RJZ --password-stdin --db " +
@@ -152,8 +153,8 @@ class BenchmarkApiCliTest : public ::testing::Test {
     ASSERT_GE(c_num, 0);
     ASSERT_GE(c_den, 0);
     std::string compare = "unit,numerator,denominator\n";
-    std::string trend = metric == "AE4H" ? "series,date,value,numerator,denominator\n"
-                                         : "series,date,value\n";
+    std::string trend =
+        metric == "AE4H" ? "series,date,value,numerator,denominator\n" : "series,date,value\n";
     for (const std::vector<std::string>& r : exported.rows) {
       if (r[c_metric] != metric || r[c_unit] == "QHL" || r[c_period] > kPeriod) continue;
       if (r[c_period] == kPeriod) compare += r[c_unit] + "," + r[c_num] + "," + r[c_den] + "\n";
@@ -191,29 +192,30 @@ class BenchmarkApiCliTest : public ::testing::Test {
     ASSERT_TRUE(api.is_object());
     ASSERT_EQ(api["units"].size(), 4u);
     Table expected_compare;
-    expected_compare.header = {"unit",       "value",       "lower",    "upper",
-                               "benchmark",  "comparison",  "rank",     "quartile",
-                               "gap_to_best", "gap_to_top_quartile"};
+    expected_compare.header = {
+        "unit",       "value", "lower",    "upper",       "benchmark",
+        "comparison", "rank",  "quartile", "gap_to_best", "gap_to_top_quartile"};
     Table expected_trend;
-    expected_trend.header = {"series",           "n",
-                             "ols_slope_per_year", "ols_lower95",
-                             "ols_upper95",      "theil_sen_slope_per_year",
-                             "theil_sen_lower95", "theil_sen_upper95"};
+    expected_trend.header = {"series",
+                             "n",
+                             "ols_slope_per_year",
+                             "ols_lower95",
+                             "ols_upper95",
+                             "theil_sen_slope_per_year",
+                             "theil_sen_lower95",
+                             "theil_sen_upper95"};
     if (metric == "AE4H") expected_trend.header.push_back("trend_marker");
     for (const json& u : api["units"]) {
-      expected_compare.rows.push_back(
-          {u["unit"].get<std::string>(), Cell(u["value"]), Cell(u["lower"]), Cell(u["upper"]),
-           Cell(api["benchmark"]), Cell(u["comparison"]), Cell(u["rank"]), Cell(u["quartile"]),
-           Cell(u["gap_to_best"]), Cell(u["gap_to_top_quartile"])});
+      expected_compare.rows.push_back({u["unit"].get<std::string>(), Cell(u["value"]),
+                                       Cell(u["lower"]), Cell(u["upper"]), Cell(api["benchmark"]),
+                                       Cell(u["comparison"]), Cell(u["rank"]), Cell(u["quartile"]),
+                                       Cell(u["gap_to_best"]), Cell(u["gap_to_top_quartile"])});
       const json& t = u["trend"];
-      std::vector<std::string> row = {u["unit"].get<std::string>(),
-                                      Cell(t["n"]),
-                                      Cell(t["ols"]["per_year"]),
-                                      Cell(t["ols"]["lower95"]),
-                                      Cell(t["ols"]["upper95"]),
-                                      Cell(t["theil_sen"]["per_year"]),
-                                      Cell(t["theil_sen"]["lower95"]),
-                                      Cell(t["theil_sen"]["upper95"])};
+      std::vector<std::string> row = {
+          u["unit"].get<std::string>(),    Cell(t["n"]),
+          Cell(t["ols"]["per_year"]),      Cell(t["ols"]["lower95"]),
+          Cell(t["ols"]["upper95"]),       Cell(t["theil_sen"]["per_year"]),
+          Cell(t["theil_sen"]["lower95"]), Cell(t["theil_sen"]["upper95"])};
       if (metric == "AE4H") row.push_back(Cell(t["marker"]));
       expected_trend.rows.push_back(row);
     }

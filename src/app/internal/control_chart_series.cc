@@ -12,7 +12,6 @@
 namespace shewhart::app {
 namespace {
 
-
 void AppendNumber(double v, std::string* out) {
   if (std::isnan(v)) return;
   char buf[32];
