@@ -25,6 +25,8 @@
 #include "chart/funnel_chart.h"
 #include "chart/xmr_chart.h"
 #include "csv/csv_reader.h"
+#include "oversight/benchmark.h"
+#include "oversight/trend_report.h"
 #include "stats/control_chart.h"
 #include "stats/funnel.h"
 #include "stats/intervals.h"
@@ -358,7 +360,6 @@ Status RunFunnelCommand(const FunnelCommandOptions& o, std::string* notes) {
   std::string out = "unit,numerator,denominator,value,z,lcl95,ucl95,lcl998,ucl998,outlier\n";
   std::string summary;
   std::unique_ptr<stats::FunnelResult> funnel;
-  const bool judge_95 = options.limit == stats::FunnelLimit::k95;
   if (!o.phe) {
     std::vector<stats::FunnelInput> rows(units.names.size());
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -402,46 +403,25 @@ Status RunFunnelCommand(const FunnelCommandOptions& o, std::string* notes) {
         .Int(n_low)
         .End();
   } else {
-    // PHE's method: proportions by inverse Wilson limits at each unit's denominator; ratios and
-    // rates by the exact / Byar interval of the observed count against the reference.
-    double total_o = 0, total_d = 0;
+    // PHE's method (stats::ComputePheFunnel): proportions by inverse Wilson limits at each unit's
+    // denominator; ratios and rates by the exact / Byar interval of the observed count.
+    const stats::PheFunnelResult phe =
+        stats::ComputePheFunnel(units.numerators, units.denominators, options);
+    const double reference = phe.reference;
+    const int n_high = phe.n_high, n_low = phe.n_low;
     for (size_t i = 0; i < units.names.size(); ++i) {
-      total_o += units.numerators[i];
-      total_d += units.denominators[i];
-    }
-    const double reference = options.type == stats::FunnelType::kRatio ? 1 : total_o / total_d;
-    int n_high = 0, n_low = 0;
-    for (size_t i = 0; i < units.names.size(); ++i) {
-      const double x = units.numerators[i], n = units.denominators[i];
-      stats::FunnelLimits limits{kNaN, kNaN, kNaN, kNaN};
-      stats::PheSignificance sig;
-      if (options.type == stats::FunnelType::kProportion) {
-        limits = stats::PheProportionLimitsRow(reference, n, options.multiplier);
-        sig = stats::PheProportionSignificance(x, n, reference);
-      } else {
-        sig = stats::PheRatioSignificance(x, n, reference);
-      }
-      stats::FunnelOutlier outlier = stats::FunnelOutlier::kNone;
-      if (sig == stats::PheSignificance::kHigh0001 ||
-          (judge_95 && sig == stats::PheSignificance::kHigh0025)) {
-        outlier = stats::FunnelOutlier::kHigh;
-      } else if (sig == stats::PheSignificance::kLow0001 ||
-                 (judge_95 && sig == stats::PheSignificance::kLow0025)) {
-        outlier = stats::FunnelOutlier::kLow;
-      }
-      n_high += outlier == stats::FunnelOutlier::kHigh;
-      n_low += outlier == stats::FunnelOutlier::kLow;
+      const stats::PheFunnelUnit& u = phe.units[i];
       RowWriter(&out)
           .Text(units.names[i])
-          .Number(x)
-          .Number(n)
-          .Number(x / n * options.multiplier)
+          .Number(units.numerators[i])
+          .Number(units.denominators[i])
+          .Number(u.value)
           .Number(kNaN)
-          .Number(limits.lcl95)
-          .Number(limits.ucl95)
-          .Number(limits.lcl998)
-          .Number(limits.ucl998)
-          .Text(OutlierCell(outlier))
+          .Number(u.limits.lcl95)
+          .Number(u.limits.ucl95)
+          .Number(u.limits.lcl998)
+          .Number(u.limits.ucl998)
+          .Text(OutlierCell(u.outlier))
           .End();
     }
     summary =
@@ -496,42 +476,27 @@ Status RunFunnelCommand(const FunnelCommandOptions& o, std::string* notes) {
 Status RunCompareCommand(const CompareCommandOptions& o, std::string* notes) {
   (void)notes;
   std::string option_errors;
-  enum class Method { kWilson, kByars, kRatio, kSpcProportion, kSpcDsr };
-  Method method = Method::kWilson;
-  if (o.method == "wilson") {
-    method = Method::kWilson;
-  } else if (o.method == "byars") {
-    method = Method::kByars;
-  } else if (o.method == "ratio") {
-    method = Method::kRatio;
-  } else if (o.method == "spc-proportion") {
-    method = Method::kSpcProportion;
-  } else if (o.method == "spc-dsr") {
-    method = Method::kSpcDsr;
+  oversight::BenchmarkOptions options;
+  if (const std::optional<oversight::BenchmarkMethod> m =
+          oversight::ParseBenchmarkMethod(o.method)) {
+    options.method = *m;
   } else {
     option_errors += "--method " + Quoted(o.method) +
                      ": expected wilson, byars, ratio, spc-proportion or spc-dsr\n";
   }
-  stats::Polarity polarity = stats::Polarity::kNotApplicable;
-  stats::Direction direction = stats::Direction::kNeutral;
-  if (o.polarity == "high-is-good") {
-    polarity = stats::Polarity::kHighIsGood;
-    direction = stats::Direction::kIncrease;
-  } else if (o.polarity == "low-is-good") {
-    polarity = stats::Polarity::kLowIsGood;
-    direction = stats::Direction::kDecrease;
-  } else if (o.polarity != "not-applicable") {
+  if (const std::optional<stats::Polarity> p = oversight::ParsePolarity(o.polarity)) {
+    options.polarity = *p;
+  } else {
     option_errors += "--polarity " + Quoted(o.polarity) +
                      ": expected high-is-good, low-is-good or not-applicable\n";
   }
-  double confidence = 0.95;
   if (o.confidence == "99.8") {
-    confidence = 0.998;
+    options.confidence = 0.998;
   } else if (o.confidence != "95") {
     option_errors += "--confidence " + Quoted(o.confidence) + ": expected 95 or 99.8\n";
   }
-  const bool is_rate = method == Method::kByars || method == Method::kSpcDsr;
-  const double multiplier = o.multiplier.value_or(is_rate ? 100000 : 1);
+  options.multiplier = o.multiplier.value_or(oversight::DefaultMultiplier(options.method));
+  const double multiplier = options.multiplier;
   if (!(multiplier > 0) || !std::isfinite(multiplier)) {
     option_errors += "--multiplier: expected a number greater than 0\n";
   }
@@ -540,97 +505,51 @@ Status RunCompareCommand(const CompareCommandOptions& o, std::string* notes) {
   }
   if (o.benchmark && !std::isfinite(*o.benchmark)) option_errors += "--benchmark: not a number\n";
   if (!option_errors.empty()) return InvalidArgumentError(option_errors);
+  options.benchmark = o.benchmark;
+  options.benchmark_from_data = o.benchmark_from_data;
 
-  const bool proportion = method == Method::kWilson || method == Method::kSpcProportion;
+  const bool proportion = oversight::IsProportionMethod(options.method);
   ErrorList errors;
   UnitRows units;
   RETURN_IF_ERROR(ReadUnits(o.input, proportion ? CountKind::kProportion : CountKind::kCount,
-                            method == Method::kRatio
+                            options.method == oversight::BenchmarkMethod::kRatio
                                 ? "the denominator of a ratio is the expected count"
                                 : "a rate or proportion needs a denominator",
                             &errors, &units));
   if (!errors.empty()) return InputErrors(errors);
 
-  double total_o = 0, total_d = 0;
-  for (size_t i = 0; i < units.names.size(); ++i) {
-    total_o += units.numerators[i];
-    total_d += units.denominators[i];
+  int64_t failed = -1;
+  Result<oversight::BenchmarkComparison> compared =
+      oversight::CompareWithBenchmark(units.numerators, units.denominators, options, &failed);
+  if (!compared.ok()) {
+    if (failed >= 0) {
+      return InvalidArgumentError(o.input + ":" + std::to_string(units.lines[failed]) + ": unit " +
+                                  Quoted(units.names[failed]) + ": " + compared.status().message());
+    }
+    return InvalidArgumentError(o.input + ": " + compared.status().message());
   }
-  double benchmark = total_o / total_d * multiplier;
-  if (o.benchmark) {
-    benchmark = *o.benchmark;
-  } else if (method == Method::kRatio && !o.benchmark_from_data) {
-    benchmark = multiplier;  // a standardised ratio's natural benchmark: observed = expected
-  }
-
+  const oversight::BenchmarkComparison& c = *compared;
+  const double benchmark = c.benchmark;
+  const stats::StandingResult* standing = &c.standing;
   const size_t n = units.names.size();
-  std::vector<stats::Estimate> estimates(n);
-  std::vector<double> values(n), limit_lower(n, kNaN), limit_upper(n, kNaN);
-  std::vector<stats::Comparison> comparisons(n, stats::Comparison::kNone);
-  for (size_t i = 0; i < n; ++i) {
-    const double x = units.numerators[i], d = units.denominators[i];
-    Result<stats::Estimate> e = InvalidArgumentError("unreachable");
-    switch (method) {
-      case Method::kWilson:
-      case Method::kSpcProportion:
-        e = stats::Proportion(x, d, confidence, multiplier);
-        break;
-      case Method::kByars:
-      case Method::kSpcDsr:
-        e = stats::CrudeRate(x, d, confidence, multiplier);
-        break;
-      case Method::kRatio:
-        e = stats::StandardisedRatio(x, d, confidence, multiplier);
-        break;
-    }
-    if (!e.ok()) {
-      return InvalidArgumentError(o.input + ":" + std::to_string(units.lines[i]) + ": unit " +
-                                  Quoted(units.names[i]) + ": " + e.status().message());
-    }
-    estimates[i] = *e;
-    values[i] = e->value;
-    if (method == Method::kSpcProportion) {
-      const stats::SpcComparison c = stats::CompareSpcForProportions(
-          e->value, d, benchmark, multiplier,
-          confidence == 0.95 ? stats::kFingertipsZ95 : stats::kFingertipsZ998, polarity);
-      comparisons[i] = c.result;
-      limit_lower[i] = c.lower * multiplier;  // Fingertips returns them on the 0..1 scale
-      limit_upper[i] = c.upper * multiplier;
-    } else if (method == Method::kSpcDsr) {
-      const stats::SpcComparison c = stats::CompareSpcForDsr(
-          e->value, d, benchmark, multiplier, confidence == 0.95 ? 0.025 : 0.001, polarity);
-      comparisons[i] = c.result;
-      limit_lower[i] = c.lower;
-      limit_upper[i] = c.upper;
-    } else {
-      comparisons[i] =
-          stats::CompareSingleOverlappingCi(e->value, e->lower, e->upper, benchmark, polarity);
-      limit_lower[i] = e->lower;
-      limit_upper[i] = e->upper;
-    }
-  }
-  Result<stats::StandingResult> standing = stats::ComputeStanding(values, direction);
-  if (!standing.ok()) return InvalidArgumentError(o.input + ": " + standing.status().message());
-
   std::string out =
       "unit,numerator,denominator,value,lower,upper,interval_method,benchmark,limit_lower,"
       "limit_upper,comparison,rank,quartile,gap_to_best,gap_to_top_quartile\n";
-  int counts[4] = {0, 0, 0, 0};
   for (size_t i = 0; i < n; ++i) {
     const stats::UnitStanding& s = standing->units[i];
-    ++counts[static_cast<int>(comparisons[i])];
+    const oversight::BenchmarkUnit& u = c.units[i];
     RowWriter(&out)
         .Text(units.names[i])
         .Number(units.numerators[i])
         .Number(units.denominators[i])
-        .Number(estimates[i].value)
-        .Number(estimates[i].lower)
-        .Number(estimates[i].upper)
-        .Text(stats::Name(estimates[i].method))
+        .Number(u.estimate.value)
+        .Number(u.estimate.lower)
+        .Number(u.estimate.upper)
+        .Text(stats::Name(u.estimate.method))
         .Number(benchmark)
-        .Number(limit_lower[i])
-        .Number(limit_upper[i])
-        .Text(stats::Name(comparisons[i]))
+        .Number(u.limit_lower)
+        .Number(u.limit_upper)
+        .Text(stats::Name(u.comparison))
         .Number(s.rank)
         .Int(s.quartile)
         .Number(s.gap_to_best)
@@ -650,10 +569,10 @@ Status RunCompareCommand(const CompareCommandOptions& o, std::string* notes) {
         .Text(o.polarity)
         .Number(benchmark)
         .Int(static_cast<int64_t>(n))
-        .Int(counts[static_cast<int>(stats::Comparison::kBetter)])
-        .Int(counts[static_cast<int>(stats::Comparison::kSame)])
-        .Int(counts[static_cast<int>(stats::Comparison::kWorse)])
-        .Int(counts[static_cast<int>(stats::Comparison::kNone)])
+        .Int(c.counts[static_cast<int>(stats::Comparison::kBetter)])
+        .Int(c.counts[static_cast<int>(stats::Comparison::kSame)])
+        .Int(c.counts[static_cast<int>(stats::Comparison::kWorse)])
+        .Int(c.counts[static_cast<int>(stats::Comparison::kNone)])
         .Number(standing->best)
         .Number(standing->q25)
         .Number(standing->median)
@@ -668,8 +587,9 @@ Status RunCompareCommand(const CompareCommandOptions& o, std::string* notes) {
     ASSIGN_OR_RETURN(plots, OutputDirectory::Create(o.plot_dir));
     std::vector<chart::ComparisonUnit> chart_units(n);
     for (size_t i = 0; i < n; ++i) {
-      chart_units[i] = {units.names[i], estimates[i].value, limit_lower[i], limit_upper[i],
-                        comparisons[i]};
+      const oversight::BenchmarkUnit& u = c.units[i];
+      chart_units[i] = {units.names[i], u.estimate.value, u.limit_lower, u.limit_upper,
+                        u.comparison};
     }
     chart::ComparisonChartInput in;
     in.title = o.title.empty() ? "Comparison with the benchmark: " + Basename(o.input) : o.title;
@@ -836,10 +756,25 @@ Status RunTrendCommand(const TrendCommandOptions& o, std::string* notes) {
       values.push_back(s.rows[i].value);
       if (s.rows[i].rebase && i > 0) starts.push_back(static_cast<int32_t>(i));
     }
-    std::string note;
+    oversight::TrendPoints points;
+    points.dates = dates;
+    points.values = values;
+    points.period_starts = starts;
+    if (has_counts) {
+      a.clear(), b.clear();
+      for (const TrendRow& r : s.rows) a.push_back(r.numerator), b.push_back(r.denominator);
+      points.numerators = a;
+      points.denominators = b;
+    } else if (has_intervals) {
+      b.clear(), c.clear();
+      for (const TrendRow& r : s.rows) b.push_back(r.lower), c.push_back(r.upper);
+      points.lower95 = b;
+      points.upper95 = c;
+    }
+    const oversight::TrendReport report = oversight::TrendOfPoints(points);
+    const Result<stats::TrendResult>& t = report.trend;
     RowWriter row(&out);
     row.Text(s.name);
-    Result<stats::TrendResult> t = stats::ComputeTrend(dates, values);
     row.Int(t.ok() ? t->n : 0).Text(FormatIsoDate(dates.front())).Text(FormatIsoDate(dates.back()));
     if (t.ok()) {
       row.Number(t->ols.slope_per_year).Number(t->ols.lower95).Number(t->ols.upper95);
@@ -848,44 +783,26 @@ Status RunTrendCommand(const TrendCommandOptions& o, std::string* notes) {
           .Number(t->theil_sen.upper95);
     } else {
       for (int k = 0; k < 6; ++k) row.Number(kNaN);
-      note = t.status().message();
     }
-    Result<stats::StepChange> step = FailedPreconditionError("no recalculation");
-    if (!starts.empty()) step = stats::TestStepChange(values, starts);
-    if (step.ok()) {
-      row.Number(step->previous_mean)
-          .Number(step->latest_mean)
-          .Number(step->difference)
-          .Number(step->lower95)
-          .Number(step->upper95)
-          .Number(step->p_value)
-          .Bool(step->significant);
+    if (report.step.ok()) {
+      const stats::StepChange& step = *report.step;
+      row.Number(step.previous_mean)
+          .Number(step.latest_mean)
+          .Number(step.difference)
+          .Number(step.lower95)
+          .Number(step.upper95)
+          .Number(step.p_value)
+          .Bool(step.significant);
     } else {
       for (int k = 0; k < 6; ++k) row.Number(kNaN);
       row.Text("");
-      if (!starts.empty()) note += (note.empty() ? "" : "; ") + step.status().message();
     }
-    std::optional<stats::TrendMarkerResult> marker;
-    if (has_counts) {
-      a.clear(), b.clear();
-      for (const TrendRow& r : s.rows) a.push_back(r.numerator), b.push_back(r.denominator);
-      marker = stats::ProportionTrendMarker(a, b);
-    } else if (has_intervals) {
-      a.clear(), b.clear(), c.clear();
-      for (const TrendRow& r : s.rows) {
-        a.push_back(r.value), b.push_back(r.lower), c.push_back(r.upper);
-      }
-      marker = stats::IntervalTrendMarker(a, b, c);
-    }
-    if (marker) {
-      row.Text(stats::Name(marker->marker)).Number(marker->chi_squared);
-      if (!marker->reason.empty()) {
-        note +=
-            (note.empty() ? "trend marker: " : "; trend marker: ") + std::string(marker->reason);
-      }
+    if (report.marker) {
+      row.Text(stats::Name(report.marker->marker)).Number(report.marker->chi_squared);
     } else {
       row.Text("").Number(kNaN);
     }
+    const std::string& note = report.note;
     row.Text(note).End();
 
     if (plots != nullptr) {

@@ -210,6 +210,20 @@ TEST_P(DbConformanceTest, ReportsItsDialect) {
   EXPECT_FALSE(conn_->in_transaction());
 }
 
+// A migration script that changes a table does not break statements prepared before it.
+TEST_P(DbConformanceTest, StatementsPreparedBeforeASchemaChangeStillWork) {
+  ASSERT_OK(conn_->Execute("CREATE TABLE t (k INTEGER)"));
+  ASSERT_OK(conn_->Execute("INSERT INTO t (k) VALUES (1)"));
+  auto before = conn_->QueryRow("SELECT * FROM t");
+  ASSERT_TRUE(before.ok() && before->has_value());
+  EXPECT_EQ((*before)->values().size(), 1u);
+  ASSERT_OK(conn_->ExecuteScript("ALTER TABLE t ADD COLUMN name TEXT"));
+  auto after = conn_->QueryRow("SELECT * FROM t");
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  ASSERT_TRUE(after->has_value());
+  EXPECT_EQ((*after)->values().size(), 2u);
+}
+
 TEST_P(DbConformanceTest, IntegersRoundTripIncludingExtremes) {
   ASSERT_OK(conn_->Execute("CREATE TABLE t (k INTEGER, v BIGINT)"));
   const std::vector<int64_t> values = {0,

@@ -1,6 +1,7 @@
 // Comparison over stored observations: the funnel and the standing of every organisation for one
-// metric and one period, and the rate of improvement of one series — the one service behind
-// GET /api/funnel, /api/standing and /api/trend (and anything else that compares units), so that
+// metric and one period, the benchmark comparison and rate of improvement of every organisation,
+// and the rate of improvement of one series — the one service behind GET /api/funnel,
+// /api/standing, /api/benchmark and /api/trend (and anything else that compares units), so that
 // nothing is computed differently in one face of Shewhart than in another.
 //
 // Who takes part: the organisations with an observation of the metric in the period. Aggregate
@@ -8,7 +9,8 @@
 // definition IN FORCE FOR THE PERIOD (dictionary::Metric::VersionFor) decides the funnel's type
 // (proportion or rate, multiplier) and the standing's direction of improvement.
 //
-// The statistics are stats::ComputeFunnel, stats::ComputeStanding and stats::ComputeTrend,
+// The statistics are stats::ComputeFunnel, stats::ComputeStanding and the pure analyses that
+// `shewhart compare` and `shewhart trend` call (oversight/benchmark.h, oversight/trend_report.h),
 // unchanged; this module only reads their inputs. Thread-compatible.
 //
 // Example:
@@ -26,6 +28,8 @@
 #include "base/date.h"
 #include "base/status.h"
 #include "db/db.h"
+#include "oversight/benchmark.h"
+#include "oversight/trend_report.h"
 #include "stats/funnel.h"
 #include "stats/standing.h"
 #include "stats/trend.h"
@@ -55,6 +59,47 @@ struct StandingView {
 // (stats::ComputeStanding's NaN rule).
 Result<StandingView> StandingForPeriod(db::Connection& conn, std::string_view metric_code,
                                        Date period);
+
+// One organisation in a BenchmarkView.
+struct UnitBenchmark {
+  std::string unit;  // code
+  // The period's counts (NaN for a plain value) and value, on the metric's scale.
+  double numerator = 0;
+  double denominator = 0;
+  double value = 0;
+  BenchmarkUnit comparison;  // value, interval and comparison; kNone for a plain value
+  stats::UnitStanding standing;
+  // Its series up to and including the period (oldest first): the rate of improvement per year
+  // in the metric's unit, the step change of its last recalculation if any, the Fingertips
+  // recent-trend marker (proportions only, from the counts) and why any of them is missing.
+  TrendReport trend;
+};
+
+// Every organisation's comparison with the benchmark in one period, and its rate of improvement.
+struct BenchmarkView {
+  std::string metric;  // code
+  Date period = 0;
+  // The definition in force for the period decides the method: proportions by Wilson intervals
+  // ("wilson"), rates by exact/Byar's intervals ("byars"), both at 95% against the pooled value
+  // of the organisations (total numerator / total denominator x multiplier); the direction of
+  // improvement is the polarity. A plain value has no interval: method "" and every comparison
+  // kNone. The same choice as `shewhart compare --method M --multiplier K --polarity P`.
+  std::string method;
+  stats::Polarity polarity = stats::Polarity::kNotApplicable;
+  double confidence = 0.95;
+  double benchmark = 0;  // NaN for a plain value
+  double multiplier = 1;
+  std::string unit;        // what a value is measured in (the definition's unit)
+  std::string trend_unit;  // what a rate of improvement is measured in: unit + " per year"
+  std::vector<UnitBenchmark> units;  // organisations with a value in the period, by code
+  stats::StandingResult standing;
+  int64_t counts[4] = {0, 0, 0, 0};  // by stats::Comparison
+};
+
+// NotFound for an unknown metric. Organisations as for FunnelForPeriod (for proportions and rates,
+// those with a positive denominator in the period).
+Result<BenchmarkView> BenchmarkForPeriod(db::Connection& conn, std::string_view metric_code,
+                                         Date period);
 
 // The rate of improvement of one series (every stored observation of the metric for the unit).
 // NotFound for an unknown metric or unit.

@@ -86,6 +86,41 @@ TEST_P(ComparisonTest, TrendAndOneSeries) {
   EXPECT_GT(rows[0].batch_id, 0);
 }
 
+TEST_P(ComparisonTest, BenchmarkOfOrganisationsWithTheirRateOfImprovement) {
+  BenchmarkView b = ValueOrDie(BenchmarkForPeriod(*conn_, "FALLS", jan_));
+  ASSERT_EQ(b.units.size(), 2u);  // RAA and RBB; not SYS
+  EXPECT_EQ(b.units[0].unit, "RAA");
+  EXPECT_EQ(b.method, "byars");  // a rate: exact / Byar's intervals
+  EXPECT_EQ(b.polarity, stats::Polarity::kLowIsGood);
+  EXPECT_EQ(b.multiplier, 1000);
+  EXPECT_EQ(b.trend_unit, "per 1,000 bed days per year");
+  // The same numbers as CompareWithBenchmark on the period's counts.
+  std::vector<double> x, n;
+  for (const UnitBenchmark& u : b.units) x.push_back(u.numerator), n.push_back(u.denominator);
+  BenchmarkOptions o;
+  o.method = BenchmarkMethod::kByars;
+  o.polarity = stats::Polarity::kLowIsGood;
+  o.multiplier = 1000;
+  BenchmarkComparison c = ValueOrDie(CompareWithBenchmark(x, n, o));
+  EXPECT_EQ(b.benchmark, c.benchmark);
+  EXPECT_EQ(b.units[1].comparison.estimate.upper, c.units[1].estimate.upper);
+  EXPECT_EQ(b.units[1].comparison.comparison, c.units[1].comparison);
+  // Each series up to the period: in January one point, too few for a rate (and it says so)...
+  EXPECT_FALSE(b.units[0].trend.trend.ok());
+  EXPECT_FALSE(b.units[0].trend.note.empty());
+  // ... in February RAA's two points (RBB did not report February).
+  BenchmarkView feb = ValueOrDie(BenchmarkForPeriod(*conn_, "FALLS", DaysFromCivil(2023, 2, 1)));
+  ASSERT_EQ(feb.units.size(), 1u);
+  ASSERT_TRUE(feb.units[0].trend.trend.ok());
+  EXPECT_EQ(feb.units[0].trend.trend->n, 2);
+  // A plain value has no interval: not compared, still ranked.
+  BenchmarkView v = ValueOrDie(BenchmarkForPeriod(*conn_, "CDIFF", jan_));
+  EXPECT_EQ(v.method, "");
+  EXPECT_EQ(v.counts[static_cast<int>(stats::Comparison::kNone)], 2);
+  EXPECT_EQ(v.standing.n, 2);
+  EXPECT_EQ(BenchmarkForPeriod(*conn_, "NOPE", jan_).status().code(), StatusCode::kNotFound);
+}
+
 INSTANTIATE_STORAGE_TEST(ComparisonTest);
 
 }  // namespace

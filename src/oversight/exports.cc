@@ -10,7 +10,6 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <vector>
@@ -38,58 +37,26 @@ struct SeriesPoints {
   double target = kNaN;
 };
 
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> out;
-  if (text.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    const size_t end = text.find(',', start);
-    out.push_back(text.substr(start, end == std::string::npos ? end : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
-
-double NumberOf(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : kNaN;
-}
-
 SeriesPoints PointsOf(const StoredSpcResult& r) {
   SeriesPoints s;
-  const std::vector<std::string> periods = SplitCommas(r.periods);
-  const std::vector<std::string> values = SplitCommas(r.values);
-  for (size_t i = 0; i < periods.size(); ++i) {
-    const std::optional<Date> d = ParseIsoDate(periods[i]);
-    if (!d) continue;
-    s.dates.push_back(*d);
-    s.values.push_back(
-        i < values.size() && !values[i].empty() ? std::strtod(values[i].c_str(), nullptr) : kNaN);
+  for (const StoredPoint& p : r.points) {
+    s.dates.push_back(p.period);
+    s.values.push_back(p.value);
   }
   const size_t n = s.dates.size();
   s.mean.assign(n, kNaN);
   s.lpl.assign(n, kNaN);
   s.upl.assign(n, kNaN);
-  const nlohmann::json groups = nlohmann::json::parse(r.groups_json, nullptr, false);
-  if (groups.is_array()) {
-    for (size_t g = 0; g < groups.size(); ++g) {
-      const nlohmann::json& gr = groups[g];
-      if (!gr.is_object()) continue;
-      const double begin = NumberOf(gr, "begin"), end = NumberOf(gr, "end");
-      if (!std::isfinite(begin) || !std::isfinite(end)) continue;
-      for (size_t i = static_cast<size_t>(std::max(0.0, begin));
-           i < std::min(n, static_cast<size_t>(std::max(0.0, end))); ++i) {
-        s.mean[i] = NumberOf(gr, "mean");
-        s.lpl[i] = NumberOf(gr, "lpl");
-        s.upl[i] = NumberOf(gr, "upl");
-      }
-      if (g > 0 && begin >= 0 && static_cast<size_t>(begin) < n) {
-        auto reason = gr.find("reason");
-        s.recalculations.push_back(
-            {s.dates[static_cast<size_t>(begin)],
-             reason != gr.end() && reason->is_string() ? reason->get<std::string>() : ""});
-      }
+  for (size_t g = 0; g < r.groups.size(); ++g) {
+    const StoredGroup& gr = r.groups[g];
+    for (size_t i = static_cast<size_t>(std::max(0, gr.begin));
+         i < std::min(n, static_cast<size_t>(std::max(0, gr.end))); ++i) {
+      s.mean[i] = gr.mean;
+      s.lpl[i] = gr.lpl;
+      s.upl[i] = gr.upl;
+    }
+    if (g > 0 && gr.begin >= 0 && static_cast<size_t>(gr.begin) < n) {
+      s.recalculations.push_back({s.dates[static_cast<size_t>(gr.begin)], gr.reason});
     }
   }
   if (r.target) s.target = *r.target;

@@ -58,26 +58,18 @@ Result<Located> LocatePeriod(db::Connection& conn, const SeriesKey& series,
   }
   ASSIGN_OR_RETURN(std::optional<StoredSpcResult> stored, LoadSpcResult(conn, series));
   if (!stored) return NotFoundError("no stored result for this series (no observations yet?)");
-  // periods: "2020-01-01,2020-02-01,...", fixed-width dates.
-  const std::string& all = stored->periods;
-  size_t index = 0;
-  for (size_t pos = 0; pos < all.size(); pos += 11, ++index) {
-    if (all.compare(pos, 10, period) == 0) return Located{std::move(*stored), index};
+  const Date date = *ParseIsoDate(period);
+  for (size_t index = 0; index < stored->points.size(); ++index) {
+    if (stored->points[index].period == date) return Located{std::move(*stored), index};
   }
   return InvalidArgumentError("\"period\" " + std::string(period) +
                               " is not one of the periods of this series");
 }
 
 // The reason of the stored group that starts at `index`, if one does (after the first).
-std::optional<std::string> GroupStartingAt(const std::string& groups_json, size_t index) {
-  const nlohmann::json groups = nlohmann::json::parse(groups_json, nullptr, false);
-  if (!groups.is_array()) return std::nullopt;
+std::optional<std::string> GroupStartingAt(std::span<const StoredGroup> groups, size_t index) {
   for (size_t g = 1; g < groups.size(); ++g) {
-    const auto begin = groups[g].find("begin");
-    if (begin != groups[g].end() && begin->is_number_integer() &&
-        begin->get<int64_t>() == static_cast<int64_t>(index)) {
-      return groups[g].value("reason", std::string());
-    }
+    if (groups[g].begin == static_cast<int64_t>(index)) return groups[g].reason;
   }
   return std::nullopt;
 }
@@ -146,8 +138,7 @@ Result<RecalculationOutcome> AddRecalculation(db::Connection& conn, const NewSer
                                 "there already; recalculate from a later period");
   }
   // One recalculation per period: a second reason would be silently merged into the first.
-  if (std::optional<std::string> existing =
-          GroupStartingAt(where.result.groups_json, where.index)) {
+  if (std::optional<std::string> existing = GroupStartingAt(where.result.groups, where.index)) {
     return Status(StatusCode::kAlreadyExists, "the limits are already recalculated from " +
                                                   event.period + " (" + *existing + ")");
   }
@@ -160,7 +151,7 @@ Result<RecalculationOutcome> AddRecalculation(db::Connection& conn, const NewSer
                   "a recalculation from " + event.period + " is already recorded");
   }
   RecalculationOutcome out;
-  out.groups_before = where.result.groups_json;
+  out.groups_before = GroupsJson(where.result.groups);
   ASSIGN_OR_RETURN(out.event,
                    Insert(conn, event, SeriesEventKind::kRecalculation, std::move(reason), at));
   ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(conn));
@@ -170,7 +161,7 @@ Result<RecalculationOutcome> AddRecalculation(db::Connection& conn, const NewSer
   (void)stats;
   ASSIGN_OR_RETURN(std::optional<StoredSpcResult> after, LoadSpcResult(conn, event.series));
   if (!after) return InternalError("the recomputed series has no stored result");
-  out.groups_after = std::move(after->groups_json);
+  out.groups_after = GroupsJson(after->groups);
   ASSIGN_OR_RETURN(const std::string target, AuditTarget(conn, event.series));
   RETURN_IF_ERROR(access::RecordAudit(
       conn, who, "series.recalculate", target,

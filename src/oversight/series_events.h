@@ -69,7 +69,7 @@ Result<SeriesKey> FindSeries(db::Connection& conn, std::string_view metric_code,
 
 struct RecalculationOutcome {
   SeriesEvent event;
-  std::string groups_before;  // the stored groups (StoredSpcResult::groups_json) before,
+  std::string groups_before;  // the stored groups (GroupsJson of StoredSpcResult::groups) before,
   std::string groups_after;   // and after the recompute
 };
 

@@ -49,7 +49,7 @@ class SeriesEventsTest : public ::shewhart::testing::StorageTest {
   json Groups(const SeriesKey& key) {
     std::optional<StoredSpcResult> r = ValueOrDie(LoadSpcResult(*conn_, key));
     EXPECT_TRUE(r.has_value());
-    return json::parse(r ? r->groups_json : "[]");
+    return json::parse(r ? GroupsJson(r->groups) : "[]");
   }
   NewSeriesEvent Event(const SeriesKey& key, std::string period, std::string text) {
     return {.series = key,
@@ -189,7 +189,7 @@ TEST_P(SeriesEventsTest, RecalculationIsPartOfTheCallersTransaction) {
 
 TEST_P(SeriesEventsTest, AnnotationsInPeriodOrderWithoutRecomputing) {
   const SeriesKey raa = Key("RAA");
-  const std::string results_before = ValueOrDie(LoadSpcResult(*conn_, raa))->groups_json;
+  const std::string results_before = GroupsJson(ValueOrDie(LoadSpcResult(*conn_, raa))->groups);
   SeriesEvent late =
       ValueOrDie(AddAnnotation(*conn_, Event(raa, "2022-09-01", " PDSA cycle 2: huddles "), kAt));
   EXPECT_EQ(late.kind, SeriesEventKind::kAnnotation);

@@ -6,11 +6,14 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "oversight/control_chart_series.h"
 #include "oversight/spc_series.h"
+#include "stats/periods.h"
 
 namespace shewhart::oversight {
 namespace {
@@ -72,6 +75,12 @@ constexpr db::Migration kMigrations[] = {
     {402, "oversight: series events (recalculations, annotations)",
      SHEWHART_SERIES_EVENT_SCHEMA("INTEGER PRIMARY KEY", "INTEGER"),
      SHEWHART_SERIES_EVENT_SCHEMA("BIGSERIAL PRIMARY KEY", "BIGINT")},
+    // The chart a result was computed with (the metric's chart type) and, for charts whose
+    // limits vary from point to point (p, u), each point's centre line and limits.
+    {403, "oversight: stored results follow the metric's chart type",
+     "ALTER TABLE spc_result ADD COLUMN chart TEXT NOT NULL DEFAULT 'xmr';\n"
+     "ALTER TABLE spc_result ADD COLUMN point_limits TEXT NOT NULL DEFAULT '';\n",
+     ""},
 };
 
 constexpr std::string_view kSelectMetricObs =
@@ -85,8 +94,8 @@ constexpr std::string_view kSelectSeriesKeys =
 constexpr std::string_view kUpsert =
     "INSERT INTO spc_result (metric_id, unit_id, aggregate, computed_at, n_points, first_period, "
     "last_period, mean, lpl, upl, target, variation, assurance, frequency, n_improvement, "
-    "n_concern, periods, point_values, point_types, groups_json, warnings) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "n_concern, periods, point_values, point_types, groups_json, warnings, chart, point_limits) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (metric_id, unit_id, aggregate) DO UPDATE SET "
     "computed_at = excluded.computed_at, n_points = excluded.n_points, "
     "first_period = excluded.first_period, last_period = excluded.last_period, "
@@ -95,11 +104,13 @@ constexpr std::string_view kUpsert =
     "frequency = excluded.frequency, n_improvement = excluded.n_improvement, "
     "n_concern = excluded.n_concern, periods = excluded.periods, "
     "point_values = excluded.point_values, point_types = excluded.point_types, "
-    "groups_json = excluded.groups_json, warnings = excluded.warnings";
+    "groups_json = excluded.groups_json, warnings = excluded.warnings, chart = excluded.chart, "
+    "point_limits = excluded.point_limits";
 constexpr std::string_view kSelectResult =
     "SELECT computed_at, n_points, first_period, last_period, mean, lpl, upl, target, variation, "
     "assurance, frequency, n_improvement, n_concern, periods, point_values, point_types, "
-    "groups_json, warnings FROM spc_result WHERE metric_id = ? AND unit_id = ? AND aggregate = ?";
+    "groups_json, warnings, chart, point_limits FROM spc_result "
+    "WHERE metric_id = ? AND unit_id = ? AND aggregate = ?";
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -132,20 +143,38 @@ std::string JsonString(std::string_view s) {
 }
 db::Value OptNum(double v) { return std::isfinite(v) ? db::Value(v) : db::Value(); }
 
-char TypeLetter(stats::PointType t) {
-  switch (t) {
-    case stats::PointType::kCommonCause:
-      return 'c';
-    case stats::PointType::kImprovement:
-      return 'i';
-    case stats::PointType::kConcern:
-      return 'x';
-    case stats::PointType::kNeutralHigh:
-      return 'h';
-    case stats::PointType::kNeutralLow:
-      return 'l';
+stats::PointType TypeOfLetter(char c) {
+  switch (c) {
+    case 'i':
+      return stats::PointType::kImprovement;
+    case 'x':
+      return stats::PointType::kConcern;
+    case 'h':
+      return stats::PointType::kNeutralHigh;
+    case 'l':
+      return stats::PointType::kNeutralLow;
+    default:
+      return stats::PointType::kCommonCause;
   }
-  return 'c';
+}
+
+// "a,b,,c" -> {"a", "b", "", "c"}; "" -> {}.
+std::vector<std::string_view> SplitCommas(std::string_view text) {
+  std::vector<std::string_view> out;
+  if (text.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    const size_t end = text.find(',', start);
+    out.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+double NumberOr(const nlohmann::json& j, const char* key, double otherwise) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : otherwise;
 }
 
 stats::Direction DirectionOf(std::string_view d) {
@@ -157,7 +186,107 @@ stats::Direction DirectionOf(std::string_view d) {
 struct SeriesData {
   std::vector<Date> dates;
   std::vector<double> values;
+  std::vector<double> numerators;  // one per date for ratio measures (NaN: missing), else empty
+  std::vector<double> denominators;
 };
+
+// The qicharts2 chart a metric's chart type asks for, when the data can feed it; nullopt: XmR.
+std::optional<stats::ChartType> ControlChartFor(const dictionary::MetricVersion& v,
+                                                const SeriesData& data) {
+  const bool counts = v.has_ratio() && data.numerators.size() == data.dates.size();
+  if (v.chart_type == "p" && counts && v.measure == "proportion") return stats::ChartType::kP;
+  if (v.chart_type == "u" && counts) return stats::ChartType::kU;
+  if (v.chart_type == "c" && !v.has_ratio()) return stats::ChartType::kC;
+  if (v.chart_type == "run") return stats::ChartType::kRun;
+  return std::nullopt;
+}
+
+// A series analysed by a control chart, written with the same columns as an XmR result: the
+// parts are the groups (their average centre line and limits, as qicharts2's summary), each
+// point's own centre line and limits are in point_limits. When the chart cannot be drawn from
+// the data, writes nothing and says why in *not_drawn.
+Status StoreControlChart(db::Connection& conn, const dictionary::MetricVersion& latest,
+                         stats::ChartType chart, const SeriesKey& key, const SeriesData& data,
+                         std::span<const Recalculation> recalcs, double target, std::string_view at,
+                         std::string* not_drawn) {
+  ControlChartSeriesInput in;
+  in.dates = data.dates;
+  const bool counts = chart == stats::ChartType::kP || chart == stats::ChartType::kU;
+  in.values =
+      counts ? std::span<const double>(data.numerators) : std::span<const double>(data.values);
+  if (counts) in.denominators = data.denominators;
+  in.recalculations = recalcs;
+  in.settings.chart = chart;
+  in.settings.multiply = counts ? latest.multiplier : 1;
+  const stats::Direction direction = DirectionOf(latest.improvement_direction);
+  in.improvement = direction;
+  ControlChartSeries out;
+  if (const Status s = AnalyseControlChartSeries(in, &out); !s.ok()) {
+    *not_drawn = s.message();  // nothing written: the caller falls back to XmR
+    return Status::Ok();
+  }
+  std::string periods, values, types, limits;
+  int64_t n_improvement = 0, n_concern = 0;
+  for (size_t i = 0; i < out.result.points.size(); ++i) {
+    const stats::ControlChartPoint& p = out.result.points[i];
+    if (i > 0) {
+      periods += ',';
+      values += ',';
+      limits += ',';
+    }
+    periods += FormatIsoDate(out.dates[i]);
+    values += Num(p.y);
+    limits += Num(p.cl) + ' ' + Num(p.lcl) + ' ' + Num(p.ucl);
+    const stats::PointType t = out.labels.point_type[i];
+    types += PointTypeLetter(t);
+    n_improvement += t == stats::PointType::kImprovement;
+    n_concern += t == stats::PointType::kConcern;
+  }
+  std::vector<StoredGroup> groups;
+  for (size_t g = 0; g < out.result.parts.size(); ++g) {
+    const stats::ControlChartPart& part = out.result.parts[g];
+    std::string reason;
+    for (const Recalculation& r : recalcs) {
+      if (g > 0 && r.date == out.dates[part.begin]) {
+        reason = r.reason;
+        break;
+      }
+    }
+    groups.push_back(
+        {part.begin, part.end, part.mean_cl, part.mean_lcl, part.mean_ucl, false, reason});
+  }
+  std::string warnings;
+  for (const std::string& w : out.warnings) warnings += w + "\n";
+  const bool have = !groups.empty();
+  const StoredGroup last = have ? groups.back() : StoredGroup{};
+  const stats::Assurance assurance =
+      have ? stats::AssuranceOf(target, last.lpl, last.upl, direction) : stats::Assurance::kNone;
+  const stats::Frequency frequency =
+      out.dates.size() >= 2 ? stats::InferFrequency(out.dates) : stats::Frequency::kUnknown;
+  return conn.Execute(kUpsert, {key.metric_id,
+                                key.unit_id,
+                                key.aggregate ? 1 : 0,
+                                at,
+                                static_cast<int64_t>(out.dates.size()),
+                                FormatIsoDate(out.dates.front()),
+                                FormatIsoDate(out.dates.back()),
+                                have ? OptNum(last.mean) : db::Value(),
+                                have ? OptNum(last.lpl) : db::Value(),
+                                have ? OptNum(last.upl) : db::Value(),
+                                OptNum(target),
+                                std::string(stats::Name(out.labels.variation)),
+                                std::string(stats::Name(assurance)),
+                                std::string(stats::Name(frequency)),
+                                n_improvement,
+                                n_concern,
+                                periods,
+                                values,
+                                types,
+                                GroupsJson(groups),
+                                warnings,
+                                std::string(stats::Name(chart)),
+                                limits});
+}
 
 // Recalculations recorded for the series of one metric (series_event), by series.
 using RecalculationsBySeries = std::map<std::pair<int64_t, bool>, std::vector<Recalculation>>;
@@ -189,10 +318,20 @@ Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const
     target = *latest.target;
   }
   in.target = target;
+  // The metric's chart type decides the chart; XmR unless it names another the data can feed.
+  std::string not_drawn;
+  if (const std::optional<stats::ChartType> chart = ControlChartFor(latest, data)) {
+    RETURN_IF_ERROR(
+        StoreControlChart(conn, latest, *chart, key, data, recalcs, target, at, &not_drawn));
+    if (not_drawn.empty()) return Status::Ok();
+  }
   SpcSeriesResult out;
   AnalyseSpcSeries(in, &out);
+  if (!not_drawn.empty()) {
+    out.warnings.push_back("shown as an XmR chart (" + not_drawn + ")");
+  }
 
-  std::string periods, values, types, groups = "[";
+  std::string periods, values, types;
   int64_t n_improvement = 0, n_concern = 0;
   for (size_t i = 0; i < data.dates.size(); ++i) {
     if (i > 0) {
@@ -203,22 +342,19 @@ Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const
     values += Num(data.values[i]);
     const stats::PointType t =
         i < out.xmr.point_type.size() ? out.xmr.point_type[i] : stats::PointType::kCommonCause;
-    types += TypeLetter(t);
+    types += PointTypeLetter(t);
     n_improvement += t == stats::PointType::kImprovement;
     n_concern += t == stats::PointType::kConcern;
   }
+  std::vector<StoredGroup> stored_groups;
   for (size_t g = 0; g < out.xmr.groups.size(); ++g) {
     const stats::XmrGroup& gr = out.xmr.groups[g];
-    if (g > 0) groups += ',';
-    groups += "{\"begin\":" + std::to_string(gr.begin) + ",\"end\":" + std::to_string(gr.end) +
-              ",\"mean\":" + JsonNum(gr.mean) + ",\"lpl\":" + JsonNum(gr.lpl) +
-              ",\"upl\":" + JsonNum(gr.upl) + ",\"short\":" + (gr.short_group ? "true" : "false");
-    if (g > 0 && g - 1 < out.recalculations.size()) {
-      groups += ",\"reason\":" + JsonString(out.recalculations[g - 1].reason);
-    }
-    groups += '}';
+    stored_groups.push_back({gr.begin, gr.end, gr.mean, gr.lpl, gr.upl, gr.short_group,
+                             g > 0 && g - 1 < out.recalculations.size()
+                                 ? out.recalculations[g - 1].reason
+                                 : std::string()});
   }
-  groups += ']';
+  const std::string groups = GroupsJson(stored_groups);
   std::string warnings;
   for (const std::string& w : out.warnings) warnings += w + "\n";
   const stats::XmrGroup last = out.xmr.groups.empty() ? stats::XmrGroup{} : out.xmr.groups.back();
@@ -243,7 +379,9 @@ Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const
                                 values,
                                 types,
                                 groups,
-                                warnings});
+                                warnings,
+                                std::string("xmr"),
+                                std::string()});
 }
 
 struct Accumulator {
@@ -281,6 +419,10 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
       SeriesData& s = own[unit];
       s.dates.push_back(*period);
       s.values.push_back(value.value_or(kNaN));
+      if (ratio) {
+        s.numerators.push_back(r.OptionalDouble(3).value_or(kNaN));
+        s.denominators.push_back(r.OptionalDouble(4).value_or(kNaN));
+      }
     }
     if (roots.empty()) return db::Flow::kContinue;
     auto it = roots_of.find(unit);
@@ -327,6 +469,8 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
         // The multiplier of the version in force for the period.
         const double mult = metric.VersionFor(period).multiplier;
         s.values.push_back(a.den > 0 ? mult * a.num / a.den : kNaN);
+        s.numerators.push_back(a.num);
+        s.denominators.push_back(a.den > 0 ? a.den : kNaN);
       } else {
         s.values.push_back(a.sum / static_cast<double>(a.n));
       }
@@ -343,6 +487,36 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
 }  // namespace
 
 std::span<const db::Migration> SpcStoreMigrations() { return kMigrations; }
+
+char PointTypeLetter(stats::PointType t) {
+  switch (t) {
+    case stats::PointType::kCommonCause:
+      return 'c';
+    case stats::PointType::kImprovement:
+      return 'i';
+    case stats::PointType::kConcern:
+      return 'x';
+    case stats::PointType::kNeutralHigh:
+      return 'h';
+    case stats::PointType::kNeutralLow:
+      return 'l';
+  }
+  return 'c';
+}
+
+std::string GroupsJson(std::span<const StoredGroup> groups) {
+  std::string out = "[";
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const StoredGroup& gr = groups[g];
+    if (g > 0) out += ',';
+    out += "{\"begin\":" + std::to_string(gr.begin) + ",\"end\":" + std::to_string(gr.end) +
+           ",\"mean\":" + JsonNum(gr.mean) + ",\"lpl\":" + JsonNum(gr.lpl) +
+           ",\"upl\":" + JsonNum(gr.upl) + ",\"short\":" + (gr.short_group ? "true" : "false");
+    if (g > 0) out += ",\"reason\":" + JsonString(gr.reason);
+    out += '}';
+  }
+  return out + ']';
+}
 
 Result<RecomputeStats> RecomputeSpc(db::Connection& conn, const directory::Directory& dir,
                                     const dictionary::Dictionary& dict,
@@ -403,11 +577,60 @@ Result<std::optional<StoredSpcResult>> LoadSpcResult(db::Connection& conn, const
   s.frequency = r.Text(10);
   s.n_improvement = r.Int(11);
   s.n_concern = r.Int(12);
-  s.periods = r.Text(13);
-  s.values = r.Text(14);
-  s.point_types = r.Text(15);
-  s.groups_json = r.Text(16);
-  s.warnings = r.Text(17);
+  // The one decoder of the stored text (written by StoreSeries above).
+  const std::string periods = r.Text(13), values = r.Text(14), types = r.Text(15);
+  const std::vector<std::string_view> period_cells = SplitCommas(periods);
+  const std::vector<std::string_view> value_cells = SplitCommas(values);
+  s.points.reserve(period_cells.size());
+  for (size_t i = 0; i < period_cells.size(); ++i) {
+    StoredPoint p;
+    p.period = ParseIsoDate(period_cells[i]).value_or(0);
+    p.value = kNaN;
+    if (i < value_cells.size() && !value_cells[i].empty()) {
+      std::from_chars(value_cells[i].data(), value_cells[i].data() + value_cells[i].size(),
+                      p.value);
+    }
+    p.type = i < types.size() ? TypeOfLetter(types[i]) : stats::PointType::kCommonCause;
+    s.points.push_back(p);
+  }
+  const nlohmann::json groups = nlohmann::json::parse(r.Text(16), nullptr, false);
+  if (groups.is_array()) {
+    for (const nlohmann::json& g : groups) {
+      if (!g.is_object()) continue;
+      StoredGroup gr;
+      gr.begin = static_cast<int32_t>(NumberOr(g, "begin", 0));
+      gr.end = static_cast<int32_t>(NumberOr(g, "end", 0));
+      gr.mean = NumberOr(g, "mean", kNaN);
+      gr.lpl = NumberOr(g, "lpl", kNaN);
+      gr.upl = NumberOr(g, "upl", kNaN);
+      const auto short_group = g.find("short");
+      gr.short_group =
+          short_group != g.end() && short_group->is_boolean() && short_group->get<bool>();
+      const auto reason = g.find("reason");
+      if (reason != g.end() && reason->is_string()) gr.reason = reason->get<std::string>();
+      s.groups.push_back(std::move(gr));
+    }
+  }
+  s.chart = r.Text(18);
+  const std::vector<std::string_view> limit_cells = SplitCommas(r.Text(19));
+  for (size_t i = 0; i < limit_cells.size() && i < s.points.size(); ++i) {
+    // "cl lcl ucl", each empty when there is none.
+    std::string_view cell = limit_cells[i];
+    double* out[3] = {&s.points[i].cl, &s.points[i].lcl, &s.points[i].ucl};
+    for (double* v : out) {
+      const size_t space = cell.find(' ');
+      const std::string_view word = cell.substr(0, space);
+      if (!word.empty()) std::from_chars(word.data(), word.data() + word.size(), *v);
+      cell = space == std::string_view::npos ? std::string_view() : cell.substr(space + 1);
+    }
+  }
+  const std::string warnings = r.Text(17);
+  for (size_t start = 0; start < warnings.size();) {
+    size_t end = warnings.find('\n', start);
+    if (end == std::string::npos) end = warnings.size();
+    if (end > start) s.warnings.push_back(warnings.substr(start, end - start));
+    start = end + 1;
+  }
   return std::optional<StoredSpcResult>(std::move(s));
 }
 

@@ -2,7 +2,10 @@
 // series it touched, so dashboards read results instead of computing them.
 //
 // A series is one metric for one unit. Its stored result is AnalyseSpcSeries (spc_series.h) over
-// all its observations in period order, with:
+// all its observations in period order — or, when the latest definition's chart type is p, u, c
+// or run (and the data can feed it: counts for p and u, plain values for c),
+// AnalyseControlChartSeries (control_chart_series.h) with that qicharts2 chart, counts with their
+// denominators for p and u (times the multiplier), and its points labelled as MDC points — with:
 //   - the improvement direction and target of the metric's latest definition (the target counts
 //     when its target_from is on or before the latest period);
 //   - a recalculation (rebase) at the applies_from of every later version of the definition
@@ -20,8 +23,8 @@
 // Storage: one row per series in spc_result (aggregate = 0 for a unit's own series, 1 for an
 // aggregate), holding the summary (icons, latest mean and limits, counts, warnings) and the
 // points compactly: periods and values as comma-separated text, one letter per point for its
-// type (c common cause, i improvement, x concern, h neutral high, l neutral low) and the groups
-// as JSON.
+// type (PointTypeLetter) and the groups as JSON (GroupsJson). That text is written and read only
+// here: LoadSpcResult returns it decoded (StoredSpcResult), for every reader.
 //
 // Writes run in the caller's transaction. Thread-compatible.
 //
@@ -34,6 +37,7 @@
 #define SHEWHART_OVERSIGHT_SPC_STORE_H_
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,6 +49,7 @@
 #include "db/migrate.h"
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
+#include "stats/xmr.h"
 
 namespace shewhart::oversight {
 
@@ -78,6 +83,28 @@ Result<RecomputeStats> RecomputeSpc(db::Connection& conn, const directory::Direc
 Result<RecomputeStats> RecomputeAllSpc(db::Connection& conn, const directory::Directory& dir,
                                        const dictionary::Dictionary& dict, std::string_view at);
 
+// One stored point.
+struct StoredPoint {
+  Date period = 0;
+  double value = 0;  // NaN = missing
+  stats::PointType type = stats::PointType::kCommonCause;
+  // The point's own centre line and limits on a chart whose limits vary from point to point (p,
+  // u; NaN otherwise, and where there are none): then the groups hold the average lines.
+  double cl = std::numeric_limits<double>::quiet_NaN();
+  double lcl = std::numeric_limits<double>::quiet_NaN();
+  double ucl = std::numeric_limits<double>::quiet_NaN();
+};
+
+// One stored group (a recalculation period): points [begin, end) with its mean and limits.
+struct StoredGroup {
+  int32_t begin = 0;
+  int32_t end = 0;
+  double mean = 0, lpl = 0, upl = 0;  // NaN when not computable
+  bool short_group = false;           // fewer points than a full baseline
+  std::string reason;                 // why it starts (groups after the first); "" for the first
+};
+
+// A stored result, decoded: the one reader of spc_result's text columns is LoadSpcResult.
 struct StoredSpcResult {
   SeriesKey key;
   std::string computed_at;
@@ -88,13 +115,22 @@ struct StoredSpcResult {
   std::string variation;  // stats::Name(Variation)
   std::string assurance;  // stats::Name(Assurance), "" for none
   std::string frequency;
+  // The chart: "xmr" (Making Data Count), or the qicharts2 chart the metric's chart type names
+  // ("p", "u", "c", "run"), whose parts are the groups and whose points are labelled as MDC points.
+  std::string chart = "xmr";
   int64_t n_improvement = 0, n_concern = 0;
-  std::string periods;      // "2020-01-01,2020-02-01,..."
-  std::string values;       // "12.5,13,,14" (empty = missing)
-  std::string point_types;  // one letter per point
-  std::string groups_json;  // [{"begin":0,"end":24,"mean":..,"lpl":..,"upl":..,"reason":".."}]
-  std::string warnings;     // one per line
+  std::vector<StoredPoint> points;    // in period order
+  std::vector<StoredGroup> groups;    // in order; at least one when there are points
+  std::vector<std::string> warnings;  // plain English, one sentence each
 };
+
+// The letter a point type is stored as (c common cause, i improvement, x concern, h neutral high,
+// l neutral low), also the `type` of a point in GET /api/series.
+char PointTypeLetter(stats::PointType type);
+
+// The groups as the JSON array they are stored as: [{"begin":0,"end":24,"mean":..,"lpl":..,
+// "upl":..,"short":false[,"reason":".."]},...] (NaN as null).
+std::string GroupsJson(std::span<const StoredGroup> groups);
 
 // The stored result of one series; nullopt if none.
 Result<std::optional<StoredSpcResult>> LoadSpcResult(db::Connection& conn, const SeriesKey& key);

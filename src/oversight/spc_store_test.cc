@@ -2,6 +2,7 @@
 // system aggregates. Runs on SQLite and PostgreSQL.
 #include "oversight/spc_store.h"
 
+#include <charconv>
 #include <cmath>
 
 #include "dictionary/dictionary.h"
@@ -17,6 +18,28 @@ namespace {
 using ::shewhart::testing::ValueOrDie;
 using ::shewhart::testing::WriteText;
 using ::testing::HasSubstr;
+
+// The decoded points as the comma-separated text they are stored as.
+std::string Periods(const StoredSpcResult& r) {
+  std::string out;
+  for (const StoredPoint& p : r.points) out += (out.empty() ? "" : ",") + FormatIsoDate(p.period);
+  return out;
+}
+std::string Values(const StoredSpcResult& r) {
+  std::string out;
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof buf, r.points[i].value).ptr;
+    out += (i == 0 ? "" : ",") +
+           (std::isnan(r.points[i].value) ? std::string() : std::string(buf, end));
+  }
+  return out;
+}
+std::string Types(const StoredSpcResult& r) {
+  std::string out;
+  for (const StoredPoint& p : r.points) out += PointTypeLetter(p.type);
+  return out;
+}
 
 class SpcStoreTest : public ::shewhart::testing::StorageTest {
  protected:
@@ -40,14 +63,14 @@ TEST_P(SpcStoreTest, ImportStoresEverySeriesAndTheSystemAggregates) {
   EXPECT_EQ(Count("spc_result WHERE aggregate = 1"), 3);
   // A rate aggregates as multiplier x sum of numerators / sum of denominators.
   StoredSpcResult falls = Load("FALLS", "SYS", true);
-  EXPECT_EQ(falls.periods, "2023-01-01,2023-02-01");
-  const std::string jan = falls.values.substr(0, falls.values.find(','));
+  EXPECT_EQ(Periods(falls), "2023-01-01,2023-02-01");
+  const std::string jan = Values(falls).substr(0, Values(falls).find(','));
   EXPECT_DOUBLE_EQ(std::stod(jan), 1000.0 * (71 + 40) / (24000 + 15000));
   // A plain value aggregates as the mean of the organisations that reported.
-  EXPECT_EQ(Load("CDIFF", "SYS", true).values, "3,3");
+  EXPECT_EQ(Values(Load("CDIFF", "SYS", true)), "3,3");
   StoredSpcResult fft = Load("FFT", "RAA", false);
   EXPECT_EQ(fft.n_points, 1);
-  EXPECT_EQ(fft.point_types, "c");
+  EXPECT_EQ(Types(fft), "c");
   ASSERT_TRUE(fft.target.has_value());
   EXPECT_EQ(*fft.target, 95);
 }
@@ -103,8 +126,56 @@ TEST_P(SpcStoreTest, NewDefinitionVersionRebasesTheSeries) {
   ValueOrDie(imports::ImportObservationsFile(*conn_, (dir_ / "new.csv").string(), Options()));
   StoredSpcResult r = Load("CDIFF", "RBB", false);
   EXPECT_EQ(r.n_points, 14);
-  EXPECT_THAT(r.groups_json, HasSubstr("\"begin\":6"));
-  EXPECT_THAT(r.groups_json, HasSubstr("definition changed (version 2)"));
+  EXPECT_THAT(GroupsJson(r.groups), HasSubstr("\"begin\":6"));
+  EXPECT_THAT(GroupsJson(r.groups), HasSubstr("definition changed (version 2)"));
+}
+
+TEST_P(SpcStoreTest, StoredResultsFollowTheMetricsChartType) {
+  LoadBase();
+  // A proportion whose definition asks for a p chart, and a count that asks for a c chart.
+  WriteText(dir_ / "charts.csv",
+            "code,applies_from,name,definition,numerator_definition,denominator_definition,unit,"
+            "measure,multiplier,improvement_direction,chart_type,frequency,domain,status\n"
+            "SEEN,,Seen in 4 hours,Share seen,Seen,Attendances,%,proportion,100,increase,p,"
+            "monthly,responsive,agreed\n"
+            "NEVER,,Never events,Never events,,,events,value,1,decrease,c,monthly,safe,agreed\n");
+  ValueOrDie(imports::ImportMetricsFile(*conn_, (dir_ / "charts.csv").string(), Options()));
+  std::string obs = "metric,unit,period,value,numerator,denominator\n";
+  for (int m = 1; m <= 12; ++m) {
+    char period[16];
+    std::snprintf(period, sizeof period, "2023-%02d-01", m);
+    const int n = 900 + 50 * (m % 4);
+    const int x = m == 12 ? n / 2 : n * 3 / 4 + m % 3;  // the last month falls far below
+    obs += "SEEN,RAA," + std::string(period) + ",," + std::to_string(x) + "," + std::to_string(n) +
+           "\n";
+    obs += "NEVER,RAA," + std::string(period) + "," + std::to_string(m % 3) + ",,\n";
+  }
+  WriteText(dir_ / "chart_obs.csv", obs);
+  ValueOrDie(imports::ImportObservationsFile(*conn_, (dir_ / "chart_obs.csv").string(), Options()));
+
+  StoredSpcResult p = Load("SEEN", "RAA", false);
+  EXPECT_EQ(p.chart, "p");
+  ASSERT_EQ(p.points.size(), 12u);
+  ASSERT_EQ(p.groups.size(), 1u);
+  // A p chart's limits depend on each month's denominator; values are per cent (multiplier 100).
+  EXPECT_NEAR(p.points[0].value, 100.0 * (950 * 3 / 4 + 1) / 950, 1e-9);
+  EXPECT_TRUE(std::isfinite(p.points[0].lcl) && std::isfinite(p.points[1].lcl));
+  EXPECT_NE(p.points[0].lcl, p.points[1].lcl);
+  EXPECT_LT(p.points[0].lcl, p.points[0].cl);
+  EXPECT_GT(p.points[0].ucl, p.points[0].cl);
+  // The last month is below its lower limit: a concern, since higher is better.
+  EXPECT_EQ(p.points[11].type, stats::PointType::kConcern);
+  EXPECT_EQ(p.variation, "concern_low");
+  EXPECT_EQ(p.n_concern, 1);
+
+  StoredSpcResult c = Load("NEVER", "RAA", false);
+  EXPECT_EQ(c.chart, "c");
+  ASSERT_EQ(c.points.size(), 12u);
+  EXPECT_NEAR(c.groups[0].mean, 1.0, 1e-12);  // mean of 1,2,0 repeated
+  // An XmR metric stays XmR, with no per-point limits.
+  StoredSpcResult falls = Load("FALLS", "RAA", false);
+  EXPECT_EQ(falls.chart, "xmr");
+  EXPECT_TRUE(std::isnan(falls.points[0].lcl));
 }
 
 INSTANTIATE_STORAGE_TEST(SpcStoreTest);

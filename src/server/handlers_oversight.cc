@@ -18,22 +18,8 @@ namespace {
 
 using nlohmann::json;
 
-
 json Num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json Num(const std::optional<double>& v) { return v ? Num(*v) : json(nullptr); }
-
-std::vector<std::string> Split(const std::string& text) {
-  std::vector<std::string> out;
-  if (text.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    const size_t end = text.find(',', start);
-    out.push_back(text.substr(start, end == std::string::npos ? end : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
 
 Result<Date> PeriodParam(const RequestContext& ctx) {
   std::optional<std::string> text = ctx.req.Query("period");
@@ -99,33 +85,34 @@ Result<http::Response> Series(RequestContext& ctx) {
   ASSIGN_OR_RETURN(std::optional<oversight::StoredSpcResult> r,
                    oversight::LoadSpcResult(ctx.conn, {metric_id, unit_id, aggregate == "1"}));
   if (!r) return NotFoundError("no stored result for this series (no observations yet?)");
-  const std::vector<std::string> periods = Split(r->periods);
-  const std::vector<std::string> values = Split(r->values);
   json points = json::array();
-  for (size_t i = 0; i < periods.size(); ++i) {
-    json value = nullptr;
-    if (i < values.size() && !values[i].empty()) value = std::strtod(values[i].c_str(), nullptr);
-    points.push_back(
-        {{"period", periods[i]},
-         {"value", value},
-         {"type", i < r->point_types.size() ? std::string(1, r->point_types[i]) : std::string()}});
+  for (const oversight::StoredPoint& p : r->points) {
+    json point = {{"period", FormatIsoDate(p.period)},
+                  {"value", Num(p.value)},
+                  {"type", std::string(1, oversight::PointTypeLetter(p.type))}};
+    if (r->chart != "xmr") {  // a qicharts2 chart: each point's own lines
+      point["cl"] = Num(p.cl);
+      point["lcl"] = Num(p.lcl);
+      point["ucl"] = Num(p.ucl);
+    }
+    points.push_back(std::move(point));
   }
-  json groups = json::parse(r->groups_json, nullptr, false);
-  if (groups.is_discarded()) groups = json::array();
-  json warnings = json::array();
-  size_t start = 0;
-  while (start < r->warnings.size()) {
-    size_t end = r->warnings.find('\n', start);
-    if (end == std::string::npos) end = r->warnings.size();
-    if (end > start) warnings.push_back(r->warnings.substr(start, end - start));
-    start = end + 1;
+  json groups = json::array();
+  for (size_t g = 0; g < r->groups.size(); ++g) {
+    const oversight::StoredGroup& gr = r->groups[g];
+    json j = {{"begin", gr.begin},  {"end", gr.end},      {"mean", Num(gr.mean)},
+              {"lpl", Num(gr.lpl)}, {"upl", Num(gr.upl)}, {"short", gr.short_group}};
+    if (g > 0) j["reason"] = gr.reason;
+    groups.push_back(std::move(j));
   }
+  const json warnings = r->warnings;
   return http::JsonResponse({{"metric", ctx.req.Param("metric")},
                              {"unit", ctx.req.Param("unit")},
                              {"aggregate", aggregate == "1"},
                              {"computed_at", r->computed_at},
                              {"summary",
-                              {{"n_points", r->n_points},
+                              {{"chart", r->chart},
+                               {"n_points", r->n_points},
                                {"first_period", r->first_period},
                                {"last_period", r->last_period},
                                {"mean", Num(r->mean)},

@@ -445,4 +445,39 @@ PheSignificance PheRatioSignificance(double observed, double expected, double re
   return PheSignificance::kNotSignificant;
 }
 
+PheFunnelResult ComputePheFunnel(std::span<const double> numerators,
+                                 std::span<const double> denominators,
+                                 const FunnelOptions& options) {
+  PheFunnelResult out;
+  double total_o = 0, total_d = 0;
+  for (size_t i = 0; i < numerators.size(); ++i) {
+    total_o += numerators[i];
+    total_d += denominators[i];
+  }
+  out.reference = options.type == FunnelType::kRatio ? 1 : total_o / total_d;
+  const bool judge_95 = options.limit == FunnelLimit::k95;
+  out.units.resize(numerators.size());
+  for (size_t i = 0; i < numerators.size(); ++i) {
+    const double x = numerators[i], n = denominators[i];
+    PheFunnelUnit& u = out.units[i];
+    u.value = x / n * options.multiplier;
+    u.limits = {kNaN, kNaN, kNaN, kNaN};
+    if (options.type == FunnelType::kProportion) {
+      u.limits = PheProportionLimitsRow(out.reference, n, options.multiplier);
+      u.significance = PheProportionSignificance(x, n, out.reference);
+    } else {
+      u.significance = PheRatioSignificance(x, n, out.reference);
+    }
+    const PheSignificance sig = u.significance;
+    if (sig == PheSignificance::kHigh0001 || (judge_95 && sig == PheSignificance::kHigh0025)) {
+      u.outlier = FunnelOutlier::kHigh;
+    } else if (sig == PheSignificance::kLow0001 || (judge_95 && sig == PheSignificance::kLow0025)) {
+      u.outlier = FunnelOutlier::kLow;
+    }
+    out.n_high += u.outlier == FunnelOutlier::kHigh;
+    out.n_low += u.outlier == FunnelOutlier::kLow;
+  }
+  return out;
+}
+
 }  // namespace shewhart::stats

@@ -201,6 +201,29 @@ PheSignificance PheProportionSignificance(double x, double n, double pbar);
 // for rates, with E the derived denominator).
 PheSignificance PheRatioSignificance(double observed, double expected, double reference = 1);
 
+// PHE's funnel of units given as summed numerators and denominators (same length): the reference
+// is the pooled proportion or rate (ΣO/ΣD), or 1 for ratios (denominator = expected count).
+// Proportions get the inverse-Wilson limits at each unit's denominator (PheProportionLimitsRow);
+// ratios and rates get no limits (NaN) and are judged by the exact/Byar interval of the observed
+// count (PheRatioSignificance). A unit is an outlier when it is significant at the 99.8% level,
+// or at the 95% level too when options.limit is k95. Uses options.type, .limit and .multiplier
+// only (no overdispersion, no SHMI rounding: PHEindicatormethods has neither).
+struct PheFunnelUnit {
+  double value = 0;  // numerator / denominator x multiplier
+  FunnelLimits limits;
+  PheSignificance significance = PheSignificance::kNotSignificant;
+  FunnelOutlier outlier = FunnelOutlier::kNone;
+};
+struct PheFunnelResult {
+  double reference = 0;              // without the multiplier
+  std::vector<PheFunnelUnit> units;  // in input order
+  int32_t n_high = 0;
+  int32_t n_low = 0;
+};
+PheFunnelResult ComputePheFunnel(std::span<const double> numerators,
+                                 std::span<const double> denominators,
+                                 const FunnelOptions& options);
+
 }  // namespace shewhart::stats
 
 #endif  // SHEWHART_STATS_FUNNEL_H_

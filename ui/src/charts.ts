@@ -62,11 +62,20 @@ export interface SpcOptions {
 
 // Group-wise step lines: one value per point, null outside the group, so each recalculated
 // period has its own mean and limits.
+// A series stored as a qicharts2 chart (summary.chart p, u…) sends each point's own lines, which
+// vary with its denominator; an XmR series has only its groups' lines.
+type PointLines = { cl?: number | null; lcl?: number | null; ucl?: number | null };
+const pointLine = { mean: 'cl', lpl: 'lcl', upl: 'ucl' } as const;
+
 function stepLine(s: Series, key: 'mean' | 'lpl' | 'upl'): (number | null)[] {
   const out: (number | null)[] = s.points.map(() => null);
   for (const g of s.groups) {
     for (let i = g.begin; i < g.end && i < out.length; i++) out[i] = g[key];
   }
+  s.points.forEach((p, i) => {
+    const v = (p as PointLines)[pointLine[key]];
+    if (v !== undefined) out[i] = v;
+  });
   return out;
 }
 

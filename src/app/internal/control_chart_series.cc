@@ -12,8 +12,6 @@
 namespace shewhart::app {
 namespace {
 
-using stats::ChartType;
-
 void AppendNumber(double v, std::string* out) {
   if (std::isnan(v)) return;
   char buf[32];
@@ -30,73 +28,32 @@ void AppendRuns(int32_t v, std::string* out) {
 
 }  // namespace
 
-bool NeedsDenominator(ChartType chart) {
-  return chart == ChartType::kP || chart == ChartType::kPp || chart == ChartType::kU ||
-         chart == ChartType::kUp;
-}
-
-bool IsProportionChart(ChartType chart) {
-  return chart == ChartType::kP || chart == ChartType::kPp;
-}
-
-bool IsSubgroupChart(ChartType chart) {
-  return chart == ChartType::kXbar || chart == ChartType::kS;
-}
-
 Status AnalyseControlChartSeries(std::span<const SpcRow> rows, bool has_denominator,
                                  std::span<const oversight::Recalculation> recalculations,
                                  const ControlChartSettings& settings, stats::Direction improvement,
                                  const std::string& path, std::string_view name,
                                  ControlChartSeries* out) {
-  out->dates.clear();
-  out->warnings.clear();
-  out->n_rows = static_cast<int64_t>(rows.size());
+  std::vector<Date> dates(rows.size());
   std::vector<double> y(rows.size()), n;
-  std::vector<int32_t> subgroup(rows.size());
   if (has_denominator) n.resize(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
+    dates[i] = rows[i].date;
     y[i] = rows[i].value;
     if (has_denominator) n[i] = rows[i].target;
-    if (i == 0 || rows[i].date != rows[i - 1].date) out->dates.push_back(rows[i].date);
-    subgroup[i] = static_cast<int32_t>(out->dates.size()) - 1;
   }
-  stats::ControlChartOptions options;
-  options.chart = settings.chart;
-  options.screen_moving_ranges = settings.screen_moving_ranges;
-  // Parts start at the points whose dates are recalculation dates (not the first point).
-  for (const oversight::Recalculation& r : recalculations) {
-    const auto it = std::lower_bound(out->dates.begin(), out->dates.end(), r.date);
-    if (it == out->dates.end() || *it != r.date || it == out->dates.begin()) continue;
-    options.part_starts.push_back(static_cast<int32_t>(it - out->dates.begin()));
-  }
-  std::sort(options.part_starts.begin(), options.part_starts.end());
-  options.part_starts.erase(std::unique(options.part_starts.begin(), options.part_starts.end()),
-                            options.part_starts.end());
-  const int32_t n_points = static_cast<int32_t>(out->dates.size());
-  if (settings.freeze > 0) {
-    if (!options.part_starts.empty()) {
-      out->warnings.push_back("--fix-after is ignored for a series with recalculations");
-    } else if (settings.freeze >= n_points) {
-      out->warnings.push_back("fewer points than --fix-after: limits from all points");
-    } else {
-      options.freeze = settings.freeze;
-    }
-  }
-  stats::ControlChartInput input;
-  input.y = y;
-  input.n = n;
-  input.subgroup = subgroup;
-  const Status status = stats::ComputeControlChart(input, options, &out->result);
+  oversight::ControlChartSeriesInput in;
+  in.dates = dates;
+  in.values = y;
+  in.denominators = n;
+  in.recalculations = recalculations;
+  in.settings = settings;
+  in.improvement = improvement;
+  const Status status = oversight::AnalyseControlChartSeries(in, out);
   if (!status.ok()) {
     const int64_t line = rows.empty() ? 0 : rows.front().line;
     return InvalidArgumentError(path + ":" + std::to_string(line) + ": series \"" +
-                                std::string(name) + "\": cannot draw the " +
-                                std::string(stats::Name(settings.chart)) +
-                                " chart: " + status.message());
+                                std::string(name) + "\": " + status.message());
   }
-  out->labels = stats::LabelControlChart(out->result, improvement);
-  out->n_missing = 0;
-  for (const stats::ControlChartPoint& p : out->result.points) out->n_missing += std::isnan(p.y);
   return Status::Ok();
 }
 

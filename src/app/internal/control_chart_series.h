@@ -1,12 +1,10 @@
-// `shewhart spc --chart TYPE`: one series of the long-format input through a qicharts2 chart
-// (run, i, mr, xbar, s, t, p, pp, c, u, up, g), labelled as Making Data Count points, and its
-// per-point and per-series CSV rows.
+// `shewhart spc --chart TYPE`, the command-line face of oversight/control_chart_series.h: one
+// series of the long-format input through a qicharts2 chart (run, i, mr, xbar, s, t, p, pp, c, u,
+// up, g), and its per-point and per-series CSV rows and chart.
 //
-// The rows of a series come sorted by date (SpcInput); rows that share a date form one subgroup
-// (one plotted point): the measurements of an Xbar or S chart, or counts that are added up. For
-// p, p′, u and u′ charts `value` is the count and the row's denominator (SpcRow::target, see
-// SpcInputOptions::read_denominator) what it is counted among; the plotted value is their ratio.
-// Recalculation dates become parts (new centre line, limits and runs analysis from that point).
+// The rows of a series come sorted by date (SpcInput); for p, p′, u and u′ charts `value` is the
+// count and the row's denominator (SpcRow::target, see SpcInputOptions::read_denominator) what it
+// is counted among.
 //
 // Thread-compatible: one ControlChartSeries per thread.
 //
@@ -29,39 +27,22 @@
 #include "base/date.h"
 #include "base/status.h"
 #include "chart/control_chart.h"
+#include "oversight/control_chart_series.h"
 #include "oversight/spc_series.h"
 #include "stats/control_chart.h"
 #include "stats/xmr.h"
 
 namespace shewhart::app {
 
-struct ControlChartSettings {
-  stats::ChartType chart = stats::ChartType::kRun;
-  int32_t freeze = 0;                // --fix-after: limits from the first N points (0: all)
-  bool screen_moving_ranges = true;  // not --no-screen (i, t, pp, up charts)
-};
+using oversight::ControlChartSeries;
+using oversight::ControlChartSettings;
+using oversight::IsProportionChart;
+using oversight::IsSubgroupChart;
+using oversight::NeedsDenominator;
 
-// True for the charts whose `value` is a count over a required denominator (p, pp, u, up).
-bool NeedsDenominator(stats::ChartType chart);
-// True for p and pp: the count cannot exceed its denominator.
-bool IsProportionChart(stats::ChartType chart);
-// True for xbar and s: several rows per date form a subgroup.
-bool IsSubgroupChart(stats::ChartType chart);
-
-// One analysed series.
-struct ControlChartSeries {
-  std::vector<Date> dates;  // one per plotted point (subgroup)
-  stats::ControlChartResult result;
-  stats::ControlChartLabels labels;
-  int64_t n_rows = 0;
-  int64_t n_missing = 0;  // points whose plotted value is missing
-  std::vector<std::string> warnings;
-};
-
-// Analyses `rows` (one series, sorted by date). `has_denominator`: SpcRow::target holds the
-// denominator. Recalculation dates that match a point's date (other than the first) start a new
-// part; others are ignored, as for the XmR chart. InvalidArgument ("FILE:LINE: series "NAME": …")
-// when the chart cannot be computed from the data (e.g. negative counts for a c chart).
+// Analyses `rows` (one series, sorted by date) with oversight::AnalyseControlChartSeries.
+// `has_denominator`: SpcRow::target holds the denominator. InvalidArgument ("FILE:LINE: series
+// "NAME": cannot draw …") when the chart cannot be computed from the data.
 Status AnalyseControlChartSeries(std::span<const SpcRow> rows, bool has_denominator,
                                  std::span<const oversight::Recalculation> recalculations,
                                  const ControlChartSettings& settings, stats::Direction improvement,

@@ -252,6 +252,15 @@ class PostgresConnection final : public Connection {
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
       return MapError(conn_, result.get(), sql);
     }
+    // A script may change the schema (a migration): a statement prepared before it could then
+    // fail ("cached plan must not change result type", for SELECT *). Prepare afresh.
+    if (!cache_.empty()) {
+      ResultPtr deallocated(PQexec(conn_, "DEALLOCATE ALL"));
+      if (PQresultStatus(deallocated.get()) != PGRES_COMMAND_OK) {
+        return MapError(conn_, deallocated.get(), "DEALLOCATE ALL");
+      }
+      cache_.clear();
+    }
     return Status::Ok();
   }
 

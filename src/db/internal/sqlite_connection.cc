@@ -110,6 +110,16 @@ class SqliteConnection final : public Connection {
     const std::string text(sql);
     const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return Guard(MapError(db_, rc, sql));
+    // A script may change the schema (a migration); a cached statement would keep the column
+    // list it was prepared with (SELECT *) until it is next stepped. Prepare afresh.
+    for (auto it = cache_.begin(); it != cache_.end();) {
+      if (it->second.in_use) {
+        ++it;
+        continue;
+      }
+      sqlite3_finalize(it->second.stmt);
+      it = cache_.erase(it);
+    }
     return Status::Ok();
   }
 

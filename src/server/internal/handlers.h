@@ -38,6 +38,9 @@ Result<http::Response> Standing(RequestContext& ctx);
 Result<http::Response> Trend(RequestContext& ctx);
 Result<http::Response> Submissions(RequestContext& ctx);
 
+// handlers_benchmark.cc
+Result<http::Response> Benchmark(RequestContext& ctx);
+
 // handlers_series_events.cc
 Result<http::Response> AddRecalculation(RequestContext& ctx);
 Result<http::Response> ListAnnotations(RequestContext& ctx);

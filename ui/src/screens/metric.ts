@@ -1,12 +1,52 @@
 // Metric page: the agreed definition (version, who agreed it), small multiples – one MDC chart per
-// organisation – the funnel for a chosen period, rank and gap to the best, rate of improvement.
-import { get, type BoardRow, type Funnel, type Metric, type Organisation, type Series, type Standing, type Trend } from '../api';
+// organisation – the funnel for a chosen period, and for every organisation its comparison with the
+// benchmark (Fingertips method, with the 95% interval), rank, gap to the best and rate of
+// improvement (GET /api/benchmark: the numbers of `shewhart compare` and `shewhart trend`).
+import { get, type BoardRow, type Funnel, type Metric, type Organisation, type Series } from '../api';
 import { breadcrumbs, enc, esc, fmt, period } from '../dom';
 import { assuranceIcon, assuranceText, severity, variationIcon, variationText } from '../icons';
 import { funnelOption, mount, spcOption } from '../charts';
 import { navigate } from '../router';
 
 const kMultiples = 12;
+
+// GET /api/benchmark/{metric}?period (src/server/handlers_benchmark.cc).
+interface Slope {
+  per_year: number | null;
+  lower95: number | null;
+  upper95: number | null;
+}
+interface UnitBenchmark {
+  unit: string;
+  value: number | null;
+  lower: number | null;
+  upper: number | null;
+  comparison: 'better' | 'same' | 'worse' | 'none';
+  rank: number | null;
+  quartile: number;
+  gap_to_best: number | null;
+  trend: { n: number; ols: Slope | null; theil_sen: Slope | null; marker: string | null; note: string };
+}
+interface Benchmark {
+  metric: string;
+  period: string;
+  method: string | null;
+  polarity: string;
+  confidence: number;
+  benchmark: number | null;
+  unit: string;
+  trend_unit: string;
+  counts: { better: number; same: number; worse: number; none: number };
+  standing: { n: number; best: number | null; median: number | null };
+  units: UnitBenchmark[];
+}
+
+const comparisonText: Record<string, string> = {
+  better: 'Better than the benchmark',
+  same: 'Similar to the benchmark',
+  worse: 'Worse than the benchmark',
+  none: 'Not compared',
+};
 
 export async function metricScreen(main: HTMLElement, p: Record<string, string>, q: URLSearchParams): Promise<void> {
   const code = p.code!;
@@ -81,29 +121,29 @@ export async function metricScreen(main: HTMLElement, p: Record<string, string>,
     })(),
     (async () => {
       const box = main.querySelector<HTMLElement>('#standing')!;
-      const st = await get<Standing>(`/api/standing/${enc(code)}?period=${chosen}`).catch(() => null);
-      const trendUnits = st ? st.units.slice(0, 40).map((u) => u.unit) : rows.slice(0, 40).map((r) => r.unit);
-      const trends = new Map<string, Trend>();
-      await Promise.all(
-        trendUnits.map(async (u) => {
-          const t = await get<Trend>(`/api/trend/${enc(code)}/${enc(u)}`).catch(() => null);
-          if (t) trends.set(u, t);
-        }),
-      );
+      const b = await get<Benchmark>(`/api/benchmark/${enc(code)}?period=${chosen}`).catch(() => null);
+      if (!b || b.units.length === 0) {
+        box.innerHTML = `<p>No comparison for this period.</p>`;
+        return;
+      }
       const dirSign = agreed.improvement_direction === 'decrease' ? -1 : 1;
-      const trendText = (t?: Trend) => {
-        if (!t) return '–';
-        const { per_year, lower95, upper95 } = t.theil_sen;
-        const sure = lower95 > 0 || upper95 < 0;
+      const trendText = (u: UnitBenchmark) => {
+        const t = u.trend.theil_sen;
+        if (!t || t.per_year === null) return u.trend.note ? `– (${u.trend.note})` : '–';
+        const { per_year, lower95, upper95 } = t;
+        const sure = lower95 !== null && upper95 !== null && (lower95 > 0 || upper95 < 0);
         const good = agreed.improvement_direction === 'neutral' ? '' : per_year * dirSign > 0 ? 'improving' : 'worsening';
-        return `${fmt(per_year, 2)} a year (95%: ${fmt(lower95, 2)} to ${fmt(upper95, 2)})${sure && good ? ` – ${good}` : ' – no clear trend'}`;
+        const ci = lower95 !== null && upper95 !== null ? ` (95%: ${fmt(lower95, 2)} to ${fmt(upper95, 2)})` : '';
+        return `${fmt(per_year, 2)}${b.unit ? ` ${b.unit}` : ''} a year${ci}${sure && good ? ` – ${good}` : ' – no clear trend'}`;
       };
-      const list = st ? [...st.units].sort((a, b) => a.rank - b.rank) : [];
-      box.innerHTML = st
-        ? `<p>In ${esc(period(st.period))}: best ${fmt(st.best, 2)}, median ${fmt(st.median, 2)}, across ${st.n} organisations. Quartile 1 is the best quarter.</p>
-        <div class="app-scroll" role="region" aria-labelledby="standing-heading" tabindex="0"><table class="nhsuk-table" id="standing-table"><thead><tr><th scope="col">Rank</th><th scope="col">Organisation</th><th scope="col" class="app-num">Value</th><th scope="col" class="app-num">Quartile</th><th scope="col" class="app-num">Gap to best</th><th scope="col">Rate of improvement</th></tr></thead>
-        <tbody>${list.map((u) => `<tr><td>${fmt(u.rank, 1)}</td><td><a href="/chart/${enc(code)}/${enc(u.unit)}">${esc(unitName(u.unit))}</a></td><td class="app-num">${fmt(u.value, 2)}</td><td class="app-num">${u.quartile}</td><td class="app-num">${fmt(u.gap_to_best, 2)}</td><td>${esc(trendText(trends.get(u.unit)))}</td></tr>`).join('')}</tbody></table></div>`
-        : `<p>No standing for this period.</p>`;
+      const interval = (u: UnitBenchmark) => (u.lower !== null && u.upper !== null ? `${fmt(u.lower, 2)} to ${fmt(u.upper, 2)}` : '–');
+      const list = [...b.units].sort((x, y) => (x.rank ?? Infinity) - (y.rank ?? Infinity));
+      const method = b.method === 'wilson' ? 'Wilson score intervals' : b.method === 'byars' ? "exact Poisson / Byar's intervals" : '';
+      box.innerHTML = `<p id="benchmark-summary">In ${esc(period(b.period))}, against the benchmark ${b.benchmark !== null ? `${fmt(b.benchmark, 2)}${b.unit ? ` ${esc(b.unit)}` : ''} (all organisations together)` : ''}: ${b.counts.better} better, ${b.counts.same} similar, ${b.counts.worse} worse${b.counts.none ? `, ${b.counts.none} not compared` : ''}.
+        ${method ? `Compared as Fingertips does: ${b.confidence}% ${method}; similar when the interval includes the benchmark.` : 'A plain value has no confidence interval, so it is not compared with a benchmark.'}
+        Best ${fmt(b.standing.best ?? NaN, 2)}, median ${fmt(b.standing.median ?? NaN, 2)}, across ${b.standing.n} organisations; quartile 1 is the best quarter. Rate of improvement: the Theil–Sen slope per year with its 95% interval, over every period up to this one.</p>
+        <div class="app-scroll" role="region" aria-labelledby="standing-heading" tabindex="0"><table class="nhsuk-table" id="standing-table"><thead><tr><th scope="col">Rank</th><th scope="col">Organisation</th><th scope="col" class="app-num">Value</th><th scope="col">95% interval</th><th scope="col">Compared with the benchmark</th><th scope="col" class="app-num">Quartile</th><th scope="col" class="app-num">Gap to best</th><th scope="col">Rate of improvement</th></tr></thead>
+        <tbody>${list.map((u) => `<tr><td>${fmt(u.rank ?? NaN, 1)}</td><td><a href="/chart/${enc(code)}/${enc(u.unit)}">${esc(unitName(u.unit))}</a></td><td class="app-num">${fmt(u.value ?? NaN, 2)}</td><td>${interval(u)}</td><td class="app-comparison app-comparison--${esc(u.comparison)}">${esc(comparisonText[u.comparison] ?? u.comparison)}</td><td class="app-num">${u.quartile}</td><td class="app-num">${fmt(u.gap_to_best ?? NaN, 2)}</td><td>${esc(trendText(u))}</td></tr>`).join('')}</tbody></table></div>`;
     })(),
   ]);
 }
