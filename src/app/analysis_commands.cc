@@ -898,23 +898,9 @@ significant change / cannot be calculated).
 Example:
   shewhart trend monthly.csv -o trend.csv --plot charts)";
 
-[[noreturn]] void Finish(const Status& status, const std::string& notes) {
-  std::cerr << notes;
-  if (!status.ok()) {
-    std::cerr << status.message();
-    if (status.message().empty() || status.message().back() != '\n') std::cerr << '\n';
-  }
-  if (status.ok()) throw CLI::Success();
-  // The CLI maps a RuntimeError's code 0/2 through; any other failure leaves with status 1.
-  if (status.code() == StatusCode::kInvalidArgument) throw CLI::RuntimeError(2);
-  std::cout.flush();
-  std::cerr.flush();
-  std::exit(1);
-}
-
 }  // namespace
 
-void AddAnalysisCommands(CLI::App& app) {
+void AddAnalysisCommands(CLI::App& app, CommandSet& commands) {
   auto funnel_options = std::make_shared<FunnelCommandOptions>();
   CLI::App* funnel = app.add_subcommand("funnel", kFunnelDescription);
   FunnelCommandOptions& f = *funnel_options;
@@ -951,10 +937,8 @@ void AddAnalysisCommands(CLI::App& app) {
   funnel->add_option("--title", f.title, "The chart's title.");
   funnel->add_option("--plot", f.plot_dir,
                      "Also draw the funnel into this directory: funnel.svg and funnel.pdf.");
-  funnel->callback([funnel_options] {
-    std::string notes;
-    const Status s = RunFunnelCommand(*funnel_options, &notes);
-    Finish(s, notes);
+  commands.Bind(funnel, [funnel_options](std::string* notes) {
+    return RunFunnelCommand(*funnel_options, notes);
   });
 
   auto compare_options = std::make_shared<CompareCommandOptions>();
@@ -987,12 +971,10 @@ void AddAnalysisCommands(CLI::App& app) {
                       "Also draw the comparison into this directory: comparison.svg and "
                       "comparison.pdf (units ranked by value, with their intervals, coloured "
                       "better / similar / worse, and the benchmark line).");
-  compare->callback([compare_options, benchmark, multiplier] {
+  commands.Bind(compare, [compare_options, benchmark, multiplier](std::string* notes) {
     if (!std::isnan(*benchmark)) compare_options->benchmark = *benchmark;
     if (!std::isnan(*multiplier)) compare_options->multiplier = *multiplier;
-    std::string notes;
-    const Status s = RunCompareCommand(*compare_options, &notes);
-    Finish(s, notes);
+    return RunCompareCommand(*compare_options, notes);
   });
 
   auto trend_options = std::make_shared<TrendCommandOptions>();
@@ -1003,10 +985,8 @@ void AddAnalysisCommands(CLI::App& app) {
   trend->add_option("--plot", t.plot_dir,
                     "Also draw a run chart of each series into this directory: one SVG per "
                     "series and charts.pdf.");
-  trend->callback([trend_options] {
-    std::string notes;
-    const Status s = RunTrendCommand(*trend_options, &notes);
-    Finish(s, notes);
+  commands.Bind(trend, [trend_options](std::string* notes) {
+    return RunTrendCommand(*trend_options, notes);
   });
 }
 

@@ -17,6 +17,8 @@
 #ifndef SHEWHART_APP_ANALYSIS_COMMANDS_H_
 #define SHEWHART_APP_ANALYSIS_COMMANDS_H_
 
+#include "app/command.h"
+
 #include <optional>
 #include <string>
 
@@ -71,7 +73,7 @@ Status RunTrendCommand(const TrendCommandOptions& options, std::string* notes);
 // Registers `funnel`, `compare` and `trend` as subcommands of `app`. Each runs when its
 // subcommand is parsed (a CLI11 callback), prints notes and errors to stderr and ends the parse
 // with its exit status (0, 2 input, 1 other), the statuses documented in app/cli.h.
-void AddAnalysisCommands(CLI::App& app);
+void AddAnalysisCommands(CLI::App& app, CommandSet& commands);
 
 }  // namespace shewhart::app
 

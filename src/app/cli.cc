@@ -2,14 +2,18 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <iostream>
 #include <string>
 
 #include "app/analysis_commands.h"
+#include "app/command.h"
 #include "app/data_commands.h"
 #include "app/server_commands.h"
 #include "app/spc_command.h"
 #include "base/status.h"
+#include "base/text_checks.h"
 
 #ifndef SHEWHART_VERSION
 #define SHEWHART_VERSION "0.0.0"
@@ -17,15 +21,6 @@
 
 namespace shewhart::app {
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitInvalidInput = 2;
-
-int ExitStatusOf(const Status& status) {
-  if (status.ok()) return kExitOk;
-  return status.code() == StatusCode::kInvalidArgument ? kExitInvalidInput : kExitFailure;
-}
 
 constexpr const char* kSpcDescription =
     R"(Making Data Count (XmR / "plot the dots") analysis of many series at once.
@@ -59,8 +54,10 @@ int RunCli(int argc, char** argv) {
   app.require_subcommand(1);
   app.get_formatter()->column_width(30);
 
-  SpcCommandOptions o;
-  std::string target_text;
+  CommandSet commands;
+  auto options = std::make_shared<SpcCommandOptions>();
+  auto target_text = std::make_shared<std::string>();
+  SpcCommandOptions& o = *options;
   CLI::App* spc = app.add_subcommand("spc", kSpcDescription);
   spc->add_option("INPUT", o.input, "The CSV file to analyse (long format, see above).")
       ->required();
@@ -82,7 +79,7 @@ int RunCli(int argc, char** argv) {
                   "% seen within 4 hours), decrease (e.g. waiting times, falls) or neutral (no "
                   "good direction; special causes are then just 'neutral').")
       ->check(CLI::IsMember({"increase", "decrease", "neutral"}));
-  spc->add_option("--target", target_text,
+  spc->add_option("--target", *target_text,
                   "The target for series whose rows give none (e.g. 0.95). Sets the assurance "
                   "icon: will the process consistently meet the target, fail it, or sometimes "
                   "meet it?");
@@ -126,36 +123,21 @@ int RunCli(int argc, char** argv) {
                   "so any file size works; a higher limit is faster for very large files.")
       ->check(CLI::Range(int64_t{16}, int64_t{1} << 40));
 
-  AddAnalysisCommands(app);  // funnel, compare, trend (app/analysis_commands.h)
-  AddServerCommands(app);
-  AddDataCommands(app);  // init, import, export, demo (app/data_commands.h)
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitInvalidInput;
-  }
-  if (!target_text.empty()) {
-    try {
-      size_t used = 0;
-      const double t = std::stod(target_text, &used);
-      if (used != target_text.size()) throw std::invalid_argument("trailing text");
-      o.target = t;
-    } catch (const std::exception&) {
-      std::cerr << "--target " << target_text
-                << ": not a number; expected a decimal such as 0.95\n";
-      return kExitInvalidInput;
+  commands.Bind(spc, [options, target_text](std::string* notes) -> Status {
+    if (!target_text->empty()) {
+      std::optional<double> t = ParseNumber(*target_text);
+      if (!t) {
+        return InvalidArgumentError("--target " + *target_text +
+                                    ": not a number; expected a decimal such as 0.95");
+      }
+      options->target = *t;
     }
-  }
-
-  std::string notes;
-  const Status status = RunSpcCommand(o, &notes);
-  std::cerr << notes;
-  if (!status.ok()) {
-    std::cerr << status.message();
-    if (status.message().empty() || status.message().back() != '\n') std::cerr << '\n';
-  }
-  return ExitStatusOf(status);
+    return RunSpcCommand(*options, notes);
+  });
+  AddAnalysisCommands(app, commands);  // funnel, compare, trend (app/analysis_commands.h)
+  AddServerCommands(app, commands);    // serve, user add (app/server_commands.h)
+  AddDataCommands(app, commands);      // init, import, export, demo (app/data_commands.h)
+  return ParseAndRun(app, commands, argc, argv);
 }
 
 }  // namespace shewhart::app

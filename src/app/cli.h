@@ -1,8 +1,6 @@
-// The `shewhart` command line: parses arguments, runs the command, maps the outcome to an exit
-// status. This is the only place that decides exit statuses:
-//   0  success;
-//   2  invalid input or options (nothing was written; the reasons are on stderr);
-//   1  any other failure (a file could not be read or written).
+// The `shewhart` command line: every command (spc, funnel, compare, trend, init, import, export,
+// demo, serve, user add) declared and bound the one way app/command.h describes; exit statuses
+// are decided by app::ExitStatusOf alone.
 //
 // Example:
 //   int main(int argc, char** argv) { return shewhart::app::RunCli(argc, argv); }

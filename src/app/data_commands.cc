@@ -19,9 +19,6 @@
 namespace shewhart::app {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitInvalidInput = 2;
 
 struct CommonOptions {
   std::string db = "sqlite:shewhart.db";
@@ -40,26 +37,6 @@ void AddCommon(CLI::App* cmd, CommonOptions* o) {
   cmd->add_option("--as", o->actor,
                   "Who is making the change, e.g. your e-mail address; recorded with every "
                   "write (default cli:$USER)");
-}
-
-int ExitStatusOf(const Status& status) {
-  if (status.ok()) return kExitOk;
-  return status.code() == StatusCode::kInvalidArgument ? kExitInvalidInput : kExitFailure;
-}
-
-// Prints the outcome and ends the process with its exit status.
-[[noreturn]] void Finish(const Status& status) {
-  if (!status.ok()) {
-    std::string message = status.message();
-    if (status.code() == StatusCode::kResourceExhausted) {
-      message += "\nThe database is busy (another import?); nothing was written. Try again.";
-    }
-    std::cerr << message;
-    if (message.empty() || message.back() != '\n') std::cerr << '\n';
-  }
-  std::cout.flush();
-  std::cerr.flush();
-  std::exit(ExitStatusOf(status));
 }
 
 Result<std::unique_ptr<db::Connection>> OpenMigrated(const std::string& url) {
@@ -164,8 +141,8 @@ Status RunDemo(const CommonOptions& o, const std::string& ae_csv) {
 
 }  // namespace
 
-void AddDataCommands(CLI::App& app) {
-  // Options live as long as the process: the callbacks run during parse() and then exit.
+void AddDataCommands(CLI::App& app, CommandSet& commands) {
+  // Options live as long as the process; the bound commands run after parse().
   static CommonOptions init_o, import_o, export_o, demo_o;
   static std::string import_kind, import_file, export_kind, export_path, ae_csv;
   static bool dry_run = false;
@@ -179,7 +156,7 @@ void AddDataCommands(CLI::App& app) {
   CLI::App* init = app.add_subcommand(
       "init", "Create the database (or bring its schema up to date). Safe to run again.");
   AddCommon(init, &init_o);
-  init->callback([] { Finish(RunInit(init_o)); });
+  commands.Bind(init, [](std::string*) { return RunInit(init_o); });
 
   CLI::App* imp = app.add_subcommand(
       "import",
@@ -195,7 +172,9 @@ void AddDataCommands(CLI::App& app) {
   imp->add_flag("--dry-run", dry_run,
                 "Check the file and show what would be added and changed, without writing");
   AddCommon(imp, &import_o);
-  imp->callback([] { Finish(RunImport(import_o, import_kind, import_file, dry_run)); });
+  commands.Bind(imp, [](std::string*) {
+    return RunImport(import_o, import_kind, import_file, dry_run);
+  });
 
   CLI::App* exp = app.add_subcommand(
       "export",
@@ -212,7 +191,9 @@ void AddDataCommands(CLI::App& app) {
   exp->add_option("--place", board_filter.place, "board: only units of this place (its code)");
   exp->add_option("--unit-kind", board_filter.kind, "board: only units of this kind");
   AddCommon(exp, &export_o);
-  exp->callback([] { Finish(RunExport(export_o, export_kind, export_path, board_filter)); });
+  commands.Bind(exp, [](std::string*) {
+    return RunExport(export_o, export_kind, export_path, board_filter);
+  });
 
   CLI::App* demo_cmd = app.add_subcommand(
       "demo",
@@ -224,7 +205,7 @@ void AddDataCommands(CLI::App& app) {
   demo_cmd->add_option("--ae-data", ae_csv,
                        "The A&E attendances CSV (default: data/ae_attendances.csv of the source "
                        "tree); an empty value skips the real data");
-  demo_cmd->callback([] { Finish(RunDemo(demo_o, ae_csv)); });
+  commands.Bind(demo_cmd, [](std::string*) { return RunDemo(demo_o, ae_csv); });
 }
 
 }  // namespace shewhart::app

@@ -18,6 +18,8 @@
 #ifndef SHEWHART_APP_DATA_COMMANDS_H_
 #define SHEWHART_APP_DATA_COMMANDS_H_
 
+#include "app/command.h"
+
 namespace CLI {
 class App;
 }  // namespace CLI
@@ -25,7 +27,7 @@ class App;
 namespace shewhart::app {
 
 // Adds the subcommands init, import, export and demo to `app`.
-void AddDataCommands(CLI::App& app);
+void AddDataCommands(CLI::App& app, CommandSet& commands);
 
 }  // namespace shewhart::app
 

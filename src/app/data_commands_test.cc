@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,13 +33,10 @@ int RunShewhart(std::vector<std::string> args) {
     for (std::string& a : args) argv.push_back(a.data());
     CLI::App app{"test"};
     app.require_subcommand(1);
-    AddDataCommands(app);
-    try {
-      app.parse(static_cast<int>(argv.size()), argv.data());
-    } catch (const CLI::ParseError& e) {
-      _exit(app.exit(e) == 0 ? 0 : 2);
-    }
-    _exit(99);  // a data command always exits itself
+    CommandSet commands;
+    AddDataCommands(app, commands);
+    std::cout.flush();
+    _exit(ParseAndRun(app, commands, static_cast<int>(argv.size()), argv.data()));
   }
   int status = 0;
   waitpid(pid, &status, 0);

@@ -46,18 +46,6 @@ other users of the machine could see it); at least 12 characters. Roles: adminis
 system_quality_lead, organisation_quality_lead, qi_practitioner, data_submitter, viewer.
 organisation_quality_lead and data_submitter need --org (the ODS code of their organisation).)";
 
-[[noreturn]] void Finish(const Status& status) {
-  if (!status.ok()) {
-    std::cerr << status.message();
-    if (status.message().empty() || status.message().back() != '\n') std::cerr << '\n';
-  }
-  if (status.ok()) throw CLI::Success();
-  if (status.code() == StatusCode::kInvalidArgument) throw CLI::RuntimeError(2);
-  std::cout.flush();
-  std::cerr.flush();
-  std::exit(1);
-}
-
 struct ServeOptions {
   std::string db = "sqlite:shewhart.db";
   std::string listen = "127.0.0.1:8080";
@@ -163,7 +151,7 @@ Status UserAdd(const UserAddOptions& o) {
 
 }  // namespace
 
-void AddServerCommands(CLI::App& app) {
+void AddServerCommands(CLI::App& app, CommandSet& commands) {
   auto serve_options = std::make_shared<ServeOptions>();
   CLI::App* serve = app.add_subcommand("serve", kServeDescription);
   serve->add_option("--db", serve_options->db,
@@ -178,7 +166,7 @@ void AddServerCommands(CLI::App& app) {
                    "Worker threads and database connections (default 8)")
       ->check(CLI::Range(1, 256));
   serve->add_flag("--quiet", serve_options->quiet, "Do not write the access log to stderr");
-  serve->callback([serve_options] { Finish(Serve(*serve_options)); });
+  commands.Bind(serve, [serve_options](std::string*) { return Serve(*serve_options); });
 
   CLI::App* user = app.add_subcommand("user", "Manage accounts (see `shewhart user add --help`)");
   user->require_subcommand(1);
@@ -191,7 +179,7 @@ void AddServerCommands(CLI::App& app) {
   add->add_option("--org", add_options->org, "The ODS code of their organisation");
   add->add_flag("--password-stdin", add_options->password_stdin,
                 "Read the password from standard input (required)");
-  add->callback([add_options] { Finish(UserAdd(*add_options)); });
+  commands.Bind(add, [add_options](std::string*) { return UserAdd(*add_options); });
 }
 
 }  // namespace shewhart::app

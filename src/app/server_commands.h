@@ -14,6 +14,8 @@
 #ifndef SHEWHART_APP_SERVER_COMMANDS_H_
 #define SHEWHART_APP_SERVER_COMMANDS_H_
 
+#include "app/command.h"
+
 namespace CLI {
 class App;
 }  // namespace CLI
@@ -21,7 +23,7 @@ class App;
 namespace shewhart::app {
 
 // Adds the subcommands serve and user (user add) to `app`.
-void AddServerCommands(CLI::App& app);
+void AddServerCommands(CLI::App& app, CommandSet& commands);
 
 }  // namespace shewhart::app
 
