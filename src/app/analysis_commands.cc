@@ -20,6 +20,7 @@
 #include "app/internal/output_files.h"
 #include "app/internal/spc_input.h"  // ErrorList
 #include "base/date.h"
+#include "base/text_checks.h"
 #include "chart/comparison_chart.h"
 #include "chart/control_chart.h"
 #include "chart/funnel_chart.h"
@@ -39,20 +40,6 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // ---- Cells --------------------------------------------------------------------------------------
-
-// A plain decimal or exponent number, as `shewhart spc` accepts: no inf/nan words, no hex, no
-// thousands separators, no decimal comma.
-bool ParseNumber(std::string_view text, double* out) {
-  text = csv::TrimSpaces(text);
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  if (text.empty()) return false;
-  const size_t first = text[0] == '-' ? 1 : 0;
-  if (first >= text.size()) return false;
-  const char c = text[first];
-  if (!((c >= '0' && c <= '9') || c == '.')) return false;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(*out);
-}
 
 bool IsMissing(std::string_view text) {
   text = csv::TrimSpaces(text);

@@ -56,15 +56,19 @@ bool ContainsNhsNumber(std::string_view text) {
 }
 
 std::optional<double> ParseNumber(std::string_view t) {
+  double v = 0;
+  if (!ParseNumber(t, &v)) return std::nullopt;
+  return v;
+}
+
+bool ParseNumber(std::string_view t, double* out) {
   while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
   while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-  if (t.empty()) return std::nullopt;
+  if (t.empty()) return false;
   if (t.front() == '+') t.remove_prefix(1);
-  double v = 0;
-  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc() || ptr != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
-  // from_chars accepts "inf"/"nan" (rejected above) and hex only with chars_format::hex.
-  return v;
+  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), *out);
+  // from_chars accepts "inf"/"nan" (refused as not finite) and hex only with chars_format::hex.
+  return ec == std::errc() && ptr == t.data() + t.size() && std::isfinite(*out);
 }
 
 std::string FormatNumber(double value) {

@@ -33,6 +33,8 @@ bool ContainsNhsNumber(std::string_view text);
 // A finite decimal number (leading/trailing spaces ignored); nullopt for anything else,
 // including empty text, "NA", "12,5", "5%", "inf" and "nan".
 std::optional<double> ParseNumber(std::string_view text);
+// The same, for hot loops: true and *out set for a number; false (and *out unspecified) if not.
+bool ParseNumber(std::string_view text, double* out);
 
 // Shortest text that reads back to exactly `value` ("12", "0.1", "1e-07"). REQUIRES: finite.
 std::string FormatNumber(double value);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "base/text_checks.h"
 #include "csv/csv_reader.h"
 
 namespace shewhart::app {
@@ -87,18 +88,6 @@ bool RowLess(const SpcRow& a, const SpcRow& b) {
   if (a.series != b.series) return a.series < b.series;
   if (a.date != b.date) return a.date < b.date;
   return a.line < b.line;
-}
-
-// Parses a plain decimal or exponent number. Rejects inf/nan words, hex, thousands separators.
-bool ParseNumber(std::string_view text, double* out) {
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  if (text.empty()) return false;
-  const size_t first = text[0] == '-' ? 1 : 0;
-  if (first >= text.size()) return false;
-  const char c = text[first];
-  if (!((c >= '0' && c <= '9') || c == '.')) return false;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(*out);
 }
 
 bool IsMissing(std::string_view text) { return text.empty() || text == "NA"; }
