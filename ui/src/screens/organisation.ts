@@ -59,8 +59,14 @@ const timelineNames: Record<string, string> = {
 function renderTimeline(box: HTMLElement, items: TimelineItem[]): void {
   const sources = [...new Set(items.map((i) => i.source))];
   const shown = new Set(sources);
+  const kPage = 60;
+  let limit = kPage;
   const draw = () => {
-    const list = items.filter((i) => shown.has(i.source)).reverse();
+    const all = items.filter((i) => shown.has(i.source)).reverse();
+    const list = all.slice(0, limit);
+    const more = box.querySelector<HTMLButtonElement>('#timeline-more')!;
+    more.hidden = all.length <= limit;
+    more.textContent = `Show ${Math.min(kPage, all.length - limit)} earlier items`;
     let year = '';
     box.querySelector('#timeline-list')!.innerHTML = list.length
       ? list
@@ -78,8 +84,13 @@ function renderTimeline(box: HTMLElement, items: TimelineItem[]): void {
       <div class="nhsuk-checkboxes nhsuk-checkboxes--small app-inline-checkboxes">${sources
         .map((s) => `<div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="strand-${esc(s)}" type="checkbox" value="${esc(s)}" checked><label class="nhsuk-label nhsuk-checkboxes__label" for="strand-${esc(s)}">${esc(timelineNames[s] ?? s)} (${items.filter((i) => i.source === s).length})</label></div>`)
         .join('')}</div></fieldset>
-      <ol class="app-timeline" id="timeline-list"></ol>`
+      <ol class="app-timeline" id="timeline-list"></ol>
+      <button class="nhsuk-button nhsuk-button--secondary" id="timeline-more" type="button" hidden>Show earlier items</button>`
     : '<p id="timeline-list">Nothing is recorded for this organisation.</p>';
+  box.querySelector('#timeline-more')?.addEventListener('click', () => {
+    limit += kPage;
+    draw();
+  });
   box.querySelectorAll<HTMLInputElement>('input[type=checkbox]').forEach((c) =>
     c.addEventListener('change', () => {
       if (c.checked) shown.add(c.value);
