@@ -70,7 +70,7 @@ bool ValidUtf8(std::string_view s) {
 
 }  // namespace
 
-std::span<const db::Migration> Migrations() { return kMigrations; }
+std::span<const db::Migration> NoteMigrations() { return kMigrations; }
 
 Result<int64_t> AddNote(db::Connection& conn, const Note& note, std::string_view at) {
   if (note.text.empty()) return InvalidArgumentError("the note is empty");

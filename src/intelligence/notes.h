@@ -28,8 +28,8 @@
 
 namespace shewhart::intelligence {
 
-// The schema of this part. Versions 700-799 (schema/schema.h); notes reference `unit`.
-std::span<const db::Migration> Migrations();
+// The notes' migrations (701, 702); the part's whole list is intelligence::Migrations() (part.h).
+std::span<const db::Migration> NoteMigrations();
 
 inline constexpr size_t kMaxNoteBytes = 10000;
 

@@ -6,7 +6,7 @@
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
 #include "imports/uploads.h"
-#include "intelligence/notes.h"
+#include "intelligence/part.h"
 #include "observations/observations.h"
 #include "oversight/spc_store.h"
 
@@ -29,7 +29,10 @@ constexpr Part kParts[] = {
     {.name = "oversight", .migrations = oversight::SpcStoreMigrations},
     {.name = "imports", .migrations = imports::UploadMigrations, .importers = imports::Importers},
     {.name = "access", .migrations = access::Migrations},
-    {.name = "intelligence", .migrations = intelligence::Migrations},
+    {.name = "intelligence",
+     .migrations = intelligence::Migrations,
+     .importers = intelligence::Importers,
+     .fill_demo = intelligence::FillDemo},
 };
 
 constexpr std::string_view kTablesSqlite =

@@ -3,6 +3,7 @@
 #include "server/routes.h"
 
 #include "server/internal/handlers.h"
+#include "server/internal/handlers_intelligence.h"
 
 namespace shewhart::server {
 namespace {
@@ -19,6 +20,9 @@ constexpr RoleSet kProposers{Role::kAdministrator, Role::kSystemQualityLead,
                              Role::kOrganisationQualityLead, Role::kQiPractitioner};
 constexpr RoleSet kSubmitters{Role::kAdministrator, Role::kSystemQualityLead,
                               Role::kOrganisationQualityLead, Role::kDataSubmitter};
+// Who records evidence (incidents, complaints, audits, ratings, horizon items) on screens.
+constexpr RoleSet kRecorders{Role::kAdministrator, Role::kSystemQualityLead,
+                             Role::kOrganisationQualityLead, Role::kDataSubmitter};
 constexpr RoleSet kNoteWriters{Role::kAdministrator, Role::kSystemQualityLead,
                                Role::kOrganisationQualityLead, Role::kQiPractitioner};
 
@@ -72,6 +76,20 @@ const Route kRoutes[] = {
   {Method::kGet,    "/api/notes",                                      "note.list",                "Soft-intelligence notes in your scope (restricted)",         kSession, kAnyone,     kFiltered,  kNone,   h::ListNotes},
   {Method::kGet,    "/api/organisations/{org}/notes",                  "note.list_organisation",   "An organisation's soft-intelligence notes (restricted)",     kSession, kAnyone,     kOrg,       kNone,   h::ListOrgNotes},
   {Method::kPost,   "/api/organisations/{org}/notes",                  "note.create",              "Add a soft-intelligence note (restricted)",                  kSession, kNoteWriters, kOrg,      kJson,   h::AddOrgNote},
+  {Method::kGet,    "/api/organisations/{org}/incidents",              "incident.list",            "Patient safety incidents of an organisation and the units below it (restricted)", kSession, kAnyone, kOrg, kNone, h::ListOrgIncidents, "from,to"},
+  {Method::kPost,   "/api/organisations/{org}/incidents",              "incident.create",          "Record a patient safety incident (restricted)",              kSession, kRecorders,  kOrg,       kJson,   h::CreateOrgIncident},
+  {Method::kGet,    "/api/organisations/{org}/complaints",             "complaint.list",           "Complaints of an organisation and the units below it (restricted)", kSession, kAnyone, kOrg,  kNone,   h::ListOrgComplaints,  "from,to"},
+  {Method::kPost,   "/api/organisations/{org}/complaints",             "complaint.create",         "Record a complaint (restricted)",                            kSession, kRecorders,  kOrg,       kJson,   h::CreateOrgComplaint},
+  {Method::kGet,    "/api/organisations/{org}/audits",                 "clinical_audit.list",      "Clinical audits of an organisation and the units below it",  kSession, kAnyone,     kPublished, kNone,   h::ListOrgAudits,      "from,to"},
+  {Method::kPost,   "/api/organisations/{org}/audits",                 "clinical_audit.create",    "Record a clinical audit result",                             kSession, kRecorders,  kOrg,       kJson,   h::CreateOrgAudit},
+  {Method::kGet,    "/api/organisations/{org}/ratings",                "rating.list",              "Regulator (CQC) ratings of an organisation and the units below it", kSession, kAnyone,  kPublished, kNone,   h::ListOrgRatings,     "from,to"},
+  {Method::kPost,   "/api/organisations/{org}/ratings",                "rating.create",            "Record a regulator (CQC) rating",                            kSession, kRecorders,  kOrg,       kJson,   h::CreateOrgRating},
+  {Method::kGet,    "/api/horizon",                                    "horizon.list",             "Horizon scanning: guidance, safety alerts, reports",         kSession, kAnyone,     kPublished, kNone,   h::ListHorizon,        "from,to"},
+  {Method::kPost,   "/api/horizon",                                    "horizon.create",           "Record a horizon-scanning item",                             kSession, kAgreers,    kPublished, kJson,   h::CreateHorizon},
+  {Method::kGet,    "/api/organisations/{org}/signals",                "signal.list",              "An organisation's signals, ranked (restricted ones in scope only)", kSession, kAnyone, kFiltered, kNone, h::OrgSignals,       "as_of"},
+  {Method::kGet,    "/api/organisations/{org}/timeline",               "timeline.read",            "Every strand of evidence in date order (restricted ones in scope only)", kSession, kAnyone, kFiltered, kNone, h::OrgTimeline, "from,to"},
+  {Method::kGet,    "/api/signals",                                    "signal.system",            "The system view: organisations by the weight of their signals", kSession, kAnyone,   kFiltered,  kNone,   h::SystemSignals,      "as_of"},
+  {Method::kGet,    "/api/metrics/{code}/evidence",                    "evidence.read",            "Incidents, complaints and audits bearing on a metric (restricted ones in scope)", kSession, kAnyone, kFiltered, kNone, h::MetricEvidence},
 };
 // clang-format on
 

@@ -131,12 +131,14 @@ await test('board: metrics × organisations with both icons, concerns first, fil
   // Concerns first: the first row has at least as many concern cells as the last.
   const concernByRow = await admin.$$eval('#board-table tbody tr', (trs) => trs.map((tr) => tr.querySelectorAll('.app-board__cell--concern').length));
   assert(concernByRow[0] >= concernByRow[concernByRow.length - 1] && concernByRow[0] > 0, `concern cells by row: ${concernByRow}`);
+  const allNames = await admin.$$eval('#board-table tbody th', (ths) => ths.length);
   await admin.selectOption('#f-domain', 'safe');
   await admin.click('#board-filters button[type=submit]');
   await admin.waitForURL(/domain=safe/);
   await admin.waitForSelector('#board-table');
   const names = await admin.$$eval('#board-table tbody th', (ths) => ths.map((t) => t.textContent));
-  assert(names.length > 0 && names.length < 10, `safe domain shows ${names.length} measures`);
+  // The intelligence part's incident counts (PSI_*) are safe-domain measures too.
+  assert(names.length > 0 && names.length < allNames, `safe domain shows ${names.length} of ${allNames} measures`);
   await visit(admin, 'board-filtered', '/board?place=QNW-AV&kind=acute%20trust', '#board-table');
   await admin.goto(`${BASE_URL}/board`);
   await admin.waitForSelector('#board-table');
@@ -301,6 +303,43 @@ await test('a data submitter may upload for their organisation only', async () =
   await page.click('#upload-submit');
   await page.waitForSelector('#upload-problem-list');
   assert(/outside your scope/.test(await page.textContent('#upload-problem-list')), 'scope refusal shown');
+  await page.context().close();
+});
+
+await test('intelligence: the organisation time line and where to look next', async () => {
+  await visit(admin, 'organisation-timeline', '/organisations/RZA', '#timeline-list');
+  const first = await admin.textContent('#signal-list li:first-child');
+  assert(/severe harm|died/.test(first), `first signal at RZA: ${first}`);
+  const items = await admin.$$eval('#timeline-list .app-timeline__item', (li) => li.length);
+  assert(items >= 20, `time line items: ${items}`);
+  await admin.click('#strand-incident');
+  const left = await admin.$$eval('#timeline-list .app-timeline__item', (li) => li.filter((x) => x.textContent.includes('Incident: ')).length);
+  assert(left === 0, `unticking incidents hides them (${left} left)`);
+  await axe(admin, 'time line filtered');
+  await visit(admin, 'care-home', '/organisations/1-3537785301', '#timeline-list');
+  assert(/communication/i.test(await admin.textContent('#signals')), 'the care home story shows');
+});
+
+await test('intelligence: a metric page shows its incidents, complaints and audits', async () => {
+  await visit(admin, 'metric-evidence', '/metrics/FALLS', '#evidence-incidents');
+  assert((await admin.$$eval('#evidence-incidents tbody tr', (r) => r.length)) > 0, 'falls incidents');
+  assert((await admin.textContent('#evidence-audits')).includes('National Audit of Inpatient Falls'), 'falls audit');
+});
+
+await test('intelligence: the system view lists organisations by weight; a viewer sees no restricted signals', async () => {
+  await visit(admin, 'system', '/system', '#system-table');
+  const firstOrg = await admin.textContent('#system-table tbody tr:first-child td:first-child');
+  assert(/Avonford|Brackley|Ashlands/.test(firstOrg), `heaviest organisation: ${firstOrg}`);
+  assert((await admin.textContent('#horizon-list')).includes('Overdue'), 'an overdue horizon item');
+  const page = await newPage();
+  await signIn(page, 'viewer@example.nhs.uk');
+  const r = await page.evaluate(async () => {
+    const s = await (await fetch('/api/organisations/RZA/signals')).json();
+    const i = (await fetch('/api/organisations/RZA/incidents')).status;
+    return { sources: s.signals.map((x) => x.source), incidents: i };
+  });
+  assert(!r.sources.includes('incident') && !r.sources.includes('note'), `viewer saw ${r.sources}`);
+  assert(r.incidents === 404, `viewer incidents: ${r.incidents}`);
   await page.context().close();
 });
 

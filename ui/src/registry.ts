@@ -23,6 +23,7 @@ export const screens: readonly ScreenEntry[] = [
   { path: '/metrics/:code', title: 'Metric', nav: 'board', load: async () => (await import('./screens/metric')).metricScreen },
   { path: '/organisations', title: 'Organisations', nav: 'orgs', menu: 'Organisations', load: async () => (await import('./screens/organisation')).organisationListScreen },
   { path: '/organisations/:code', title: 'Organisation', nav: 'orgs', load: async () => (await import('./screens/organisation')).organisationScreen },
+  { path: '/system', title: 'System view', nav: 'system', menu: 'System view', load: async () => (await import('./screens/system')).systemScreen },
   { path: '/chart/:metric/:unit', title: 'Chart', nav: 'board', load: async () => (await import('./screens/chart')).chartScreen },
   { path: '/dictionary', title: 'Dictionary', nav: 'dictionary', menu: 'Dictionary', load: async () => (await import('./screens/dictionary')).dictionaryScreen },
   { path: '/dictionary/:code', title: 'Definition', nav: 'dictionary', load: async () => (await import('./screens/dictionary')).definitionScreen },

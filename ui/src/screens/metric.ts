@@ -7,6 +7,7 @@ import { breadcrumbs, enc, esc, fmt, period } from '../dom';
 import { assuranceIcon, assuranceText, severity, variationIcon, variationText } from '../icons';
 import { funnelOption, mount, spcOption } from '../charts';
 import { navigate } from '../router';
+import { renderEvidence } from './evidence';
 
 const kMultiples = 12;
 
@@ -100,6 +101,7 @@ export async function metricScreen(main: HTMLElement, p: Record<string, string>,
     navigate(`/metrics/${enc(code)}?period=${(main.querySelector('#period') as HTMLSelectElement).value}`);
   });
 
+  void renderEvidence(main, code); // incidents, complaints and audits beside the charts (evidence.ts)
   await Promise.all([
     ...multiples.map(async (r, i) => {
       const s = await get<Series>(`/api/series/${enc(code)}/${enc(r.unit)}`).catch(() => null);

@@ -1,8 +1,11 @@
-// Organisation page: all of its measures with icons, its signals ranked (concerns, failing
-// assurance, funnel outliers, late or missing submissions), its standing and trend.
-import { get, type BoardRow, type Funnel, type Organisation, type Standing, type Submission, type Trend } from '../api';
+// Organisation page: its signals ranked by the server from every strand (GET
+// /api/organisations/{org}/signals: concerns, assurance, funnels, incidents, complaints, audits,
+// ratings, notes, horizon items) plus late or missing submissions, one time line of every strand
+// (GET .../timeline), and all of its measures with icons, standing and trend.
+import { get, type BoardRow, type Organisation, type Standing, type Submission, type Trend } from '../api';
 import { breadcrumbs, enc, esc, fmt, period, tag } from '../dom';
 import { assuranceIcon, assuranceText, severity, variationIcon, variationText } from '../icons';
+import { signalTag } from './system';
 
 export async function organisationListScreen(main: HTMLElement): Promise<void> {
   const [orgs, board] = await Promise.all([
@@ -29,22 +32,88 @@ interface Signal {
   href: string;
   kind: string;
   colour: string;
+  source?: string;
+}
+
+interface ServerSignal {
+  rank: number;
+  source: string;
+  reason: string;
+  href: string;
+  weight: number;
+  date: string;
+}
+
+interface TimelineItem {
+  source: string;
+  date: string;
+  title: string;
+  detail: string;
+  href: string;
+}
+
+const timelineNames: Record<string, string> = {
+  spc: 'Measures', incident: 'Incidents', complaint: 'Complaints', audit: 'Audits', rating: 'Ratings', note: 'Notes', horizon: 'Horizon',
+};
+
+function renderTimeline(box: HTMLElement, items: TimelineItem[]): void {
+  const sources = [...new Set(items.map((i) => i.source))];
+  const shown = new Set(sources);
+  const kPage = 60;
+  let limit = kPage;
+  const draw = () => {
+    const all = items.filter((i) => shown.has(i.source)).reverse();
+    const list = all.slice(0, limit);
+    const more = box.querySelector<HTMLButtonElement>('#timeline-more')!;
+    more.hidden = all.length <= limit;
+    more.textContent = `Show ${Math.min(kPage, all.length - limit)} earlier items`;
+    let year = '';
+    box.querySelector('#timeline-list')!.innerHTML = list.length
+      ? list
+          .map((i) => {
+            const y = i.date.slice(0, 4);
+            const head = y !== year ? `<li class="app-timeline__year"><h3 class="nhsuk-heading-s">${esc(y)}</h3></li>` : '';
+            year = y;
+            return `${head}<li class="app-timeline__item"><span class="nhsuk-body-s">${esc(i.date)}</span> ${signalTag(i.source)} <a href="${esc(i.href)}">${esc(i.title)}</a>${i.detail ? `<br><span class="nhsuk-body-s">${esc(i.detail)}</span>` : ''}</li>`;
+          })
+          .join('')
+      : '<li>Nothing to show for the strands chosen.</li>';
+  };
+  box.innerHTML = items.length
+    ? `<fieldset class="nhsuk-fieldset"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Strands shown</legend>
+      <div class="nhsuk-checkboxes nhsuk-checkboxes--small app-inline-checkboxes">${sources
+        .map((s) => `<div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="strand-${esc(s)}" type="checkbox" value="${esc(s)}" checked><label class="nhsuk-label nhsuk-checkboxes__label" for="strand-${esc(s)}">${esc(timelineNames[s] ?? s)} (${items.filter((i) => i.source === s).length})</label></div>`)
+        .join('')}</div></fieldset>
+      <ol class="app-timeline" id="timeline-list"></ol>
+      <button class="nhsuk-button nhsuk-button--secondary" id="timeline-more" type="button" hidden>Show earlier items</button>`
+    : '<p id="timeline-list">Nothing is recorded for this organisation.</p>';
+  box.querySelector('#timeline-more')?.addEventListener('click', () => {
+    limit += kPage;
+    draw();
+  });
+  box.querySelectorAll<HTMLInputElement>('input[type=checkbox]').forEach((c) =>
+    c.addEventListener('change', () => {
+      if (c.checked) shown.add(c.value);
+      else shown.delete(c.value);
+      draw();
+    }),
+  );
+  if (items.length) draw();
 }
 
 export async function organisationScreen(main: HTMLElement, p: Record<string, string>): Promise<void> {
   const code = p.code!;
-  const [org, board, subs] = await Promise.all([
+  const [org, board, subs, server, timeline] = await Promise.all([
     get<Organisation>(`/api/organisations/${enc(code)}`),
     get<{ rows: BoardRow[] }>('/api/board?limit=50000'),
     get<{ submissions: Submission[] }>('/api/submissions').catch(() => ({ submissions: [] as Submission[] })),
+    get<{ signals: ServerSignal[] }>(`/api/organisations/${enc(code)}/signals`).catch(() => ({ signals: [] as ServerSignal[] })),
+    get<{ timeline: TimelineItem[] }>(`/api/organisations/${enc(code)}/timeline`).catch(() => ({ timeline: [] as TimelineItem[] })),
   ]);
   const rows = board.rows.filter((r) => r.unit === code).sort((a, b) => severity(b.variation, b.assurance) - severity(a.variation, a.assurance) || a.name.localeCompare(b.name));
   const chartHref = (r: BoardRow) => `/chart/${enc(r.metric)}/${enc(code)}${r.aggregate ? '?aggregate=1' : ''}`;
-  const signals: Signal[] = [];
-  for (const r of rows) {
-    if (r.variation.startsWith('concern')) signals.push({ weight: 4, kind: 'Concern', colour: 'orange', text: `${r.name}: ${variationText(r.variation).toLowerCase()}`, href: chartHref(r) });
-    if (r.assurance === 'consistent_fail') signals.push({ weight: 3, kind: 'Failing target', colour: 'red', text: `${r.name}: consistently failing the target of ${fmt(r.target, 2)}`, href: chartHref(r) });
-  }
+  // The server ranks every strand (docs/intelligence.md); late and missing data follow them.
+  const signals: Signal[] = server.signals.map((x) => ({ weight: x.weight, kind: '', colour: '', source: x.source, text: x.reason, href: x.href }));
   const sub = subs.submissions.find((s) => s.unit === code);
   if (sub && sub.timeliness < 0.95) signals.push({ weight: 2, kind: 'Late data', colour: 'yellow', text: `${sub.received - sub.on_time} of ${sub.received} submissions arrived late`, href: '/data' });
   if (sub && sub.completeness < 0.95) signals.push({ weight: 1, kind: 'Missing data', colour: 'grey', text: `${sub.expected - sub.received} of ${sub.expected} expected submissions are missing`, href: '/data' });
@@ -52,7 +121,9 @@ export async function organisationScreen(main: HTMLElement, p: Record<string, st
   main.innerHTML = `${breadcrumbs([['/board', 'Board summary'], ['/organisations', 'Organisations']], org.name)}
   <h1 class="nhsuk-heading-l">${esc(org.name)} <span class="nhsuk-caption-l">${esc(org.code)}, ${esc(org.kind)}</span></h1>
   <h2 class="nhsuk-heading-m">Where to look next</h2>
-  <div id="signals"><p role="status">Checking funnels and standing…</p></div>
+  <div id="signals"><p role="status">Checking standing…</p></div>
+  <h2 class="nhsuk-heading-m" id="timeline">Time line</h2>
+  <div id="timeline-box"></div>
   <h2 class="nhsuk-heading-m" id="measures-heading">Measures</h2>
   ${
     rows.length
@@ -68,16 +139,14 @@ export async function organisationScreen(main: HTMLElement, p: Record<string, st
       : '<p>No measures are reported for this organisation.</p>'
   }`;
 
+  renderTimeline(main.querySelector<HTMLElement>('#timeline-box')!, timeline.timeline);
   await Promise.all(
     rows.map(async (r, i) => {
       if (r.aggregate) return;
-      const [f, st, t] = await Promise.all([
-        get<Funnel>(`/api/funnel/${enc(r.metric)}?period=${r.last_period}`).catch(() => null),
+      const [st, t] = await Promise.all([
         get<Standing>(`/api/standing/${enc(r.metric)}?period=${r.last_period}`).catch(() => null),
         get<Trend>(`/api/trend/${enc(r.metric)}/${enc(code)}`).catch(() => null),
       ]);
-      const fu = f?.units.find((u) => u.unit === code);
-      if (fu && fu.outlier !== 'none') signals.push({ weight: 3.5, kind: 'Funnel outlier', colour: 'orange', text: `${r.name}: ${fu.outlier.replace(/_/g, ' ')} in ${period(f!.period)} compared with the system`, href: `/metrics/${enc(r.metric)}?period=${r.last_period}` });
       const su = st?.units.find((u) => u.unit === code);
       const sc = main.querySelector(`#standing-${i}`);
       if (sc && su && st) sc.textContent = `Rank ${fmt(su.rank, 1)} of ${st.n} (quartile ${su.quartile})`;
@@ -90,8 +159,7 @@ export async function organisationScreen(main: HTMLElement, p: Record<string, st
       }
     }),
   );
-  signals.sort((a, b) => b.weight - a.weight);
   main.querySelector('#signals')!.innerHTML = signals.length
-    ? `<ol class="app-signals" id="signal-list">${signals.map((s) => `<li>${tag(s.kind, s.colour)} <a href="${s.href}">${esc(s.text)}</a></li>`).join('')}</ol>`
-    : '<p id="signal-list">No signals: nothing shows concern, failing assurance, an outlier or late data.</p>';
+    ? `<ol class="app-signals" id="signal-list">${signals.map((s) => `<li>${s.source ? signalTag(s.source) : tag(s.kind, s.colour)} <a href="${esc(s.href)}">${esc(s.text)}</a></li>`).join('')}</ol>`
+    : '<p id="signal-list">No signals: nothing shows concern, failing assurance, an outlier, an incident of severe harm, a poor rating or late data.</p>';
 }
