@@ -12,8 +12,35 @@
 namespace shewhart::oversight {
 namespace {
 
-// The table's schema is migration 402 of SpcStoreMigrations (spc_store.cc), because the
-// recompute reads the recalculations.
+// What happened to a series at a date: written here, read by the stored-result recompute
+// (spc_store.cc) because a recalculation changes the stored result. One recalculation per period
+// of a series.
+#define SHEWHART_SERIES_EVENT_SCHEMA(PK, FK)                                                   \
+  "CREATE TABLE series_event (\n"                                                              \
+  "  id " PK                                                                                   \
+  ",\n"                                                                                        \
+  "  metric_id " FK                                                                            \
+  " NOT NULL REFERENCES metric(id),\n"                                                         \
+  "  unit_id " FK                                                                              \
+  " NOT NULL REFERENCES unit(id),\n"                                                           \
+  "  aggregate INTEGER NOT NULL CHECK (aggregate IN (0, 1)),\n"                                \
+  "  period TEXT NOT NULL,\n"                                                                  \
+  "  kind TEXT NOT NULL CHECK (kind IN ('recalculation', 'annotation')),\n"                    \
+  "  text TEXT NOT NULL,\n"                                                                    \
+  "  created_by TEXT NOT NULL,\n"                                                              \
+  "  created_at TEXT NOT NULL\n"                                                               \
+  ");\n"                                                                                       \
+  "CREATE INDEX series_event_series ON series_event(metric_id, unit_id, aggregate, period);\n" \
+  "CREATE INDEX series_event_unit ON series_event(unit_id);\n"                                 \
+  "CREATE UNIQUE INDEX series_event_one_recalculation "                                        \
+  "ON series_event(metric_id, unit_id, aggregate, period) WHERE kind = 'recalculation';\n"
+
+constexpr db::Migration kMigrations[] = {
+    {402, "oversight: series events (recalculations, annotations)",
+     SHEWHART_SERIES_EVENT_SCHEMA("INTEGER PRIMARY KEY", "INTEGER"),
+     SHEWHART_SERIES_EVENT_SCHEMA("BIGSERIAL PRIMARY KEY", "BIGINT")},
+};
+
 constexpr std::string_view kSelectRecalculationAt =
     "SELECT id FROM series_event WHERE metric_id = ? AND unit_id = ? AND aggregate = ? "
     "AND period = ? AND kind = 'recalculation'";
@@ -90,6 +117,8 @@ Result<SeriesEvent> Insert(db::Connection& conn, const NewSeriesEvent& e, Series
 }
 
 }  // namespace
+
+std::span<const db::Migration> SeriesEventMigrations() { return kMigrations; }
 
 std::string_view Name(SeriesEventKind kind) {
   return kind == SeriesEventKind::kRecalculation ? "recalculation" : "annotation";

@@ -34,6 +34,7 @@
 #include "access/audit.h"
 #include "base/status.h"
 #include "db/db.h"
+#include "db/migrate.h"
 #include "oversight/spc_store.h"
 
 namespace shewhart::oversight {
@@ -44,6 +45,9 @@ enum class SeriesEventKind { kRecalculation, kAnnotation };
 std::string_view Name(SeriesEventKind kind);
 
 inline constexpr size_t kMaxSeriesEventTextBytes = 2000;
+
+// The series_event table (version 402); oversight::Migrations() lists it with the part's others.
+std::span<const db::Migration> SeriesEventMigrations();
 
 struct NewSeriesEvent {
   SeriesKey series;

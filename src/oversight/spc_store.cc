@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "oversight/control_chart_series.h"
+#include "oversight/series_events.h"
 #include "oversight/spc_series.h"
 #include "stats/periods.h"
 
@@ -47,34 +48,9 @@ namespace {
   ");\n"                                            \
   "CREATE INDEX spc_result_unit ON spc_result(unit_id);\n"
 
-// What happened to a series at a date: written by series_events.cc, read here because a
-// recalculation changes the stored result. One recalculation per period of a series.
-#define SHEWHART_SERIES_EVENT_SCHEMA(PK, FK)                                                   \
-  "CREATE TABLE series_event (\n"                                                              \
-  "  id " PK                                                                                   \
-  ",\n"                                                                                        \
-  "  metric_id " FK                                                                            \
-  " NOT NULL REFERENCES metric(id),\n"                                                         \
-  "  unit_id " FK                                                                              \
-  " NOT NULL REFERENCES unit(id),\n"                                                           \
-  "  aggregate INTEGER NOT NULL CHECK (aggregate IN (0, 1)),\n"                                \
-  "  period TEXT NOT NULL,\n"                                                                  \
-  "  kind TEXT NOT NULL CHECK (kind IN ('recalculation', 'annotation')),\n"                    \
-  "  text TEXT NOT NULL,\n"                                                                    \
-  "  created_by TEXT NOT NULL,\n"                                                              \
-  "  created_at TEXT NOT NULL\n"                                                               \
-  ");\n"                                                                                       \
-  "CREATE INDEX series_event_series ON series_event(metric_id, unit_id, aggregate, period);\n" \
-  "CREATE INDEX series_event_unit ON series_event(unit_id);\n"                                 \
-  "CREATE UNIQUE INDEX series_event_one_recalculation "                                        \
-  "ON series_event(metric_id, unit_id, aggregate, period) WHERE kind = 'recalculation';\n"
-
 constexpr db::Migration kMigrations[] = {
     {401, "oversight: stored SPC results", SHEWHART_SPC_STORE_SCHEMA("INTEGER"),
      SHEWHART_SPC_STORE_SCHEMA("BIGINT")},
-    {402, "oversight: series events (recalculations, annotations)",
-     SHEWHART_SERIES_EVENT_SCHEMA("INTEGER PRIMARY KEY", "INTEGER"),
-     SHEWHART_SERIES_EVENT_SCHEMA("BIGSERIAL PRIMARY KEY", "BIGINT")},
     // The chart a result was computed with (the metric's chart type) and, for charts whose
     // limits vary from point to point (p, u), each point's centre line and limits.
     {403, "oversight: stored results follow the metric's chart type",
@@ -486,7 +462,19 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
 
 }  // namespace
 
-std::span<const db::Migration> SpcStoreMigrations() { return kMigrations; }
+std::span<const db::Migration> Migrations() {
+  // This part's tables: the stored results (here) and the series events (series_events.cc, which
+  // writes them), in version order.
+  static const std::vector<db::Migration> all = [] {
+    std::vector<db::Migration> v(std::begin(kMigrations), std::end(kMigrations));
+    const std::span<const db::Migration> events = SeriesEventMigrations();
+    v.insert(v.end(), events.begin(), events.end());
+    std::sort(v.begin(), v.end(),
+              [](const db::Migration& a, const db::Migration& b) { return a.version < b.version; });
+    return v;
+  }();
+  return all;
+}
 
 char PointTypeLetter(stats::PointType t) {
   switch (t) {

@@ -53,8 +53,9 @@
 
 namespace shewhart::oversight {
 
-// The schema of the stored results. Versions 400-499.
-std::span<const db::Migration> SpcStoreMigrations();
+// The schema of the oversight part (versions 400-499): stored results (here) and series events
+// (series_events.h), in version order.
+std::span<const db::Migration> Migrations();
 
 struct SeriesKey {
   int64_t metric_id = 0;

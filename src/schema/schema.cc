@@ -26,7 +26,7 @@ constexpr Part kParts[] = {
     {.name = "directory", .migrations = directory::Migrations},
     {.name = "dictionary", .migrations = dictionary::Migrations},
     {.name = "observations", .migrations = observations::Migrations},
-    {.name = "oversight", .migrations = oversight::SpcStoreMigrations},
+    {.name = "oversight", .migrations = oversight::Migrations},
     {.name = "imports", .migrations = imports::UploadMigrations, .importers = imports::Importers},
     {.name = "access", .migrations = access::Migrations},
     {.name = "intelligence",
