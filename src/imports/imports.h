@@ -28,6 +28,7 @@
 #define SHEWHART_IMPORTS_IMPORTS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,11 @@ struct ImportOptions {
   std::string now;        // when: ISO 8601 UTC ("2024-05-02T10:00:00Z"); REQUIRES non-empty
   bool dry_run = false;   // validate and compare only; write nothing
   bool recompute = true;  // observations: recompute stored SPC results after writing
+  // observations: when set, every row's unit — as resolved by the import itself, after trimming
+  // and lookup — must satisfy it, or the whole import is refused with PermissionDenied naming
+  // the codes outside. The scope check lives here, on resolved ids, so that no spelling of a
+  // code (spaces, tabs, case) can reach a unit the check did not see.
+  std::function<bool(int64_t unit_id)> unit_in_scope;
 };
 
 // One changed row, for the preview: "AE4H RJZ 2018-03-01: 87.5 -> 88.1".

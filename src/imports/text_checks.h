@@ -15,18 +15,17 @@
 #include <string>
 #include <string_view>
 
+#include "base/identifiers.h"
+
 namespace shewhart::imports {
 
 // The message every import gives for a cell that contains an NHS number.
-inline constexpr std::string_view kNhsNumberMessage =
-    "looks like an NHS number; Shewhart must not hold patient-identifiable data";
+inline constexpr std::string_view kNhsNumberMessage = ::shewhart::kNhsNumberMessage;
 
-// True if `digits` (exactly 10 ASCII digits) is a valid NHS number: the modulus-11 check digit
-// over the first nine digits (weights 10..2) equals the tenth digit.
+// The ONE identifier screen lives in base/identifiers.h; these delegate to it.
+// True if `digits` (exactly 10 ASCII digits) is a valid NHS number (modulus 11).
 bool IsValidNhsNumber(std::string_view digits);
-
-// True if `text` contains a valid NHS number written as 10 consecutive digits or as 3-3-4 digits
-// separated by single spaces or hyphens, not itself part of a longer run of digits.
+// True if `text` contains a valid NHS number in any spelling base/identifiers.h lists.
 bool ContainsNhsNumber(std::string_view text);
 
 // A finite decimal number (leading/trailing spaces ignored); nullopt for anything else,
