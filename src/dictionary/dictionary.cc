@@ -325,6 +325,10 @@ Result<MetricVersion> RetireVersion(db::Connection& conn, std::string_view code,
 Result<int32_t> SetGlossaryTerm(db::Connection& conn, std::string_view term,
                                 std::string_view definition, std::string_view status,
                                 std::string_view actor, std::string_view at) {
+  if (status != "draft" && status != "agreed" && status != "retired") {
+    return InvalidArgumentError("a glossary term's status is draft, agreed or retired, not \"" +
+                                std::string(status.substr(0, 32)) + "\"");
+  }
   ASSIGN_OR_RETURN(std::optional<db::Row> row, conn.QueryRow(kSelectTerm, {term}));
   int64_t term_id = 0;
   int32_t latest = 0;

@@ -104,7 +104,17 @@ Result<ImportReport> ImportMetricsFile(db::Connection& conn, const std::string& 
 Result<ImportReport> ImportMetrics(db::Connection& conn, const Table& table,
                                    std::string_view sha256, const ImportOptions& options);
 
-// Exports as CSV text, in the import format, sorted (observations by metric, unit, period;
+// Spreadsheet formula injection: a text cell starting with = + - @ (or a tab or carriage return)
+// would run as a formula when the export is opened in Excel. Exports write such cells with a
+// leading apostrophe (Excel shows the text; numbers such as "-5" are left alone), and the CSV
+// imports remove exactly that apostrophe again, so export -> import -> export stays identical.
+inline bool IsFormulaStart(char c) {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+std::string NeutraliseFormula(std::string_view cell);
+std::string RestoreFormula(std::string_view cell);
+
+// Exports as CSV text, in the import format, with formula cells neutralised (above), sorted (observations by metric, unit, period;
 // organisations by code; metrics by code and applies_from), so that an export imports back
 // unchanged and re-exports byte-identically.
 Result<std::string> ExportObservationsCsv(db::Connection& conn);

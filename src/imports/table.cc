@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "csv/csv_reader.h"
+#include "imports/imports.h"
 #include "imports/internal/xlsx.h"
 #include "imports/problems.h"
 #include "imports/text_checks.h"
@@ -57,7 +58,13 @@ Result<Table> FromCsvReader(csv::Reader* reader) {
     TableRow row;
     row.number = r.line;
     row.cells.reserve(table.header.size());
-    for (std::string_view f : r.fields) row.cells.emplace_back(f);
+    for (std::string_view f : r.fields) {
+      if (f.size() >= 2 && f.front() == '\'' && IsFormulaStart(f[1])) {
+        row.cells.emplace_back(RestoreFormula(f));  // an export's neutralised formula cell
+      } else {
+        row.cells.emplace_back(f);
+      }
+    }
     row.cells.resize(table.header.size());
     if (AllEmpty(row.cells)) continue;
     table.rows.push_back(std::move(row));

@@ -1,5 +1,6 @@
 // The one place where access is enforced: route matching, session, role, CSRF, scope and body
 // limits, then the handler; every Status becomes an HTTP answer through http::ErrorResponse.
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
@@ -88,6 +89,36 @@ Status ScreenJson(const nlohmann::json& value, const std::string& field, int dep
     for (const auto& v : value) RETURN_IF_ERROR(ScreenJson(v, field, depth + 1));
   }
   return Status::Ok();
+}
+
+// The client's address: the socket peer, or — when the peer is a trusted proxy — the right-most
+// X-Forwarded-For entry that is not a trusted proxy (entries to its left are the client's own
+// claims and can be forged).
+std::string ClientAddress(const http::Request& req, const std::vector<std::string>& trusted) {
+  auto is_trusted = [&](std::string_view a) {
+    return std::find(trusted.begin(), trusted.end(), a) != trusted.end();
+  };
+  if (trusted.empty() || !is_trusted(req.remote_addr)) return req.remote_addr;
+  std::string address = req.remote_addr;
+  const auto [first, last] = req.headers.equal_range("x-forwarded-for");
+  std::vector<std::string> hops;
+  for (auto it = first; it != last; ++it) {
+    std::string_view v = it->second;
+    while (!v.empty()) {
+      const size_t comma = v.find(',');
+      std::string_view hop = v.substr(0, comma);
+      while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
+      while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
+      if (!hop.empty()) hops.emplace_back(hop);
+      v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+    }
+  }
+  for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+    address = *it;
+    if (!is_trusted(*it)) break;
+  }
+  if (address.size() > 64) address.resize(64);
+  return address;
 }
 
 // Every free text a request carries: query and path parameters, and each string of a JSON body.
@@ -186,6 +217,7 @@ http::Response Api::Handle(const http::Request& request) {
   const Route* route = nullptr;
   bool path_known = false;
   http::Request req = request;
+  req.remote_addr = ClientAddress(request, state_->options.trusted_proxies);
   for (const Route& r : Routes()) {
     if (!http::MatchPath(r.path, req.path, &req.path_params)) continue;
     path_known = true;

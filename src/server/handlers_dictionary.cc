@@ -196,7 +196,9 @@ Result<http::Response> ProposeMetric(RequestContext& ctx) {
   RETURN_IF_ERROR(CheckWord(dictionary::Domains(), v.domain, "domain"));
   ASSIGN_OR_RETURN(std::optional<double> multiplier, http::OptionalNumber(body, "multiplier"));
   v.multiplier = multiplier.value_or(v.has_ratio() ? 100 : 1);
-  if (v.multiplier <= 0) return InvalidArgumentError("\"multiplier\" must be positive");
+  if (v.multiplier <= 0 || v.multiplier > dictionary::kMaxMultiplier) {
+    return InvalidArgumentError("\"multiplier\" must be positive and at most 1000000");
+  }
   ASSIGN_OR_RETURN(v.target, http::OptionalNumber(body, "target"));
   ASSIGN_OR_RETURN(v.target_from, OptionalDate(body, "target_from"));
   ASSIGN_OR_RETURN(v.applies_from, OptionalDate(body, "applies_from"));

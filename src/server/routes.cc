@@ -41,6 +41,7 @@ const Route kRoutes[] = {
   {Method::kGet,    "/api/session",                                    "Who is signed in",                                           kSession, kAnyone,     kPublished, kNone,   h::WhoAmI},
   {Method::kGet,    "/api/users",                                      "Accounts",                                                   kSession, kAdmin,      kPublished, kNone,   h::ListUsers},
   {Method::kPost,   "/api/users",                                      "Create an account",                                          kSession, kAdmin,      kPublished, kJson,   h::CreateUser},
+  {Method::kPost,   "/api/users/{id}/unlock",                          "Lift an account's sign-in lock-out",                         kSession, kAdmin,      kPublished, kNone,   h::UnlockUser},
   {Method::kGet,    "/api/audit",                                      "The audit log, newest first",                                kSession, kAdmin,      kPublished, kNone,   h::ListAudit,          "limit,before"},
   {Method::kGet,    "/api/organisations",                              "Organisations and other units",                              kSession, kAnyone,     kPublished, kNone,   h::ListOrganisations,  "kind,place"},
   {Method::kGet,    "/api/organisations/{org}",                        "One organisation with its history",                          kSession, kAnyone,     kPublished, kNone,   h::GetOrganisation},
