@@ -91,9 +91,19 @@ Status ScreenJson(const nlohmann::json& value, const std::string& field, int dep
   return Status::Ok();
 }
 
-// The client's address: the socket peer, or — when the peer is a trusted proxy — the right-most
-// X-Forwarded-For entry that is not a trusted proxy (entries to its left are the client's own
-// claims and can be forged).
+// Every free text a request carries: query and path parameters, and each string of a JSON body.
+// Upload bodies are screened cell by cell by the imports.
+Status ScreenRequest(const http::Request& req, BodyKind body) {
+  for (const auto& [k, v] : req.query) RETURN_IF_ERROR(ScreenFreeText("\"" + k + "\"", v));
+  for (const auto& [k, v] : req.path_params) RETURN_IF_ERROR(ScreenFreeText("{" + k + "}", v));
+  if (body != BodyKind::kJson || req.body.empty()) return Status::Ok();
+  const nlohmann::json doc = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Status::Ok();  // the handler reports malformed JSON
+  return ScreenJson(doc, "the body");
+}
+
+}  // namespace
+
 std::string ClientAddress(const http::Request& req, const std::vector<std::string>& trusted) {
   auto is_trusted = [&](std::string_view a) {
     return std::find(trusted.begin(), trusted.end(), a) != trusted.end();
@@ -120,19 +130,6 @@ std::string ClientAddress(const http::Request& req, const std::vector<std::strin
   if (address.size() > 64) address.resize(64);
   return address;
 }
-
-// Every free text a request carries: query and path parameters, and each string of a JSON body.
-// Upload bodies are screened cell by cell by the imports.
-Status ScreenRequest(const http::Request& req, BodyKind body) {
-  for (const auto& [k, v] : req.query) RETURN_IF_ERROR(ScreenFreeText("\"" + k + "\"", v));
-  for (const auto& [k, v] : req.path_params) RETURN_IF_ERROR(ScreenFreeText("{" + k + "}", v));
-  if (body != BodyKind::kJson || req.body.empty()) return Status::Ok();
-  const nlohmann::json doc = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Status::Ok();  // the handler reports malformed JSON
-  return ScreenJson(doc, "the body");
-}
-
-}  // namespace
 
 std::vector<db::Migration> AllMigrations() {
   std::vector<db::Migration> all;

@@ -57,6 +57,12 @@ struct ApiOptions {
   std::function<int64_t()> clock;  // Unix seconds; nullptr = the system clock (tests inject)
 };
 
+// The client's address for throttling and the audit log: the socket peer, or — when the peer is
+// one of `trusted_proxies` — the right-most X-Forwarded-For entry that is not itself a trusted
+// proxy (entries to its left are the client's own claims and can be forged).
+std::string ClientAddress(const http::Request& req,
+                          const std::vector<std::string>& trusted_proxies);
+
 class Api {
  public:
   // Opens the pool and migrates the database.
