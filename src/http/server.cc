@@ -553,6 +553,11 @@ struct Server::Impl {
       }
       return *refused;
     }
+    if (c.in.find("\r\n") > options.max_uri_bytes + 32) {
+      Refuse(c, 414, "the request URI is too long");
+      *refused = true;
+      return true;
+    }
     if (end + 4 > options.max_header_bytes) {
       Refuse(c, 431, "the request headers are larger than this server accepts");
       *refused = true;
