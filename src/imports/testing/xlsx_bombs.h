@@ -94,7 +94,7 @@ inline std::vector<std::pair<std::string, std::string>> XlsxBombs() {
                      XlsxWithSheet(header + "<row r=\"2\"><c r=\"A2\" x=\"" +
                                    std::string(8 << 20, 'a') + "\"><v>1</v></c></row>"));
   std::string empty_rows;
-  for (int r = 2; r < 2000000; ++r) empty_rows += "<row/>";
+  for (int r = 2; r < 3000000; ++r) empty_rows += "<row/>";
   bombs.emplace_back("millions of empty rows", XlsxWithSheet(header + empty_rows));
   return bombs;
 }
