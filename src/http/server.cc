@@ -281,6 +281,7 @@ struct Conn {
 
 struct Job {
   uint64_t conn_id;
+  int fd;  // the connection's socket: never closed while its job runs
   std::string method;
   std::string target;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -294,6 +295,7 @@ struct Job {
 struct Done {
   uint64_t conn_id;
   std::string bytes;
+  size_t written;  // sent by the worker already
   bool close_after;
 };
 
@@ -466,10 +468,24 @@ struct Server::Impl {
       const int status = r.status;
       const size_t bytes = r.body.size();
       std::string wire = Serialise(std::move(r), job.head_only, job.keep_alive, accept_encoding);
+      // The worker sends what the socket takes at once without waiting (a whole small answer):
+      // one thread hop less on the way to the client. The rest, if any, is the event thread's.
+      size_t written = 0;
+      while (written < wire.size()) {
+        const ssize_t n = send(job.fd, wire.data() + written, wire.size() - written,
+                               MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+          written += static_cast<size_t>(n);
+        } else if (n < 0 && errno == EINTR) {
+          continue;
+        } else {
+          break;  // EAGAIN: the event thread writes the rest; an error: it closes
+        }
+      }
       LogLine(job.method, logged_path, status, bytes, job.start, job.remote);
       {
         std::lock_guard<std::mutex> lock(mu);
-        done.push_back({Done{job.conn_id, std::move(wire), !job.keep_alive}, reserved});
+        done.push_back({Done{job.conn_id, std::move(wire), written, !job.keep_alive}, reserved});
       }
       Wake();
     }
@@ -811,7 +827,7 @@ struct Server::Impl {
       }
       if (c.state == ConnState::kBody) {
         if (!ReadBody(c, &refused) || refused) return;
-        Job job{c.id,           std::move(c.method), std::move(c.target),
+        Job job{c.id,           c.fd,                std::move(c.method), std::move(c.target),
                 std::move(c.headers), std::move(c.body), c.remote,
                 c.head_only,    c.keep_alive,        Clock::now()};
         c.state = ConnState::kBusy;
@@ -941,12 +957,12 @@ struct Server::Impl {
       Conn& c = *it->second;
       c.reserved = 0;
       c.out = std::move(d.bytes);
-      c.out_off = 0;
+      c.out_off = d.written;
       c.close_after = d.close_after;
       c.state = ConnState::kWrite;
       c.last_progress = Clock::now();
       c.deadline = c.last_progress + std::chrono::seconds(options.write_timeout_s);
-      SetInterest(c, EPOLLOUT);
+      if (c.out_off < c.out.size()) SetInterest(c, EPOLLOUT);
       WriteSome(c);
     }
   }
@@ -1002,7 +1018,13 @@ struct Server::Impl {
         Conn& c = *it->second;
         const uint32_t e = events[i].events;
         if (e & EPOLLERR) {
-          CloseConn(id);
+          // A busy connection is closed only when its answer comes back: its worker may be
+          // writing to the socket, and a closed descriptor could be reused by another client.
+          if (c.state == ConnState::kBusy) {
+            SetInterest(c, 0);
+          } else {
+            CloseConn(id);
+          }
           continue;
         }
         if (c.state == ConnState::kWrite && (e & EPOLLOUT)) {
