@@ -14,11 +14,9 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -235,10 +233,12 @@ std::optional<std::string> ResolveStaticPath(const std::string& root, std::strin
 }
 
 // ---------------------------------------------------------------------------------------------
-// The server: one event thread (epoll) owns every connection and reads each request's head and
-// body with limits and deadlines; only a complete request is handed to a worker thread, which
-// runs the handler and hands the serialised answer back for the event thread to write. No
-// worker ever waits on a client, so idle or slow clients cost a little memory, not a thread.
+// The server: `threads` threads share one epoll set (EPOLLONESHOT: one thread at a time owns a
+// connection's event). A thread reads what a connection has sent without ever waiting for more
+// (non-blocking), parses the head and the body with limits and deadlines, and only when a request
+// is complete runs the handler and sends the answer — in the same thread, with no hand-over
+// between threads. An incomplete request is re-armed and the thread moves on, so idle or slow
+// clients cost a little memory, never a thread. Deadlines are swept every 200 ms.
 
 namespace {
 
@@ -251,11 +251,14 @@ constexpr uint64_t kWakeId = 1;
 enum class ConnState { kHead, kBody, kBusy, kWrite, kLinger };
 
 struct Conn {
+  std::mutex mu;  // held by the thread handling the connection's event (or sweeping it)
+  bool closed = false;
   int fd = -1;
   uint64_t id = 0;
   std::string remote;
   ConnState state = ConnState::kHead;
-  std::string in;  // bytes read and not yet consumed
+  bool eof = false;  // the client closed its sending side
+  std::string in;    // bytes read and not yet consumed
   // The request being read.
   std::string method;
   std::string target;
@@ -264,39 +267,26 @@ struct Conn {
   bool chunked = false;
   size_t content_length = 0;
   std::string body;
-  size_t chunk_left = 0;   // chunked: bytes left in the current chunk
-  int chunk_phase = 0;     // 0 size line, 1 data, 2 CRLF after data, 3 trailers
-  size_t reserved = 0;     // body bytes counted against the server-wide budget
+  size_t chunk_left = 0;  // chunked: bytes left in the current chunk
+  int chunk_phase = 0;    // 0 size line, 1 data, 2 CRLF after data, 3 trailers
+  size_t reserved = 0;    // body bytes counted against the server-wide budget
   bool keep_alive = true;
   bool head_only = false;
-  bool started = false;    // a byte of the current request has arrived
+  bool started = false;  // a byte of the current request has arrived
   Clock::time_point deadline;
   Clock::time_point last_progress;
   // The answer being written.
   std::string out;
   size_t out_off = 0;
   bool close_after = false;
-  uint32_t events = 0;  // epoll interest
 };
 
 struct Job {
-  uint64_t conn_id;
-  int fd;  // the connection's socket: never closed while its job runs
   std::string method;
   std::string target;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string remote;
-  bool head_only;
-  bool keep_alive;
-  Clock::time_point start;
-};
-
-struct Done {
-  uint64_t conn_id;
-  std::string bytes;
-  size_t written;  // sent by the worker already
-  bool close_after;
 };
 
 }  // namespace
@@ -308,17 +298,12 @@ struct Server::Impl {
   int epoll_fd = -1;
   int wake_fd = -1;
   std::atomic<bool> stopping{false};
-  std::atomic<bool> running{false};
-  std::unordered_map<uint64_t, std::unique_ptr<Conn>> conns;
+  std::mutex map_mu;  // guards conns and next_id; never taken while waiting for a Conn::mu
+  std::unordered_map<uint64_t, std::shared_ptr<Conn>> conns;
   uint64_t next_id = 2;
-  size_t buffered = 0;  // body bytes reserved by requests in flight (event thread only)
-  std::atomic<size_t> released{0};  // reserved bytes given back by workers
-
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<Job> jobs;
-  std::deque<std::pair<Done, size_t>> done;  // answer, reserved bytes to release
-  std::vector<std::thread> workers;
+  std::atomic<size_t> buffered{0};  // body bytes reserved by requests in flight
+  std::atomic<int64_t> last_sweep_ms{0};
+  std::vector<std::thread> threads;
 
   ~Impl() {
     if (listen_fd >= 0) close(listen_fd);
@@ -391,7 +376,7 @@ struct Server::Impl {
     return r;
   }
 
-  // Runs on a worker: the answer to one complete request.
+  // The answer to one complete request (runs the handler).
   Response Dispatch(Job& job, std::string* logged_path) {
     const size_t q = job.target.find('?');
     std::optional<std::string> path = PercentDecode(job.target.substr(0, q));
@@ -443,76 +428,57 @@ struct Server::Impl {
     return out;
   }
 
-  void WorkerLoop() {
-    for (;;) {
-      Job job;
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        cv.wait(lock, [&] { return stopping.load() || !jobs.empty(); });
-        if (jobs.empty()) return;
-        job = std::move(jobs.front());
-        jobs.pop_front();
-      }
-      const size_t reserved = job.body.size();
-      std::string accept_encoding;
-      for (const auto& [k, v] : job.headers) {
-        if (k == "accept-encoding") accept_encoding = v;
-      }
-      std::string logged_path = job.target.substr(0, job.target.find('?'));
-      Response r;
-      try {
-        r = Dispatch(job, &logged_path);
-      } catch (const std::exception& e) {
-        r = ProtocolError(500, "something went wrong on the server; the error has been logged");
-      }
-      const int status = r.status;
-      const size_t bytes = r.body.size();
-      std::string wire = Serialise(std::move(r), job.head_only, job.keep_alive, accept_encoding);
-      // The worker sends what the socket takes at once without waiting (a whole small answer):
-      // one thread hop less on the way to the client. The rest, if any, is the event thread's.
-      size_t written = 0;
-      while (written < wire.size()) {
-        const ssize_t n = send(job.fd, wire.data() + written, wire.size() - written,
-                               MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n > 0) {
-          written += static_cast<size_t>(n);
-        } else if (n < 0 && errno == EINTR) {
-          continue;
-        } else {
-          break;  // EAGAIN: the event thread writes the rest; an error: it closes
-        }
-      }
-      LogLine(job.method, logged_path, status, bytes, job.start, job.remote);
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        done.push_back({Done{job.conn_id, std::move(wire), written, !job.keep_alive}, reserved});
-      }
-      Wake();
+  // Runs the handler for the complete request in `c` (in this thread) and prepares the answer.
+  void Execute(Conn& c) {
+    c.state = ConnState::kBusy;
+    const Clock::time_point start = Clock::now();
+    Job job{std::move(c.method), std::move(c.target), std::move(c.headers), std::move(c.body),
+            c.remote};
+    std::string accept_encoding;
+    for (const auto& [k, v] : job.headers) {
+      if (k == "accept-encoding") accept_encoding = v;
     }
+    const std::string method = job.method;
+    std::string logged_path = job.target.substr(0, job.target.find('?'));
+    Response r;
+    try {
+      r = Dispatch(job, &logged_path);
+    } catch (const std::exception& e) {
+      r = ProtocolError(500, "something went wrong on the server; the error has been logged");
+    }
+    Release(c);
+    job.body.clear();
+    job.body.shrink_to_fit();
+    const int status = r.status;
+    const size_t bytes = r.body.size();
+    c.out = Serialise(std::move(r), c.head_only, c.keep_alive, accept_encoding);
+    c.out_off = 0;
+    c.close_after = !c.keep_alive;
+    c.state = ConnState::kWrite;
+    c.last_progress = Clock::now();
+    c.deadline = c.last_progress + std::chrono::seconds(options.write_timeout_s);
+    LogLine(method, logged_path, status, bytes, start, c.remote);
   }
 
-  void Wake() {
-    const uint64_t one = 1;
-    [[maybe_unused]] const ssize_t n = write(wake_fd, &one, sizeof(one));
-  }
-
-  void SetInterest(Conn& c, uint32_t events) {
-    if (c.events == events) return;
+  // Re-arms the connection's one-shot event for what its state waits for.
+  void Arm(Conn& c) {
     epoll_event ev{};
-    ev.events = events;
+    ev.events = EPOLLONESHOT | EPOLLRDHUP |
+                (c.state == ConnState::kWrite ? static_cast<uint32_t>(EPOLLOUT)
+                                              : static_cast<uint32_t>(EPOLLIN));
     ev.data.u64 = c.id;
     epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c.fd, &ev);
-    c.events = events;
   }
 
-  void CloseConn(uint64_t id) {
-    auto it = conns.find(id);
-    if (it == conns.end()) return;
-    Conn& c = *it->second;
-    if (c.state != ConnState::kBusy) Release(c);
+  // REQUIRES: c.mu held.
+  void Close(Conn& c) {
+    if (c.closed) return;
+    Release(c);
     epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
     close(c.fd);
-    conns.erase(it);
+    c.closed = true;
+    std::lock_guard<std::mutex> lock(map_mu);
+    conns.erase(c.id);
   }
 
   void Release(Conn& c) {
@@ -520,7 +486,16 @@ struct Server::Impl {
     c.reserved = 0;
   }
 
-  // Answers a protocol error from the event thread itself and closes after writing it.
+  bool Reserve(Conn& c, size_t bytes) {
+    size_t now = buffered.load();
+    do {
+      if (now + bytes > options.max_buffered_body_bytes) return false;
+    } while (!buffered.compare_exchange_weak(now, now + bytes));
+    c.reserved += bytes;
+    return true;
+  }
+
+  // Answers a protocol error and closes after writing it (Drive writes it).
   void Refuse(Conn& c, int status, std::string_view message) {
     Release(c);
     Response r = ProtocolError(status, message);
@@ -533,8 +508,6 @@ struct Server::Impl {
     c.in.clear();
     c.last_progress = Clock::now();
     c.deadline = Clock::now() + std::chrono::seconds(options.write_timeout_s);
-    SetInterest(c, EPOLLOUT);
-    WriteSome(c);
   }
 
   void StartWaiting(Conn& c) {
@@ -550,7 +523,6 @@ struct Server::Impl {
     c.deadline = Clock::now() + std::chrono::seconds(c.started ? options.header_timeout_s
                                                                : options.keep_alive_timeout_s);
     c.last_progress = Clock::now();
-    SetInterest(c, EPOLLIN | EPOLLRDHUP);
   }
 
   // Parses the head in c.in; true when it is complete (or the connection was refused).
@@ -722,13 +694,6 @@ struct Server::Impl {
     return true;
   }
 
-  bool Reserve(Conn& c, size_t bytes) {
-    if (buffered + bytes > options.max_buffered_body_bytes) return false;
-    buffered += bytes;
-    c.reserved += bytes;
-    return true;
-  }
-
   // Moves body bytes from c.in into c.body; true when the body is complete.
   bool ReadBody(Conn& c, bool* refused) {
     *refused = false;
@@ -813,36 +778,8 @@ struct Server::Impl {
     }
   }
 
-  // Advances a connection through head and body; queues the request when complete.
-  void Progress(Conn& c) {
-    while (c.state == ConnState::kHead || c.state == ConnState::kBody) {
-      bool refused = false;
-      if (c.state == ConnState::kHead) {
-        if (c.in.empty()) return;
-        if (!c.started) {
-          c.started = true;
-          c.deadline = Clock::now() + std::chrono::seconds(options.header_timeout_s);
-        }
-        if (!ParseHead(c, &refused) || refused) return;
-      }
-      if (c.state == ConnState::kBody) {
-        if (!ReadBody(c, &refused) || refused) return;
-        Job job{c.id,           c.fd,                std::move(c.method), std::move(c.target),
-                std::move(c.headers), std::move(c.body), c.remote,
-                c.head_only,    c.keep_alive,        Clock::now()};
-        c.state = ConnState::kBusy;
-        SetInterest(c, EPOLLRDHUP);
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          jobs.push_back(std::move(job));
-        }
-        cv.notify_one();
-        return;
-      }
-    }
-  }
-
-  void WriteSome(Conn& c) {
+  // Writes what the socket takes; true once the whole answer is written. Closes on an error.
+  bool WriteSome(Conn& c) {
     while (c.out_off < c.out.size()) {
       const ssize_t n =
           send(c.fd, c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
@@ -852,58 +789,75 @@ struct Server::Impl {
         c.deadline = c.last_progress + std::chrono::seconds(options.write_timeout_s);
         continue;
       }
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
       if (n < 0 && errno == EINTR) continue;
-      CloseConn(c.id);
-      return;
+      Close(c);
+      return false;
     }
-    // Written in full.
     c.out.clear();
     c.out.shrink_to_fit();
     c.out_off = 0;
-    if (c.close_after) {
-      shutdown(c.fd, SHUT_WR);
-      c.state = ConnState::kLinger;
-      c.in.clear();
-      c.in.shrink_to_fit();
-      c.deadline = Clock::now() + std::chrono::seconds(2);
-      SetInterest(c, EPOLLIN | EPOLLRDHUP);
-      return;
-    }
-    StartWaiting(c);
-    Progress(c);  // a pipelined request may be waiting in c.in already
+    return true;
   }
 
+  // Advances a connection as far as it goes without waiting: head, body, the handler, the answer,
+  // and on to a pipelined next request.
+  void Drive(Conn& c) {
+    while (!c.closed) {
+      bool refused = false;
+      switch (c.state) {
+        case ConnState::kHead:
+          if (c.in.empty()) return;
+          if (!c.started) {
+            c.started = true;
+            c.deadline = Clock::now() + std::chrono::seconds(options.header_timeout_s);
+          }
+          if (!ParseHead(c, &refused)) return;
+          break;
+        case ConnState::kBody:
+          if (!ReadBody(c, &refused)) return;
+          if (!refused) Execute(c);
+          break;
+        case ConnState::kWrite:
+          if (!WriteSome(c)) return;
+          if (c.close_after || c.eof) {
+            shutdown(c.fd, SHUT_WR);
+            c.state = ConnState::kLinger;
+            c.in.clear();
+            c.in.shrink_to_fit();
+            c.deadline = Clock::now() + std::chrono::seconds(2);
+            return;
+          }
+          StartWaiting(c);
+          break;
+        case ConnState::kBusy:
+        case ConnState::kLinger:
+          return;
+      }
+    }
+  }
+
+  // Reads what the client has sent, up to a limit per turn.
   void ReadSome(Conn& c) {
     char buf[16384];
     for (;;) {
-      // Never read more than the head limit allows while reading a head.
       const ssize_t n = recv(c.fd, buf, sizeof(buf), 0);
       if (n > 0) {
         c.in.append(buf, static_cast<size_t>(n));
         c.last_progress = Clock::now();
-        if (c.state == ConnState::kHead && c.in.size() > options.max_header_bytes) break;
-        if (c.state == ConnState::kBody && c.in.size() > (1u << 20)) break;
+        if (c.state == ConnState::kHead && c.in.size() > options.max_header_bytes) return;
+        if (c.state == ConnState::kBody && c.in.size() > (1u << 20)) return;
         continue;
       }
       if (n == 0) {
-        // The client closed (or half-closed) its side: finish what it sent, then close.
-        const uint64_t id = c.id;
+        c.eof = true;
         c.keep_alive = false;
-        Progress(c);
-        auto it = conns.find(id);
-        if (it != conns.end() && (it->second->state == ConnState::kHead ||
-                                  it->second->state == ConnState::kBody)) {
-          CloseConn(id);
-        }
         return;
       }
       if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      CloseConn(c.id);
+      if (errno != EAGAIN && errno != EWOULDBLOCK) Close(c);
       return;
     }
-    Progress(c);
   }
 
   void Accept() {
@@ -912,16 +866,19 @@ struct Server::Impl {
       socklen_t len = sizeof(addr);
       const int fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&addr), &len,
                              SOCK_NONBLOCK | SOCK_CLOEXEC);
-      if (fd < 0) return;  // EAGAIN, or a transient error (EMFILE): try on the next event
-      if (conns.size() >= options.max_connections) {
-        close(fd);  // over the limit: refused at once rather than left waiting in the backlog
-        continue;
+      if (fd < 0) break;  // EAGAIN, or a transient error (EMFILE): try on the next event
+      auto c = std::make_shared<Conn>();
+      {
+        std::lock_guard<std::mutex> lock(map_mu);
+        if (conns.size() >= options.max_connections) {
+          close(fd);  // over the limit: refused at once rather than left in the backlog
+          continue;
+        }
+        c->id = next_id++;
       }
       const int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-      auto c = std::make_unique<Conn>();
       c->fd = fd;
-      c->id = next_id++;
       char host[INET6_ADDRSTRLEN] = "";
       if (addr.ss_family == AF_INET) {
         inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&addr)->sin_addr, host, sizeof(host));
@@ -930,134 +887,110 @@ struct Server::Impl {
                   sizeof(host));
       }
       c->remote = host;
+      StartWaiting(*c);
+      {
+        std::lock_guard<std::mutex> lock(map_mu);
+        conns.emplace(c->id, c);
+      }
       epoll_event ev{};
-      ev.events = EPOLLIN | EPOLLRDHUP;
+      ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
       ev.data.u64 = c->id;
       if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
-        close(fd);
-        continue;
+        std::lock_guard<std::mutex> lock(c->mu);
+        Close(*c);
       }
-      c->events = ev.events;
-      Conn& ref = *c;
-      conns.emplace(c->id, std::move(c));
-      StartWaiting(ref);
     }
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLONESHOT;
+    ev.data.u64 = kListenId;
+    epoll_ctl(epoll_fd, EPOLL_CTL_MOD, listen_fd, &ev);
   }
 
-  void TakeDone() {
-    std::deque<std::pair<Done, size_t>> ready;
+  std::shared_ptr<Conn> Find(uint64_t id) {
+    std::lock_guard<std::mutex> lock(map_mu);
+    auto it = conns.find(id);
+    return it == conns.end() ? nullptr : it->second;
+  }
+
+  // One event of one connection (this thread owns it until it is re-armed).
+  void OnEvent(uint64_t id, uint32_t events) {
+    std::shared_ptr<Conn> cp = Find(id);
+    if (cp == nullptr) return;
+    Conn& c = *cp;
+    std::lock_guard<std::mutex> lock(c.mu);
+    if (c.closed) return;
+    if (events & EPOLLERR) {
+      Close(c);
+      return;
+    }
+    if (c.state == ConnState::kLinger) {
+      char sink[16384];
+      ssize_t r;
+      while ((r = recv(c.fd, sink, sizeof(sink), 0)) > 0) {
+      }
+      if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        Close(c);
+      } else {
+        Arm(c);
+      }
+      return;
+    }
+    if (c.state == ConnState::kHead || c.state == ConnState::kBody) ReadSome(c);
+    if (c.closed) return;
+    Drive(c);
+    if (c.closed) return;
+    // The client closed its side and no complete request is left to answer.
+    if (c.eof && (c.state == ConnState::kHead || c.state == ConnState::kBody)) {
+      Close(c);
+      return;
+    }
+    Arm(c);
+  }
+
+  // Deadlines: every 200 ms, by whichever thread comes first.
+  void MaybeSweep() {
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               Clock::now().time_since_epoch())
+                               .count();
+    int64_t last = last_sweep_ms.load();
+    if (now_ms - last < 200 || !last_sweep_ms.compare_exchange_strong(last, now_ms)) return;
+    std::vector<std::shared_ptr<Conn>> all;
     {
-      std::lock_guard<std::mutex> lock(mu);
-      ready.swap(done);
+      std::lock_guard<std::mutex> lock(map_mu);
+      all.reserve(conns.size());
+      for (const auto& [id, c] : conns) all.push_back(c);
     }
-    for (auto& [d, reserved] : ready) {
-      buffered -= reserved;
-      auto it = conns.find(d.conn_id);
-      if (it == conns.end()) continue;  // the client went away meanwhile
-      Conn& c = *it->second;
-      c.reserved = 0;
-      c.out = std::move(d.bytes);
-      c.out_off = d.written;
-      c.close_after = d.close_after;
-      c.state = ConnState::kWrite;
-      c.last_progress = Clock::now();
-      c.deadline = c.last_progress + std::chrono::seconds(options.write_timeout_s);
-      if (c.out_off < c.out.size()) SetInterest(c, EPOLLOUT);
-      WriteSome(c);
-    }
-  }
-
-  void Sweep() {
     const Clock::time_point now = Clock::now();
-    std::vector<uint64_t> expired;
-    for (auto& [id, c] : conns) {
-      if (c->state == ConnState::kBusy) continue;
-      if (now < c->deadline) continue;
-      // Also an idle limit: no byte for read_timeout_s while reading a body.
-      expired.push_back(id);
-    }
-    for (uint64_t id : expired) {
-      auto it = conns.find(id);
-      if (it == conns.end()) continue;
-      Conn& c = *it->second;
+    for (const std::shared_ptr<Conn>& cp : all) {
+      Conn& c = *cp;
+      std::unique_lock<std::mutex> lock(c.mu, std::try_to_lock);
+      if (!lock.owns_lock() || c.closed || c.state == ConnState::kBusy) continue;
+      const bool stalled_body = c.state == ConnState::kBody &&
+                                now - c.last_progress > std::chrono::seconds(options.read_timeout_s);
+      if (now < c.deadline && !stalled_body) continue;
       if ((c.state == ConnState::kHead && c.started) || c.state == ConnState::kBody) {
         Refuse(c, 408, "the request took too long to arrive");
-        // Refuse armed a write deadline; a client that does not read its 408 is closed then.
+        Drive(c);
+        if (!c.closed) Arm(c);
       } else {
-        CloseConn(id);
-      }
-    }
-    for (auto& [id, c] : conns) {
-      if (c->state == ConnState::kBody &&
-          now - c->last_progress > std::chrono::seconds(options.read_timeout_s)) {
-        c->deadline = now;  // closed on the next sweep
+        Close(c);
       }
     }
   }
 
-  Status Loop() {
-    epoll_event events[256];
-    Clock::time_point last_sweep = Clock::now();
+  void Loop() {
+    epoll_event ev;
     while (!stopping.load()) {
-      const int n = epoll_wait(epoll_fd, events, 256, 200);
-      if (n < 0 && errno != EINTR) return IoError(std::string("epoll: ") + std::strerror(errno));
-      for (int i = 0; i < n; ++i) {
-        const uint64_t id = events[i].data.u64;
-        if (id == kListenId) {
+      const int n = epoll_wait(epoll_fd, &ev, 1, 200);
+      if (n == 1 && !stopping.load()) {
+        if (ev.data.u64 == kListenId) {
           Accept();
-          continue;
-        }
-        if (id == kWakeId) {
-          uint64_t count = 0;
-          [[maybe_unused]] const ssize_t r = read(wake_fd, &count, sizeof(count));
-          TakeDone();
-          continue;
-        }
-        auto it = conns.find(id);
-        if (it == conns.end()) continue;
-        Conn& c = *it->second;
-        const uint32_t e = events[i].events;
-        if (e & EPOLLERR) {
-          // A busy connection is closed only when its answer comes back: its worker may be
-          // writing to the socket, and a closed descriptor could be reused by another client.
-          if (c.state == ConnState::kBusy) {
-            SetInterest(c, 0);
-          } else {
-            CloseConn(id);
-          }
-          continue;
-        }
-        if (c.state == ConnState::kWrite && (e & EPOLLOUT)) {
-          WriteSome(c);
-          continue;
-        }
-        if (c.state == ConnState::kLinger) {
-          char sink[16384];
-          ssize_t r;
-          while ((r = recv(c.fd, sink, sizeof(sink), 0)) > 0) {
-          }
-          if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-            CloseConn(id);
-          }
-          continue;
-        }
-        if ((c.state == ConnState::kHead || c.state == ConnState::kBody) &&
-            (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))) {
-          ReadSome(c);
-          continue;
-        }
-        if (c.state == ConnState::kBusy && (e & (EPOLLRDHUP | EPOLLHUP))) {
-          // The client half-closed while its request runs: keep the connection to answer (a
-          // client may shut down its sending side after a request); stop watching.
-          SetInterest(c, 0);
+        } else if (ev.data.u64 != kWakeId) {
+          OnEvent(ev.data.u64, ev.events);
         }
       }
-      if (Clock::now() - last_sweep >= std::chrono::milliseconds(200)) {
-        Sweep();
-        last_sweep = Clock::now();
-      }
+      MaybeSweep();
     }
-    return Status::Ok();
   }
 };
 
@@ -1111,9 +1044,10 @@ Result<int> Server::Bind() {
   m.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (m.epoll_fd < 0 || m.wake_fd < 0) return IoError("cannot create the event loop");
   epoll_event ev{};
-  ev.events = EPOLLIN;
+  ev.events = EPOLLIN | EPOLLONESHOT;  // one thread accepts at a time; it re-arms
   ev.data.u64 = kListenId;
   epoll_ctl(m.epoll_fd, EPOLL_CTL_ADD, m.listen_fd, &ev);
+  ev.events = EPOLLIN;  // level-triggered and never read: wakes every thread to stop
   ev.data.u64 = kWakeId;
   epoll_ctl(m.epoll_fd, EPOLL_CTL_ADD, m.wake_fd, &ev);
   return port;
@@ -1122,26 +1056,30 @@ Result<int> Server::Bind() {
 Status Server::Listen() {
   Impl& m = *impl_;
   if (m.listen_fd < 0) return FailedPreconditionError("Listen() before a successful Bind()");
-  m.running = true;
   const int threads = std::max(1, m.options.threads);
-  for (int i = 0; i < threads; ++i) m.workers.emplace_back([&m] { m.WorkerLoop(); });
-  Status status = m.Loop();
-  m.stopping = true;
-  m.cv.notify_all();
-  for (std::thread& t : m.workers) t.join();
-  m.workers.clear();
-  std::vector<uint64_t> ids;
-  for (const auto& [id, c] : m.conns) ids.push_back(id);
-  for (uint64_t id : ids) m.CloseConn(id);
-  m.running = false;
-  return status;
+  for (int i = 1; i < threads; ++i) m.threads.emplace_back([&m] { m.Loop(); });
+  m.Loop();
+  for (std::thread& t : m.threads) t.join();
+  m.threads.clear();
+  std::vector<std::shared_ptr<Conn>> all;
+  {
+    std::lock_guard<std::mutex> lock(m.map_mu);
+    for (const auto& [id, c] : m.conns) all.push_back(c);
+  }
+  for (const auto& c : all) {
+    std::lock_guard<std::mutex> lock(c->mu);
+    m.Close(*c);
+  }
+  return Status::Ok();
 }
 
 void Server::Stop() {
   if (!impl_) return;
   impl_->stopping = true;
-  impl_->cv.notify_all();
-  if (impl_->wake_fd >= 0) impl_->Wake();
+  if (impl_->wake_fd >= 0) {
+    const uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = write(impl_->wake_fd, &one, sizeof(one));
+  }
 }
 
 }  // namespace shewhart::http
