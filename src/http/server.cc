@@ -5,6 +5,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -800,6 +801,22 @@ struct Server::Impl {
     return true;
   }
 
+  // A fresh answer: the thread that made it sends it, waiting for the socket to drain for at most
+  // kFreshWriteWaitMs in all (a large answer to a client that reads at a normal pace is gone in
+  // that time; otherwise the rest waits for EPOLLOUT like any slow reader). Without this wait,
+  // the rest of a large answer queues behind other requests' handlers for a thread.
+  static constexpr int kFreshWriteWaitMs = 200;
+  void WriteFresh(Conn& c) {
+    const Clock::time_point until = Clock::now() + std::chrono::milliseconds(kFreshWriteWaitMs);
+    while (!c.closed && !WriteSome(c) && !c.closed) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+      if (left <= 0) return;
+      pollfd p{c.fd, POLLOUT, 0};
+      if (poll(&p, 1, static_cast<int>(left)) <= 0) return;
+    }
+  }
+
   // Advances a connection as far as it goes without waiting: head, body, the handler, the answer,
   // and on to a pipelined next request.
   void Drive(Conn& c) {
@@ -816,7 +833,10 @@ struct Server::Impl {
           break;
         case ConnState::kBody:
           if (!ReadBody(c, &refused)) return;
-          if (!refused) Execute(c);
+          if (!refused) {
+            Execute(c);
+            WriteFresh(c);
+          }
           break;
         case ConnState::kWrite:
           if (!WriteSome(c)) return;

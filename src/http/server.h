@@ -1,9 +1,10 @@
 // The HTTP server: one process serving the JSON API (every path under /api/) through a single
 // handler, and the web front end's static files from a folder. Our own HTTP/1.1 implementation
-// over epoll (README.md "The HTTP layer" says why it replaced cpp-httplib): one event thread
-// owns every connection and reads each request's head and body with limits and deadlines; only
-// a complete request is handed to one of `threads` workers, which runs the handler; the event
-// thread writes the answer. A slow or idle client therefore holds no thread, only its buffer.
+// over epoll (README.md "The HTTP layer" says why it replaced cpp-httplib): `threads` threads
+// share one epoll set with one-shot events; a thread reads whatever a connection has sent
+// without waiting for more, parses the head and body with the limits and deadlines below, and
+// only once a request is complete runs the handler and sends the answer itself. An incomplete
+// request goes back to epoll, so a slow or idle client holds no thread, only its buffer.
 //
 // Limits (each answered with the JSON error shape of http.h, then the connection is closed):
 //   - request bodies over `max_body_bytes` -> 413, whatever the framing (Content-Length is
