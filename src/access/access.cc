@@ -84,8 +84,7 @@ constexpr std::string_view kSelectAttempts =
 constexpr std::string_view kGiveBackAttempt =
     "UPDATE login_throttle SET attempts = attempts - 1 WHERE kind = ? AND key = ? AND "
     "attempts > 0";
-constexpr std::string_view kClearAttempts =
-    "DELETE FROM login_throttle WHERE kind = ? AND key = ?";
+constexpr std::string_view kClearAttempts = "DELETE FROM login_throttle WHERE kind = ? AND key = ?";
 
 constexpr std::string_view kInsertAccount =
     "INSERT INTO account (email, password_hash, role, org_unit_id, created_by, created_at) "
@@ -317,30 +316,30 @@ const char* const kThrottledMessage =
 
 Result<LoginThrottle::Reservation> LoginThrottle::Reserve(db::Connection& conn,
                                                           std::string_view email,
-                                                          std::string_view address,
-                                                          int64_t now_s) {
+                                                          std::string_view address, int64_t now_s) {
   const int64_t expired = now_s - kThrottleWindowSeconds;
   Reservation r;
   ASSIGN_OR_RETURN(std::optional<db::Row> a,
-                   conn.QueryRow(kReserveAttempt, {std::string(kAccountKind), Lower(email),
-                                                   now_s, expired, expired}));
+                   conn.QueryRow(kReserveAttempt, {std::string(kAccountKind), Lower(email), now_s,
+                                                   expired, expired}));
   ASSIGN_OR_RETURN(std::optional<db::Row> b,
-                   conn.QueryRow(kReserveAttempt, {std::string(kAddressKind),
-                                                   std::string(address), now_s, expired, expired}));
+                   conn.QueryRow(kReserveAttempt, {std::string(kAddressKind), std::string(address),
+                                                   now_s, expired, expired}));
   r.account_attempts = a ? a->Int(0) : 0;
   r.address_attempts = b ? b->Int(0) : 0;
-  r.allowed = r.account_attempts <= kMaxFailuresPerAccount &&
-              r.address_attempts <= kMaxFailuresPerAddress;
+  r.allowed =
+      r.account_attempts <= kMaxFailuresPerAccount && r.address_attempts <= kMaxFailuresPerAddress;
   r.account_locked_now = r.account_attempts == kMaxFailuresPerAccount + 1;
   r.address_locked_now = r.address_attempts == kMaxFailuresPerAddress + 1;
   return r;
 }
 
-Status LoginThrottle::Check(db::Connection& conn, std::string_view email,
-                            std::string_view address, int64_t now_s) {
+Status LoginThrottle::Check(db::Connection& conn, std::string_view email, std::string_view address,
+                            int64_t now_s) {
   const int64_t expired = now_s - kThrottleWindowSeconds;
-  ASSIGN_OR_RETURN(std::optional<db::Row> a,
-                   conn.QueryRow(kSelectAttempts, {std::string(kAccountKind), Lower(email), expired}));
+  ASSIGN_OR_RETURN(
+      std::optional<db::Row> a,
+      conn.QueryRow(kSelectAttempts, {std::string(kAccountKind), Lower(email), expired}));
   ASSIGN_OR_RETURN(
       std::optional<db::Row> b,
       conn.QueryRow(kSelectAttempts, {std::string(kAddressKind), std::string(address), expired}));

@@ -4,14 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <thread>
-
 #include "support/postgres_schema.h"
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "access/audit.h"
 #include "db/db.h"
@@ -180,8 +179,8 @@ TEST_P(AccessTest, ThrottlePerAccountAndPerAddress) {
   // One address spraying many accounts.
   LoginThrottle t2;
   for (int i = 0; i < LoginThrottle::kMaxFailuresPerAddress; ++i) {
-    ASSERT_TRUE(t2.RecordFailure(*conn_, "user" + std::to_string(i) + "@x.org", "10.6.6.6", kNow)
-                    .ok());
+    ASSERT_TRUE(
+        t2.RecordFailure(*conn_, "user" + std::to_string(i) + "@x.org", "10.6.6.6", kNow).ok());
   }
   EXPECT_EQ(t2.Check(*conn_, "ana@nhs.net", "10.6.6.6", kNow).code(),
             StatusCode::kResourceExhausted);
@@ -200,7 +199,8 @@ TEST_P(AccessTest, ThrottleIsSharedKeptAndRaceFree) {
   ASSERT_TRUE(other.ok());
   LoginThrottle first, second;
   for (int i = 0; i < 3; ++i) {
-    EXPECT_FALSE(SignIn(*conn_, first, "ana@nhs.net", "nope nope nope", "10.0.0.1", kNow, kAt).ok());
+    EXPECT_FALSE(
+        SignIn(*conn_, first, "ana@nhs.net", "nope nope nope", "10.0.0.1", kNow, kAt).ok());
   }
   for (int i = 0; i < 2; ++i) {
     EXPECT_FALSE(
@@ -243,9 +243,12 @@ TEST_P(AccessTest, ThrottleIsSharedKeptAndRaceFree) {
       for (int i = 0; i < 5; ++i) {
         auto r = SignIn(*conns[t], throttle, "ana@nhs.net", "wrong guess " + std::to_string(i),
                         "10.0.1." + std::to_string(t), kNow, kAt);
-        if (r.status().code() == StatusCode::kPermissionDenied) ++denied;
-        else if (r.status().code() == StatusCode::kResourceExhausted) ++throttled;
-        else ++other_errors;
+        if (r.status().code() == StatusCode::kPermissionDenied)
+          ++denied;
+        else if (r.status().code() == StatusCode::kResourceExhausted)
+          ++throttled;
+        else
+          ++other_errors;
       }
     });
   }

@@ -11,9 +11,9 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
-#include <optional>
 #include <vector>
 
 #include "access/access.h"

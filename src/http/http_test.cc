@@ -2,9 +2,8 @@
 // cache headers, path traversal), body limits and malformed requests against a live server.
 #include "http/http.h"
 
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -267,8 +266,9 @@ TEST(HttpLayerTest, BodiesAreBoundedWhateverTheFraming) {
   // A chunked body within the limit arrives whole.
   {
     Raw c(server.port());
-    ASSERT_TRUE(c.Send("POST /api/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                       "Connection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
+    ASSERT_TRUE(
+        c.Send("POST /api/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+               "Connection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
     const std::string r = c.Receive();
     EXPECT_NE(r.find("200 OK"), std::string::npos) << r;
     EXPECT_NE(r.find("\"bytes\":11"), std::string::npos) << r;
@@ -276,8 +276,9 @@ TEST(HttpLayerTest, BodiesAreBoundedWhateverTheFraming) {
   // Both framings at once (request smuggling) and unknown codings are refused.
   {
     Raw c(server.port());
-    ASSERT_TRUE(c.Send("POST /api/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-                       "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
+    ASSERT_TRUE(
+        c.Send("POST /api/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
     EXPECT_EQ(c.Status(), 400);
   }
   {
@@ -378,8 +379,9 @@ TEST(HttpLayerTest, KeepAlivePipeliningHeadAndExpectContinue) {
   TestServer server(ServerOptions{}, Echo);
   {
     Raw c(server.port());
-    c.Send("GET /api/a HTTP/1.1\r\nHost: x\r\n\r\nGET /api/b HTTP/1.1\r\nHost: x\r\n"
-           "Connection: close\r\n\r\n");
+    c.Send(
+        "GET /api/a HTTP/1.1\r\nHost: x\r\n\r\nGET /api/b HTTP/1.1\r\nHost: x\r\n"
+        "Connection: close\r\n\r\n");
     const std::string r = c.Receive();
     EXPECT_NE(r.find("\"path\":\"/api/a\""), std::string::npos) << r;
     EXPECT_NE(r.find("\"path\":\"/api/b\""), std::string::npos) << r;
@@ -393,8 +395,9 @@ TEST(HttpLayerTest, KeepAlivePipeliningHeadAndExpectContinue) {
   }
   {
     Raw c(server.port());
-    c.Send("POST /api/a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n"
-           "Connection: close\r\n\r\n");
+    c.Send(
+        "POST /api/a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n"
+        "Connection: close\r\n\r\n");
     const std::string first = c.Receive(500);
     EXPECT_TRUE(first.starts_with("HTTP/1.1 100 Continue")) << first;
     c.Send("abc");

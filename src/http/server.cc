@@ -91,27 +91,48 @@ std::string UtcTimestamp() {
 // The reason phrase of a status line.
 std::string_view Reason(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -344,8 +365,9 @@ struct Server::Impl {
     out += "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(Reason(r.status)) + "\r\n";
     if (!r.content_type.empty()) out += "Content-Type: " + r.content_type + "\r\n";
     out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
-    out += "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
-           "Referrer-Policy: same-origin\r\n";
+    out +=
+        "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
+        "Referrer-Policy: same-origin\r\n";
     if (gzip) out += "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n";
     out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
     for (const auto& [k, v] : r.headers) {
@@ -903,8 +925,7 @@ struct Server::Impl {
       if (addr.ss_family == AF_INET) {
         inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&addr)->sin_addr, host, sizeof(host));
       } else if (addr.ss_family == AF_INET6) {
-        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&addr)->sin6_addr, host,
-                  sizeof(host));
+        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&addr)->sin6_addr, host, sizeof(host));
       }
       c->remote = host;
       StartWaiting(*c);
@@ -969,9 +990,9 @@ struct Server::Impl {
 
   // Deadlines: every 200 ms, by whichever thread comes first.
   void MaybeSweep() {
-    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               Clock::now().time_since_epoch())
-                               .count();
+    const int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+            .count();
     int64_t last = last_sweep_ms.load();
     if (now_ms - last < 200 || !last_sweep_ms.compare_exchange_strong(last, now_ms)) return;
     std::vector<std::shared_ptr<Conn>> all;
@@ -985,8 +1006,9 @@ struct Server::Impl {
       Conn& c = *cp;
       std::unique_lock<std::mutex> lock(c.mu, std::try_to_lock);
       if (!lock.owns_lock() || c.closed || c.state == ConnState::kBusy) continue;
-      const bool stalled_body = c.state == ConnState::kBody &&
-                                now - c.last_progress > std::chrono::seconds(options.read_timeout_s);
+      const bool stalled_body =
+          c.state == ConnState::kBody &&
+          now - c.last_progress > std::chrono::seconds(options.read_timeout_s);
       if (now < c.deadline && !stalled_body) continue;
       if ((c.state == ConnState::kHead && c.started) || c.state == ConnState::kBody) {
         Refuse(c, 408, "the request took too long to arrive");
@@ -1036,8 +1058,8 @@ Result<int> Server::Bind() {
   }
   std::string error;
   for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-    const int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                          ai->ai_protocol);
+    const int fd =
+        socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) continue;
     // SO_REUSEADDR lets a restarted server bind while old connections linger in TIME_WAIT; it
     // never lets two servers listen on one port. SO_REUSEPORT (which would) is never set.

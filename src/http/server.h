@@ -56,19 +56,19 @@ namespace shewhart::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                    // 0: any free port (see Bind)
-  std::string static_dir;             // "" = no static files
-  size_t max_body_bytes = 16u << 20;            // the largest body accepted at all (uploads)
-  size_t max_buffered_body_bytes = 64u << 20;   // all bodies in flight together
-  size_t max_header_bytes = 16u << 10;          // request line + header fields
+  int port = 8080;                             // 0: any free port (see Bind)
+  std::string static_dir;                      // "" = no static files
+  size_t max_body_bytes = 16u << 20;           // the largest body accepted at all (uploads)
+  size_t max_buffered_body_bytes = 64u << 20;  // all bodies in flight together
+  size_t max_header_bytes = 16u << 10;         // request line + header fields
   size_t max_header_count = 100;
   size_t max_uri_bytes = 8u << 10;
   size_t max_connections = 512;
-  int header_timeout_s = 10;      // the whole head, from its first byte
-  int body_timeout_s = 60;        // the whole body, from the end of the head
-  int read_timeout_s = 10;        // the longest pause inside a body
-  int write_timeout_s = 10;       // the longest pause while the client takes an answer
-  int keep_alive_timeout_s = 5;   // idle between requests
+  int header_timeout_s = 10;     // the whole head, from its first byte
+  int body_timeout_s = 60;       // the whole body, from the end of the head
+  int read_timeout_s = 10;       // the longest pause inside a body
+  int write_timeout_s = 10;      // the longest pause while the client takes an answer
+  int keep_alive_timeout_s = 5;  // idle between requests
   int threads = 8;
   std::function<void(std::string_view line)> access_log;  // nullptr: stderr
 };

@@ -114,9 +114,9 @@ inline bool IsFormulaStart(char c) {
 std::string NeutraliseFormula(std::string_view cell);
 std::string RestoreFormula(std::string_view cell);
 
-// Exports as CSV text, in the import format, with formula cells neutralised (above), sorted (observations by metric, unit, period;
-// organisations by code; metrics by code and applies_from), so that an export imports back
-// unchanged and re-exports byte-identically.
+// Exports as CSV text, in the import format, with formula cells neutralised (above), sorted
+// (observations by metric, unit, period; organisations by code; metrics by code and applies_from),
+// so that an export imports back unchanged and re-exports byte-identically.
 Result<std::string> ExportObservationsCsv(db::Connection& conn);
 Result<std::string> ExportOrganisationsCsv(db::Connection& conn);
 Result<std::string> ExportMetricsCsv(db::Connection& conn);

@@ -11,8 +11,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "imports/internal/xlsx.h"
-#include "imports/testing/xlsx_bombs.h"
 #include "imports/problems.h"
+#include "imports/testing/xlsx_bombs.h"
 #include "imports/text_checks.h"
 
 namespace shewhart::imports {
@@ -88,8 +88,8 @@ TEST(XlsxBombTest, EveryBombIsRefusedWithinTheBound) {
     ASSERT_FALSE(bytes.empty()) << name;
     EXPECT_LT(bytes.size(), 1u << 20) << name;  // small on the wire
     Result<Table> t = ParseXlsxTable("bomb.xlsx", bytes);
-    EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument) << name << ": "
-                                                               << t.status().ToString();
+    EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument)
+        << name << ": " << t.status().ToString();
   }
   // An ordinary workbook from the same builder reads.
   Result<Table> ok = ParseXlsxTable(

@@ -5,7 +5,6 @@
 #include <condition_variable>
 #include <ctime>
 #include <mutex>
-
 #include <nlohmann/json.hpp>
 
 #include "access/access.h"

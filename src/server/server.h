@@ -49,7 +49,7 @@ struct ApiOptions {
   int pool_size = 8;
   size_t max_json_body_bytes = 64u << 10;  // JSON bodies; uploads have max_upload_bytes
   size_t max_upload_bytes = 16u << 20;
-  bool secure_cookies = false;     // add "Secure" to the session cookie (behind HTTPS)
+  bool secure_cookies = false;  // add "Secure" to the session cookie (behind HTTPS)
   // Addresses of reverse proxies (nginx) whose X-Forwarded-For is believed: a request from one
   // of them is attributed (throttling, audit) to the right-most address in X-Forwarded-For that
   // is not itself a trusted proxy. From anyone else, X-Forwarded-For is ignored.

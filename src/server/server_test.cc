@@ -542,8 +542,10 @@ TEST_P(ServerTest, UploadsAreTheUploadersAndCommitOnce) {
   for (auto& t : threads) t.join();
   int ok = 0;
   for (int st : statuses) {
-    if (st == 200) ++ok;
-    else EXPECT_TRUE(st == 409 || st == 429 || st == 503) << st;
+    if (st == 200)
+      ++ok;
+    else
+      EXPECT_TRUE(st == 409 || st == 429 || st == 503) << st;
   }
   EXPECT_EQ(ok, 1);
   const json meta = Json(admin.Send("GET", "/api/imports/" + id));
@@ -556,8 +558,8 @@ TEST_P(ServerTest, UploadsAreTheUploadersAndCommitOnce) {
 TEST_P(ServerTest, JsonRoutesTakeApplicationJsonOnly) {
   Browser anon = Anonymous();
   json right = {{"email", "viewer@nhs.net"}, {"password", kPassword}};
-  for (const char* type : {"text/plain", "application/x-www-form-urlencoded",
-                           "multipart/form-data; boundary=x", ""}) {
+  for (const char* type :
+       {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""}) {
     http::TestResponse r = anon.Send("POST", "/api/session", right.dump(), true, type);
     EXPECT_EQ(r.status, 415) << type;
     EXPECT_TRUE(IsErrorShape(r));
@@ -582,9 +584,17 @@ TEST_P(ServerTest, EveryFreeTextFieldIsScreened) {
   const std::string full_width =
       "\xEF\xBC\x99\xEF\xBC\x94\xEF\xBC\x93\xEF\xBC\x94\xEF\xBC\x97\xEF\xBC\x96"
       "\xEF\xBC\x95\xEF\xBC\x99\xEF\xBC\x91\xEF\xBC\x99";
-  const std::vector<std::string> spellings = {
-      "943 476 5919", "943.476.5919", "943  476  5919", "943/476/5919", "943\t476\t5919",
-      "943\xC2\xA0" "476\xC2\xA0" "5919", full_width, std::string("NUL\0here", 8), "bell\x07"};
+  const std::vector<std::string> spellings = {"943 476 5919",
+                                              "943.476.5919",
+                                              "943  476  5919",
+                                              "943/476/5919",
+                                              "943\t476\t5919",
+                                              "943\xC2\xA0"
+                                              "476\xC2\xA0"
+                                              "5919",
+                                              full_width,
+                                              std::string("NUL\0here", 8),
+                                              "bell\x07"};
   for (const Route& r : Routes()) {
     if (r.body != BodyKind::kJson) continue;
     for (const std::string& bad : spellings) {
@@ -597,22 +607,28 @@ TEST_P(ServerTest, EveryFreeTextFieldIsScreened) {
     }
   }
   // Query and path parameters (an upload's file name, a glossary term).
-  EXPECT_EQ(admin.Send("POST", "/api/imports?file_name=943.476.5919.csv", "a,b\n1,2\n", true,
-                       "text/csv")
-                .status,
-            400);
+  EXPECT_EQ(
+      admin.Send("POST", "/api/imports?file_name=943.476.5919.csv", "a,b\n1,2\n", true, "text/csv")
+          .status,
+      400);
   EXPECT_EQ(admin.Send("PUT", "/api/glossary/943%20476%205919", R"({"definition":"x"})").status,
             400);
   // Glossary status is a word of the lifecycle; a multiplier cannot make infinities.
-  EXPECT_EQ(admin.Send("PUT", "/api/glossary/SPC", R"({"definition":"x","status":"whatever"})")
-                .status,
-            400);
+  EXPECT_EQ(
+      admin.Send("PUT", "/api/glossary/SPC", R"({"definition":"x","status":"whatever"})").status,
+      400);
   EXPECT_EQ(admin.Send("PUT", "/api/glossary/SPC", R"({"definition":"x","status":"draft"})").status,
             200);
-  json metric = {{"code", "BIG"},         {"name", "Big"},          {"definition", "d"},
-                 {"unit", "%"},           {"measure", "value"},     {"multiplier", 1e308},
-                 {"improvement_direction", "increase"}, {"chart_type", "xmr"},
-                 {"frequency", "monthly"}, {"domain", "responsive"}};
+  json metric = {{"code", "BIG"},
+                 {"name", "Big"},
+                 {"definition", "d"},
+                 {"unit", "%"},
+                 {"measure", "value"},
+                 {"multiplier", 1e308},
+                 {"improvement_direction", "increase"},
+                 {"chart_type", "xmr"},
+                 {"frequency", "monthly"},
+                 {"domain", "responsive"}};
   http::TestResponse big = admin.Send("POST", "/api/metrics", metric.dump());
   EXPECT_EQ(big.status, 400) << big.body;
   EXPECT_NE(big.body.find("multiplier"), std::string::npos) << big.body;
@@ -623,7 +639,8 @@ TEST_P(ServerTest, EveryFreeTextFieldIsScreened) {
 TEST_P(ServerTest, LockOutIsAuditedAndAnAdministratorUnlocks) {
   Browser anon = Anonymous();
   for (int i = 0; i < access::LoginThrottle::kMaxFailuresPerAccount + 1; ++i) {
-    anon.Send("POST", "/api/session", R"({"email":"viewer@nhs.net","password":"not the password"})");
+    anon.Send("POST", "/api/session",
+              R"({"email":"viewer@nhs.net","password":"not the password"})");
   }
   json right = {{"email", "viewer@nhs.net"}, {"password", kPassword}};
   EXPECT_EQ(anon.Send("POST", "/api/session", right.dump()).status, 429);
@@ -655,9 +672,9 @@ TEST(ClientAddressTest, TrustedProxiesOnly) {
   http::Request r;
   r.remote_addr = "127.0.0.1";
   r.headers.emplace("x-forwarded-for", "10.9.9.9, 10.1.2.3");
-  EXPECT_EQ(ClientAddress(r, {}), "127.0.0.1");                 // no trusted proxy: the peer
-  EXPECT_EQ(ClientAddress(r, {"10.0.0.5"}), "127.0.0.1");       // the peer is not trusted
-  EXPECT_EQ(ClientAddress(r, {"127.0.0.1"}), "10.1.2.3");       // right-most untrusted hop
+  EXPECT_EQ(ClientAddress(r, {}), "127.0.0.1");            // no trusted proxy: the peer
+  EXPECT_EQ(ClientAddress(r, {"10.0.0.5"}), "127.0.0.1");  // the peer is not trusted
+  EXPECT_EQ(ClientAddress(r, {"127.0.0.1"}), "10.1.2.3");  // right-most untrusted hop
   EXPECT_EQ(ClientAddress(r, {"127.0.0.1", "10.1.2.3"}), "10.9.9.9");
   http::Request none;
   none.remote_addr = "127.0.0.1";

@@ -125,10 +125,10 @@ std::string Binary() {
 class ServerProcess {
  public:
   ServerProcess(const std::string& db, int port, std::vector<std::string> extra = {}) {
-    log_ = fs::temp_directory_path() / ("shewhart_attack_" + std::to_string(getpid()) + "_" +
-                                        std::to_string(port) + ".log");
-    std::vector<std::string> args = {Binary(), "serve",     "--db", db, "--listen",
-                                     "127.0.0.1:" + std::to_string(port), "--quiet"};
+    log_ = fs::temp_directory_path() /
+           ("shewhart_attack_" + std::to_string(getpid()) + "_" + std::to_string(port) + ".log");
+    std::vector<std::string> args = {
+        Binary(), "serve", "--db", db, "--listen", "127.0.0.1:" + std::to_string(port), "--quiet"};
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = fork();
     if (pid_ == 0) {
@@ -202,8 +202,8 @@ class AttackTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     access::UseFastPasswordHashingForTests();
-    dir_ = new fs::path(fs::temp_directory_path() /
-                        ("shewhart_attack_" + std::to_string(getpid())));
+    dir_ =
+        new fs::path(fs::temp_directory_path() / ("shewhart_attack_" + std::to_string(getpid())));
     fs::remove_all(*dir_);
     fs::create_directories(*dir_);
     db_ = new std::string("sqlite:" + (*dir_ / "attack.db").string());
@@ -215,8 +215,8 @@ class AttackTest : public ::testing::Test {
         "code,name,kind,parent,opened,closed,successor,member_of\nQHL,Test ICS,system,,,,,\n"
         "RJZ,King's,acute trust,QHL,,,,\nRYJ,Imperial,acute trust,QHL,,,,\n"
         "RXX,\"=HYPERLINK(\"\"http://evil.example\"\")\",acute trust,QHL,,,,\n";
-    ASSERT_TRUE(imports::ImportOrganisations(**conn, *imports::ParseCsvTable("o.csv", orgs), "x", o)
-                    .ok());
+    ASSERT_TRUE(
+        imports::ImportOrganisations(**conn, *imports::ParseCsvTable("o.csv", orgs), "x", o).ok());
     const std::string metrics =
         "code,applies_from,name,definition,unit,measure,multiplier,improvement_direction,"
         "chart_type,frequency,domain,status\n"
@@ -239,9 +239,9 @@ class AttackTest : public ::testing::Test {
           std::tuple{"submitter@nhs.net", access::Role::kDataSubmitter, "RJZ"},
           std::tuple{"viewer@nhs.net", access::Role::kViewer, "RJZ"},
           std::tuple{"victim@nhs.net", access::Role::kViewer, "RJZ"}}) {
-      ASSERT_TRUE(access::CreateAccount(**conn, {email, role, org}, kPassword, "t",
-                                        "2024-05-02T10:00:00Z")
-                      .ok());
+      ASSERT_TRUE(
+          access::CreateAccount(**conn, {email, role, org}, kPassword, "t", "2024-05-02T10:00:00Z")
+              .ok());
     }
     conn->reset();
     port_ = FreePort();
@@ -304,8 +304,8 @@ TEST_F(AttackTest, PaddedUnitCodesStayOutOfScope) {
   const std::string before = viewer.Send("GET", "/api/observations/AE4H/RYJ").body;
   std::vector<std::pair<std::string, std::string>> files;
   for (const char* unit : {" RYJ", "RYJ ", "\tRYJ", "RYJ\t"}) {
-    files.emplace_back("csv", std::string("metric,unit,period,value\nAE4H,") + unit +
-                                  ",2023-01-01,1\n");
+    files.emplace_back("csv",
+                       std::string("metric,unit,period,value\nAE4H,") + unit + ",2023-01-01,1\n");
   }
   files.emplace_back(
       "xlsx", testing::XlsxWithSheet(
@@ -412,8 +412,9 @@ TEST_F(AttackTest, XlsxBombsAreRefusedWithinTheBound) {
   const std::set<std::string> before = tmp_files();
   for (const auto& [name, bytes] : testing::XlsxBombs()) {
     const auto start = Clock::now();
-    http::TestResponse up = submitter.Send("POST", "/api/imports?kind=observations&file_name=b.xlsx",
-                                           bytes, "application/octet-stream");
+    http::TestResponse up =
+        submitter.Send("POST", "/api/imports?kind=observations&file_name=b.xlsx", bytes,
+                       "application/octet-stream");
     ASSERT_EQ(up.status, 201) << name << up.body;
     const std::string id = std::to_string(json::parse(up.body)["id"].get<int64_t>());
     http::TestResponse preview = submitter.Send("POST", "/api/imports/" + id + "/preview");
@@ -460,25 +461,27 @@ TEST_F(AttackTest, IdentifierSpellingsAreRefused) {
   const std::string full_width =
       "\xEF\xBC\x99\xEF\xBC\x94\xEF\xBC\x93\xEF\xBC\x94\xEF\xBC\x97\xEF\xBC\x96\xEF\xBC\x95"
       "\xEF\xBC\x99\xEF\xBC\x91\xEF\xBC\x99";
-  for (const std::string& bad :
-       {std::string("943.476.5919"), std::string("943  476  5919"), std::string("943/476/5919"),
-        std::string("943\t476\t5919"), std::string("943\xC2\xA0" "476\xC2\xA0" "5919"), full_width,
-        std::string("a\0b", 3)}) {
+  for (const std::string& bad : {std::string("943.476.5919"), std::string("943  476  5919"),
+                                 std::string("943/476/5919"), std::string("943\t476\t5919"),
+                                 std::string("943\xC2\xA0"
+                                             "476\xC2\xA0"
+                                             "5919"),
+                                 full_width, std::string("a\0b", 3)}) {
     json note = {{"text", "patient " + bad}};
     EXPECT_EQ(admin.Send("POST", "/api/organisations/RJZ/notes", note.dump()).status, 400) << bad;
     json term = {{"definition", "seen " + bad}};
     EXPECT_EQ(admin.Send("PUT", "/api/glossary/Term", term.dump()).status, 400) << bad;
   }
-  EXPECT_EQ(admin.Send("POST", "/api/imports?file_name=943.476.5919.csv", "a\n1\n", "text/csv")
-                .status,
-            400);
+  EXPECT_EQ(
+      admin.Send("POST", "/api/imports?file_name=943.476.5919.csv", "a\n1\n", "text/csv").status,
+      400);
 }
 
 // Finding 6: CSV exports wrote formula cells unchanged.
 TEST_F(AttackTest, CsvExportsNeutraliseFormulas) {
   const fs::path out = *dir_ / "orgs.csv";
-  const std::string cmd = Binary() + " export organisations -o " +
-                          out.string() + " --db " + *db_ + " > /dev/null 2>&1";
+  const std::string cmd =
+      Binary() + " export organisations -o " + out.string() + " --db " + *db_ + " > /dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   std::ifstream in(out);
   std::stringstream ss;

@@ -30,11 +30,11 @@ struct Sheet {
 
 // Limits that keep a hostile workbook (a "zip bomb": a few KiB that unpack to gigabytes) from
 // exhausting memory; a workbook over any of them is refused with InvalidArgument.
-inline constexpr size_t kMaxColumns = 16384;              // A..XFD, as Excel
-inline constexpr size_t kMaxCellChars = 32767;            // Excel's limit for one cell's text
-inline constexpr size_t kMaxWorkbookBytes = 64u << 20;    // cells + shared strings, unpacked
-inline constexpr uint64_t kMaxPartBytes = 512ull << 20;   // one XML part, unpacked
-inline constexpr uint64_t kMaxTokenBytes = 4ull << 20;    // one unfinished XML tag
+inline constexpr size_t kMaxColumns = 16384;             // A..XFD, as Excel
+inline constexpr size_t kMaxCellChars = 32767;           // Excel's limit for one cell's text
+inline constexpr size_t kMaxWorkbookBytes = 64u << 20;   // cells + shared strings, unpacked
+inline constexpr uint64_t kMaxPartBytes = 512ull << 20;  // one XML part, unpacked
+inline constexpr uint64_t kMaxTokenBytes = 4ull << 20;   // one unfinished XML tag
 
 // IoError if the file cannot be opened; InvalidArgument if it is not a readable workbook or
 // breaks a limit above.

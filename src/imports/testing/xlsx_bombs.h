@@ -54,14 +54,19 @@ inline std::string XlsxWithSheet(const std::string& sheet_data,
                               "</sheets></workbook>"},
       {"xl/_rels/workbook.xml.rels",
        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-       "<Relationship Id=\"rId1\" Type=\"" + rel + "/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
-       "<Relationship Id=\"rId2\" Type=\"" + rel + "/sharedStrings\" Target=\"sharedStrings.xml\"/>"
-       "</Relationships>"},
+       "<Relationship Id=\"rId1\" Type=\"" +
+           rel +
+           "/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+           "<Relationship Id=\"rId2\" Type=\"" +
+           rel +
+           "/sharedStrings\" Target=\"sharedStrings.xml\"/>"
+           "</Relationships>"},
       {"xl/worksheets/sheet1.xml",
        "<worksheet xmlns=\"" + ns + "\"><sheetData>" + sheet_data + "</sheetData></worksheet>"},
   };
   if (!shared_strings.empty()) {
-    parts.emplace_back("xl/sharedStrings.xml", "<sst xmlns=\"" + ns + "\">" + shared_strings + "</sst>");
+    parts.emplace_back("xl/sharedStrings.xml",
+                       "<sst xmlns=\"" + ns + "\">" + shared_strings + "</sst>");
   }
   return ZipParts(parts);
 }
@@ -81,13 +86,16 @@ inline std::vector<std::pair<std::string, std::string>> XlsxBombs() {
     refs += "<row r=\"" + std::to_string(r) + "\"><c r=\"A" + std::to_string(r) +
             "\" t=\"s\"><v>0</v></c><c r=\"B" + std::to_string(r) + "\" t=\"s\"><v>0</v></c></row>";
   }
-  bombs.emplace_back("one huge shared string",
-                     XlsxWithSheet(header + refs, "<si><t>" + std::string(8 << 20, 'a') + "</t></si>"));
-  bombs.emplace_back("a shared string just under a cell's limit, referenced everywhere",
-                     XlsxWithSheet(header + refs, "<si><t>" + std::string(32000, 'a') + "</t></si>"));
+  bombs.emplace_back(
+      "one huge shared string",
+      XlsxWithSheet(header + refs, "<si><t>" + std::string(8 << 20, 'a') + "</t></si>"));
+  bombs.emplace_back(
+      "a shared string just under a cell's limit, referenced everywhere",
+      XlsxWithSheet(header + refs, "<si><t>" + std::string(32000, 'a') + "</t></si>"));
   std::string wide;
   for (int r = 2; r < 20000; ++r) {
-    wide += "<row r=\"" + std::to_string(r) + "\"><c r=\"XFD" + std::to_string(r) + "\"><v>1</v></c></row>";
+    wide += "<row r=\"" + std::to_string(r) + "\"><c r=\"XFD" + std::to_string(r) +
+            "\"><v>1</v></c></row>";
   }
   bombs.emplace_back("every row to column XFD", XlsxWithSheet(header + wide));
   bombs.emplace_back("one huge tag",
