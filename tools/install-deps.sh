@@ -10,8 +10,9 @@ PACKAGES=(
   libcairo2-dev fonts-dejavu-core libexpat1-dev
   poppler-utils time
   libsqlite3-dev sqlite3 libpq-dev postgresql
-  libcpp-httplib-dev libsodium-dev libzip-dev libxlsxwriter-dev
+  libcpp-httplib-dev libsodium-dev libzip-dev libxlsxwriter-dev zlib1g-dev
   chromium
+  nginx openssl curl
 )
 
 # Node.js for the web front end (ui/): the machine's own when it has one (its npm comes with it),
@@ -29,5 +30,15 @@ fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "Installing Debian packages: ${missing[*]}"
+# nginx is for the deployment test, which runs its own throwaway instance: keep the package from
+# starting a system-wide one on port 80 (policy-rc.d 101 = "do not start services").
+POLICY=/usr/sbin/policy-rc.d
+ADDED_POLICY=""
+if [ ! -e "$POLICY" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null
+  $SUDO chmod +x "$POLICY"
+  ADDED_POLICY=1
+fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+[ -z "$ADDED_POLICY" ] || $SUDO rm -f "$POLICY"

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 
@@ -87,7 +88,39 @@ constexpr db::Migration kMigrations[] = {
      "ALTER TABLE account ADD CONSTRAINT account_org_unit_fk FOREIGN KEY (org_unit_id) "
      "REFERENCES unit(id);\n"
      "CREATE INDEX account_unit ON account(org_unit_id);\n"},
+    {603, "access: sign-in throttling in the database, shared by processes",
+     "CREATE TABLE login_throttle (\n"
+     "  kind TEXT NOT NULL,\n"
+     "  key TEXT NOT NULL,\n"
+     "  window_start BIGINT NOT NULL,\n"
+     "  attempts INTEGER NOT NULL,\n"
+     "  PRIMARY KEY (kind, key)\n"
+     ");\n",
+     "CREATE TABLE login_throttle (\n"
+     "  kind TEXT NOT NULL,\n"
+     "  key TEXT NOT NULL,\n"
+     "  window_start BIGINT NOT NULL,\n"
+     "  attempts INTEGER NOT NULL,\n"
+     "  PRIMARY KEY (kind, key)\n"
+     ");\n"},
 };
+
+// One attempt reserved atomically: a window older than the throttle window starts again at 1.
+// Every SET expression sees the row as it was, on SQLite and PostgreSQL alike.
+constexpr std::string_view kReserveAttempt =
+    "INSERT INTO login_throttle (kind, key, window_start, attempts) VALUES (?, ?, ?, 1) "
+    "ON CONFLICT (kind, key) DO UPDATE SET "
+    "attempts = CASE WHEN login_throttle.window_start <= ? THEN 1 "
+    "ELSE login_throttle.attempts + 1 END, "
+    "window_start = CASE WHEN login_throttle.window_start <= ? THEN excluded.window_start "
+    "ELSE login_throttle.window_start END "
+    "RETURNING attempts";
+constexpr std::string_view kSelectAttempts =
+    "SELECT attempts FROM login_throttle WHERE kind = ? AND key = ? AND window_start > ?";
+constexpr std::string_view kGiveBackAttempt =
+    "UPDATE login_throttle SET attempts = attempts - 1 WHERE kind = ? AND key = ? AND "
+    "attempts > 0";
+constexpr std::string_view kClearAttempts = "DELETE FROM login_throttle WHERE kind = ? AND key = ?";
 
 constexpr std::string_view kInsertAccount =
     "INSERT INTO account (email, password_hash, role, org_unit_id, created_by, created_at) "
@@ -292,56 +325,91 @@ Result<Scope> ScopeOf(db::Connection& conn, const Account& account) {
   return scope;
 }
 
-Status LoginThrottle::Check(std::string_view email, std::string_view address, int64_t now_s) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto over = [&](std::map<std::string, Window>& m, const std::string& key, int max) {
-    auto it = m.find(key);
-    if (it == m.end()) return false;
-    if (now_s - it->second.start >= kThrottleWindowSeconds) {
-      m.erase(it);
-      return false;
-    }
-    return it->second.failures >= max;
-  };
-  if (over(by_email_, Lower(email), kMaxFailuresPerAccount) ||
-      over(by_address_, std::string(address), kMaxFailuresPerAddress)) {
-    return ResourceExhaustedError(
-        "too many failed sign-ins; please wait 15 minutes before trying again");
+namespace {
+
+constexpr std::string_view kAccountKind = "account";
+constexpr std::string_view kAddressKind = "address";
+const char* const kThrottledMessage =
+    "too many failed sign-ins; please wait 15 minutes before trying again, or ask an "
+    "administrator to unlock the account";
+
+}  // namespace
+
+Result<LoginThrottle::Reservation> LoginThrottle::Reserve(db::Connection& conn,
+                                                          std::string_view email,
+                                                          std::string_view address, int64_t now_s) {
+  const int64_t expired = now_s - kThrottleWindowSeconds;
+  Reservation r;
+  ASSIGN_OR_RETURN(std::optional<db::Row> a,
+                   conn.QueryRow(kReserveAttempt, {std::string(kAccountKind), Lower(email), now_s,
+                                                   expired, expired}));
+  ASSIGN_OR_RETURN(std::optional<db::Row> b,
+                   conn.QueryRow(kReserveAttempt, {std::string(kAddressKind), std::string(address),
+                                                   now_s, expired, expired}));
+  r.account_attempts = a ? a->Int(0) : 0;
+  r.address_attempts = b ? b->Int(0) : 0;
+  r.allowed =
+      r.account_attempts <= kMaxFailuresPerAccount && r.address_attempts <= kMaxFailuresPerAddress;
+  r.account_locked_now = r.account_attempts == kMaxFailuresPerAccount + 1;
+  r.address_locked_now = r.address_attempts == kMaxFailuresPerAddress + 1;
+  return r;
+}
+
+Status LoginThrottle::Check(db::Connection& conn, std::string_view email, std::string_view address,
+                            int64_t now_s) {
+  const int64_t expired = now_s - kThrottleWindowSeconds;
+  ASSIGN_OR_RETURN(
+      std::optional<db::Row> a,
+      conn.QueryRow(kSelectAttempts, {std::string(kAccountKind), Lower(email), expired}));
+  ASSIGN_OR_RETURN(
+      std::optional<db::Row> b,
+      conn.QueryRow(kSelectAttempts, {std::string(kAddressKind), std::string(address), expired}));
+  if ((a && a->Int(0) >= kMaxFailuresPerAccount) || (b && b->Int(0) >= kMaxFailuresPerAddress)) {
+    return ResourceExhaustedError(kThrottledMessage);
   }
   return Status::Ok();
 }
 
-void LoginThrottle::RecordFailure(std::string_view email, std::string_view address, int64_t now_s) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto bump = [&](std::map<std::string, Window>& m, const std::string& key) {
-    Window& w = m[key];
-    if (w.failures == 0 || now_s - w.start >= kThrottleWindowSeconds) {
-      w.start = now_s;
-      w.failures = 0;
-    }
-    ++w.failures;
-  };
-  bump(by_email_, Lower(email));
-  bump(by_address_, std::string(address));
-  // Bound memory under a spray of random addresses / e-mails: forget the oldest half.
-  constexpr size_t kMaxKeys = 100000;
-  for (auto* m : {&by_email_, &by_address_}) {
-    if (m->size() > kMaxKeys) m->clear();
-  }
+Status LoginThrottle::RecordFailure(db::Connection& conn, std::string_view email,
+                                    std::string_view address, int64_t now_s) {
+  return Reserve(conn, email, address, now_s).status();
 }
 
-void LoginThrottle::RecordSuccess(std::string_view email) {
-  std::lock_guard<std::mutex> lock(mu_);
-  by_email_.erase(Lower(email));
+Status LoginThrottle::RecordSuccess(db::Connection& conn, std::string_view email,
+                                    std::string_view address) {
+  RETURN_IF_ERROR(conn.Execute(kClearAttempts, {std::string(kAccountKind), Lower(email)}));
+  return conn.Execute(kGiveBackAttempt, {std::string(kAddressKind), std::string(address)});
+}
+
+Status UnlockAccount(db::Connection& conn, std::string_view email) {
+  return conn.Execute(kClearAttempts, {std::string(kAccountKind), Lower(email)});
 }
 
 Result<SignInResult> SignIn(db::Connection& conn, LoginThrottle& throttle, std::string_view email,
                             std::string_view password, std::string_view address, int64_t now_s,
                             std::string_view at) {
-  RETURN_IF_ERROR(throttle.Check(email, address, now_s));
+  // The attempt is counted BEFORE the password is checked, atomically in the database, so that
+  // concurrent guesses (from any number of processes) can never check more than the limit.
+  const std::string who = Lower(email.substr(0, std::min<size_t>(email.size(), 254)));
+  ASSIGN_OR_RETURN(LoginThrottle::Reservation reservation,
+                   throttle.Reserve(conn, who, address, now_s));
+  auto audit = [&](std::string action, std::string target) {
+    return RecordAudit(conn, {.at = std::string(at),
+                              .actor = "anonymous",
+                              .action = std::move(action),
+                              .target = std::move(target),
+                              .remote = std::string(address)});
+  };
+  if (reservation.account_locked_now) {
+    RETURN_IF_ERROR(audit("session.lockout", "account " + who));
+  }
+  if (reservation.address_locked_now) {
+    RETURN_IF_ERROR(audit("session.lockout", "address " + std::string(address)));
+  }
+  if (!reservation.allowed) return ResourceExhaustedError(kThrottledMessage);
   const Status denied(StatusCode::kPermissionDenied, "wrong e-mail address or password");
   if (email.size() > 254 || password.size() > kMaxPasswordLength) {
-    throttle.RecordFailure(email, address, now_s);
+    RETURN_IF_ERROR(audit("session.failed", "account " + who));
     return denied;
   }
   ASSIGN_OR_RETURN(std::optional<db::Row> row,
@@ -349,10 +417,10 @@ Result<SignInResult> SignIn(db::Connection& conn, LoginThrottle& throttle, std::
   const std::string& hash = row ? row->Text(7) : DummyHash();
   const bool verified = VerifyPassword(hash, password);
   if (!row || !verified || row->Int(5) != 0) {
-    throttle.RecordFailure(email, address, now_s);
+    RETURN_IF_ERROR(audit("session.failed", "account " + who));
     return denied;
   }
-  throttle.RecordSuccess(email);
+  RETURN_IF_ERROR(throttle.RecordSuccess(conn, who, address));
   SignInResult out;
   out.account = AccountOf(*row);
   out.session_token = RandomToken();

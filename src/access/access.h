@@ -19,10 +19,13 @@
 //
 // Throttling: after kMaxFailuresPerAccount failed sign-ins for one e-mail address, or
 // kMaxFailuresPerAddress from one IP address, within kThrottleWindowSeconds, further attempts
-// are refused (ResourceExhausted) until the window has passed — even with the right password.
+// are refused (ResourceExhausted) until the window has passed or an administrator unlocks the
+// account — even with the right password. Counted in the database (see LoginThrottle), so all
+// processes share it and a restart keeps it. Failed sign-ins ("session.failed") and lock-outs
+// ("session.lockout") are audited with the client's address.
 //
 // Thread-safety: functions taking a Connection are thread-compatible; LoginThrottle is
-// thread-safe.
+// stateless (thread-safe).
 //
 // Example:
 //   RETURN_IF_ERROR(access::CreateAccount(*conn, {.email = "ana@nhs.net",
@@ -140,26 +143,37 @@ struct Scope {
 };
 Result<Scope> ScopeOf(db::Connection& conn, const Account& account);
 
+// Sign-in throttling, kept in the database (table login_throttle): shared by every server
+// process on the database, kept over restarts. Every attempt is counted before its password is
+// checked, in one atomic statement, so concurrent guesses cannot outrun the limit; a successful
+// sign-in clears its account's count and gives its address's attempt back. Stateless itself.
 class LoginThrottle {
  public:
   static constexpr int kMaxFailuresPerAccount = 5;
   static constexpr int kMaxFailuresPerAddress = 20;
   static constexpr int64_t kThrottleWindowSeconds = 15 * 60;
 
-  // OK, or ResourceExhausted when `email` or `address` has too many recent failures.
-  Status Check(std::string_view email, std::string_view address, int64_t now_s);
-  void RecordFailure(std::string_view email, std::string_view address, int64_t now_s);
-  void RecordSuccess(std::string_view email);
-
- private:
-  struct Window {
-    int64_t start = 0;
-    int failures = 0;
+  struct Reservation {
+    bool allowed = false;             // both counts within their limits
+    bool account_locked_now = false;  // this attempt is the first over the account's limit
+    bool address_locked_now = false;  // ... over the address's limit
+    int64_t account_attempts = 0;
+    int64_t address_attempts = 0;
   };
-  std::mutex mu_;
-  std::map<std::string, Window> by_email_;
-  std::map<std::string, Window> by_address_;
+  // Counts one attempt for `email` (lower-cased) and `address`.
+  Result<Reservation> Reserve(db::Connection& conn, std::string_view email,
+                              std::string_view address, int64_t now_s);
+  // OK, or ResourceExhausted when `email` or `address` has used up its attempts (read only).
+  Status Check(db::Connection& conn, std::string_view email, std::string_view address,
+               int64_t now_s);
+  // Counts a failure (the same as Reserve, for callers that check first).
+  Status RecordFailure(db::Connection& conn, std::string_view email, std::string_view address,
+                       int64_t now_s);
+  Status RecordSuccess(db::Connection& conn, std::string_view email, std::string_view address);
 };
+
+// Lifts a lock-out of `email` at once (an administrator's unlock); idempotent.
+Status UnlockAccount(db::Connection& conn, std::string_view email);
 
 inline constexpr int64_t kSessionSeconds = 12 * 60 * 60;
 inline constexpr std::string_view kSessionCookie = "shewhart_session";

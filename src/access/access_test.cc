@@ -8,8 +8,10 @@
 #include "support/postgres_schema.h"
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "access/audit.h"
 #include "db/db.h"
@@ -170,10 +172,83 @@ TEST_P(AccessTest, ThrottlePerAccountAndPerAddress) {
   // One address spraying many accounts.
   LoginThrottle t2;
   for (int i = 0; i < LoginThrottle::kMaxFailuresPerAddress; ++i) {
-    t2.RecordFailure("user" + std::to_string(i) + "@x.org", "10.6.6.6", kNow);
+    ASSERT_TRUE(
+        t2.RecordFailure(*conn_, "user" + std::to_string(i) + "@x.org", "10.6.6.6", kNow).ok());
   }
-  EXPECT_EQ(t2.Check("ana@nhs.net", "10.6.6.6", kNow).code(), StatusCode::kResourceExhausted);
-  EXPECT_TRUE(t2.Check("ana@nhs.net", "10.0.0.2", kNow).ok());
+  EXPECT_EQ(t2.Check(*conn_, "ana@nhs.net", "10.6.6.6", kNow).code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_TRUE(t2.Check(*conn_, "ana@nhs.net", "10.0.0.2", kNow).ok());
+}
+
+// Finding 5: the throttle lived in one process's memory — lost on restart, not shared, and 40
+// concurrent guesses got 12 checked. Now it is in the database, counted before the check.
+TEST_P(AccessTest, ThrottleIsSharedKeptAndRaceFree) {
+  ASSERT_TRUE(
+      CreateAccount(*conn_, {"ana@nhs.net", Role::kViewer, ""}, "correct horse battery", "t", kAt)
+          .ok());
+  // Two "processes" (two throttles, two connections) share the count.
+  auto url = GetParam() == "sqlite" ? "sqlite:" + path_.string() : pg_schema_.url();
+  auto other = db::Open(url);
+  ASSERT_TRUE(other.ok());
+  LoginThrottle first, second;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_FALSE(
+        SignIn(*conn_, first, "ana@nhs.net", "nope nope nope", "10.0.0.1", kNow, kAt).ok());
+  }
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_FALSE(
+        SignIn(**other, second, "ana@nhs.net", "nope nope nope", "10.0.0.1", kNow, kAt).ok());
+  }
+  EXPECT_EQ(SignIn(**other, second, "ana@nhs.net", "correct horse battery", "10.0.0.3", kNow, kAt)
+                .status()
+                .code(),
+            StatusCode::kResourceExhausted);
+  // An administrator unlocks it at once.
+  ASSERT_TRUE(UnlockAccount(*conn_, "ANA@nhs.net").ok());
+  EXPECT_TRUE(
+      SignIn(*conn_, first, "ana@nhs.net", "correct horse battery", "10.0.0.3", kNow, kAt).ok());
+  // Failures and the lock-out are audited with the address.
+  auto audit = ListAudit(*conn_, 100, std::nullopt);
+  ASSERT_TRUE(audit.ok());
+  int failed = 0, lockouts = 0;
+  for (const AuditEntry& e : *audit) {
+    if (e.action == "session.failed") {
+      ++failed;
+      EXPECT_EQ(e.remote, "10.0.0.1");
+    }
+    if (e.action == "session.lockout") ++lockouts;
+  }
+  EXPECT_EQ(failed, 5);
+  EXPECT_EQ(lockouts, 1);
+
+  // 40 concurrent guesses on 8 connections: at most the limit are checked.
+  std::vector<std::unique_ptr<db::Connection>> conns;
+  for (int i = 0; i < 8; ++i) {
+    auto c = db::Open(url);
+    ASSERT_TRUE(c.ok());
+    conns.push_back(std::move(*c));
+  }
+  std::atomic<int> denied{0}, throttled{0}, other_errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      LoginThrottle throttle;
+      for (int i = 0; i < 5; ++i) {
+        auto r = SignIn(*conns[t], throttle, "ana@nhs.net", "wrong guess " + std::to_string(i),
+                        "10.0.1." + std::to_string(t), kNow, kAt);
+        if (r.status().code() == StatusCode::kPermissionDenied)
+          ++denied;
+        else if (r.status().code() == StatusCode::kResourceExhausted)
+          ++throttled;
+        else
+          ++other_errors;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_LE(denied.load(), LoginThrottle::kMaxFailuresPerAccount);
+  EXPECT_EQ(denied.load() + throttled.load() + other_errors.load(), 40);
+  EXPECT_LE(other_errors.load(), 0);
 }
 
 TEST_P(AccessTest, ScopeIsTheOrganisationAndBelow) {

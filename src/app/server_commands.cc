@@ -11,8 +11,10 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "access/access.h"
 #include "access/audit.h"
@@ -52,7 +54,14 @@ struct ServeOptions {
   std::string static_dir;
   int threads = 8;
   bool quiet = false;
+  std::optional<bool> secure_cookies;  // default: on unless listening on loopback
+  std::vector<std::string> trusted_proxies;
 };
+
+// 127.0.0.0/8, ::1 and "localhost": a browser reaches these over plain HTTP.
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
 
 Status Serve(const ServeOptions& o) {
   const size_t colon = o.listen.rfind(':');
@@ -75,8 +84,12 @@ Status Serve(const ServeOptions& o) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  const bool secure = o.secure_cookies.value_or(!IsLoopback(host));
   ASSIGN_OR_RETURN(std::unique_ptr<server::Api> api,
-                   server::Api::Create({.db_url = o.db, .pool_size = o.threads}));
+                   server::Api::Create({.db_url = o.db,
+                                        .pool_size = o.threads,
+                                        .secure_cookies = secure,
+                                        .trusted_proxies = o.trusted_proxies}));
   http::ServerOptions so;
   so.host = host;
   so.port = port;
@@ -166,6 +179,13 @@ void AddServerCommands(CLI::App& app, CommandSet& commands) {
                    "Worker threads and database connections (default 8)")
       ->check(CLI::Range(1, 256));
   serve->add_flag("--quiet", serve_options->quiet, "Do not write the access log to stderr");
+  serve->add_flag("--secure-cookies,!--no-secure-cookies", serve_options->secure_cookies,
+                  "Mark the session cookie Secure (HTTPS only). Default: on, unless --listen is "
+                  "a loopback address (127.0.0.1, ::1), where a browser may use plain HTTP");
+  serve->add_option("--trusted-proxy", serve_options->trusted_proxies,
+                    "The address of a reverse proxy (e.g. 127.0.0.1 for nginx on the same "
+                    "machine) whose X-Forwarded-For names the client; repeatable. Without it "
+                    "X-Forwarded-For is ignored");
   commands.Bind(serve, [serve_options](std::string*) { return Serve(*serve_options); });
 
   CLI::App* user = app.add_subcommand("user", "Manage accounts (see `shewhart user add --help`)");

@@ -16,19 +16,13 @@
 #include <string>
 #include <string_view>
 
+#include "base/identifiers.h"
+
 namespace shewhart {
 
-// The message every import gives for a cell that contains an NHS number.
-inline constexpr std::string_view kNhsNumberMessage =
-    "looks like an NHS number; Shewhart must not hold patient-identifiable data";
-
-// True if `digits` (exactly 10 ASCII digits) is a valid NHS number: the modulus-11 check digit
-// over the first nine digits (weights 10..2) equals the tenth digit.
-bool IsValidNhsNumber(std::string_view digits);
-
-// True if `text` contains a valid NHS number written as 10 consecutive digits or as 3-3-4 digits
-// separated by single spaces or hyphens, not itself part of a longer run of digits.
-bool ContainsNhsNumber(std::string_view text);
+// The screen for NHS numbers (IsValidNhsNumber, ContainsNhsNumber, kNhsNumberMessage) is the ONE
+// identifier screen of base/identifiers.h, included above so that every free-text check finds it
+// here too.
 
 // A finite decimal number (leading/trailing spaces ignored); nullopt for anything else,
 // including empty text, "NA", "12,5", "5%", "inf" and "nan".

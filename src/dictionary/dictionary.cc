@@ -394,8 +394,8 @@ Result<MetricVersion> ProposeVersion(db::Connection& conn, std::string_view code
   RETURN_IF_ERROR(CheckWord(ChartTypes(), v.chart_type, "chart_type"));
   RETURN_IF_ERROR(CheckWord(Frequencies(), v.frequency, "frequency"));
   RETURN_IF_ERROR(CheckWord(Domains(), v.domain, "domain"));
-  if (!(v.multiplier > 0) || !std::isfinite(v.multiplier) || v.multiplier > 1e9) {
-    return InvalidArgumentError("\"multiplier\" must be a positive number up to 1e9 (e.g. 100 for "
+  if (!(v.multiplier > 0) || !std::isfinite(v.multiplier) || v.multiplier > kMaxMultiplier) {
+    return InvalidArgumentError("\"multiplier\" must be positive and at most 1000000 (e.g. 100 for "
                                 "a percentage, 1000 for a rate per 1,000)");
   }
   if (v.target && !std::isfinite(*v.target)) {
@@ -502,6 +502,10 @@ Result<int32_t> DefineTerm(db::Connection& conn, std::string_view term, std::str
 Result<int32_t> SetGlossaryTerm(db::Connection& conn, std::string_view term,
                                 std::string_view definition, std::string_view status,
                                 std::string_view actor, std::string_view at) {
+  if (status != "draft" && status != "agreed" && status != "retired") {
+    return InvalidArgumentError("a glossary term's status is draft, agreed or retired, not \"" +
+                                std::string(status.substr(0, 32)) + "\"");
+  }
   ASSIGN_OR_RETURN(std::optional<db::Row> row, conn.QueryRow(kSelectTerm, {term}));
   int64_t term_id = 0;
   int32_t latest = 0;

@@ -174,6 +174,7 @@ struct GlossaryTerm {
 };
 // Records `definition` for `term`: a new version when the term is new or the definition differs
 // from the latest; nothing when it is the same. Returns the version now in force.
+// InvalidArgument unless `status` is draft, agreed or retired.
 Result<int32_t> SetGlossaryTerm(db::Connection& conn, std::string_view term,
                                 std::string_view definition, std::string_view status,
                                 std::string_view actor, std::string_view at);
@@ -181,6 +182,10 @@ Result<int32_t> SetGlossaryTerm(db::Connection& conn, std::string_view term,
 Result<std::vector<GlossaryTerm>> Glossary(db::Connection& conn);
 // Every version of one term, oldest first.
 Result<std::vector<GlossaryTerm>> GlossaryHistory(db::Connection& conn, std::string_view term);
+
+// The largest multiplier a definition may have (1 000 000: "per million"); larger ones would turn
+// finite values into infinities.
+inline constexpr double kMaxMultiplier = 1e6;
 
 }  // namespace shewhart::dictionary
 

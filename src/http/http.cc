@@ -51,6 +51,10 @@ std::string_view ProtocolCode(int http_status) {
       return "unsupported_media_type";
     case 429:
       return "too_many_requests";
+    case 431:
+      return "headers_too_large";
+    case 501:
+      return "not_implemented";
     case 503:
       return "unavailable";
     default:

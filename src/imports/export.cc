@@ -16,7 +16,7 @@ void Line(std::initializer_list<std::string_view> fields, std::string* out) {
   for (std::string_view f : fields) {
     if (!first) out->push_back(',');
     first = false;
-    csv::AppendCsvField(f, out);
+    csv::AppendCsvField(NeutraliseFormula(f), out);
   }
   out->push_back('\n');
 }
@@ -25,6 +25,18 @@ std::string Opt(const std::optional<double>& v) { return v ? FormatNumber(*v) : 
 std::string OptDate(const std::optional<Date>& d) { return d ? FormatIsoDate(*d) : std::string(); }
 
 }  // namespace
+
+std::string NeutraliseFormula(std::string_view cell) {
+  if (cell.empty() || !IsFormulaStart(cell.front()) || ParseNumber(cell)) return std::string(cell);
+  return "'" + std::string(cell);
+}
+
+std::string RestoreFormula(std::string_view cell) {
+  if (cell.size() >= 2 && cell.front() == '\'' && IsFormulaStart(cell[1])) {
+    return std::string(cell.substr(1));
+  }
+  return std::string(cell);
+}
 
 Result<std::string> ExportObservationsCsv(db::Connection& conn) {
   // Which columns: value for single-value metrics, numerator/denominator for ratios.

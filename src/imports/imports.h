@@ -28,6 +28,7 @@
 #define SHEWHART_IMPORTS_IMPORTS_H_
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,6 +52,11 @@ struct ImportOptions {
   std::string remote;     // the client's address for the audit entry; "" from the command line
   bool dry_run = false;   // validate and compare only; write nothing
   bool recompute = true;  // observations: recompute stored SPC results after writing
+  // observations: when set, every row's unit — as resolved by the import itself, after trimming
+  // and lookup — must satisfy it, or the whole import is refused with PermissionDenied naming
+  // the codes outside. The scope check lives here, on resolved ids, so that no spelling of a
+  // code (spaces, tabs, case) can reach a unit the check did not see.
+  std::function<bool(int64_t unit_id)> unit_in_scope;
 };
 
 // One changed row, for the preview: "AE4H RJZ 2018-03-01: 87.5 -> 88.1".
@@ -102,9 +108,19 @@ Result<ImportReport> ImportMetricsFile(db::Connection& conn, const std::string& 
 Result<ImportReport> ImportMetrics(db::Connection& conn, const Table& table,
                                    std::string_view sha256, const ImportOptions& options);
 
-// Exports as CSV text, in the import format, sorted (observations by metric, unit, period;
-// organisations by code; metrics by code and applies_from), so that an export imports back
-// unchanged and re-exports byte-identically.
+// Spreadsheet formula injection: a text cell starting with = + - @ (or a tab or carriage return)
+// would run as a formula when the export is opened in Excel. Exports write such cells with a
+// leading apostrophe (Excel shows the text; numbers such as "-5" are left alone), and the CSV
+// imports remove exactly that apostrophe again, so export -> import -> export stays identical.
+inline bool IsFormulaStart(char c) {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+std::string NeutraliseFormula(std::string_view cell);
+std::string RestoreFormula(std::string_view cell);
+
+// Exports as CSV text, in the import format, with formula cells neutralised (above), sorted
+// (observations by metric, unit, period; organisations by code; metrics by code and applies_from),
+// so that an export imports back unchanged and re-exports byte-identically.
 Result<std::string> ExportObservationsCsv(db::Connection& conn);
 Result<std::string> ExportOrganisationsCsv(db::Connection& conn);
 Result<std::string> ExportMetricsCsv(db::Connection& conn);

@@ -179,6 +179,36 @@ TEST_P(ImportsTest, ExportImportRoundTripIsByteIdentical) {
   EXPECT_EQ(ValueOrDie(ExportObservationsCsv(*second)), obs);
 }
 
+// Finding 6: CSV exports wrote cells starting with = + - @ unchanged (formula injection when
+// opened in Excel). They are neutralised with an apostrophe, and read back to the same text.
+TEST_P(ImportsTest, ExportsNeutraliseFormulaCellsAndStillRoundTrip) {
+  const std::string orgs =
+      "code,name,kind,parent,opened,closed,successor,member_of\n"
+      "QHL,\"=HYPERLINK(\"\"http://evil.example\"\")\",system,,,,,\n"
+      "RAA,+cmd|' /C calc'!A0,acute trust,QHL,,,,\n"
+      "RBB,@SUM(1+1),acute trust,QHL,,,,\n"
+      "RCC,-2+3,acute trust,QHL,,,,\n"
+      "RDD,Plain name,acute trust,QHL,,,,\n";
+  ValueOrDie(ImportOrganisationsFile(*conn_, Write("orgs.csv", orgs).string(), Options()));
+  const std::string exported = ValueOrDie(ExportOrganisationsCsv(*conn_));
+  for (const char* formula : {"=HYPERLINK", "+cmd", "@SUM", "-2+3"}) {
+    EXPECT_THAT(exported, HasSubstr(std::string("'") + formula)) << exported;
+  }
+  for (const std::string& line : {std::string("\n="), std::string(",="), std::string(",+"),
+                                  std::string(",@"), std::string(",-2"), std::string(",\"=")}) {
+    EXPECT_EQ(exported.find(line), std::string::npos) << line << " in " << exported;
+  }
+  // Imported back: the same names, nothing changed; exported again: byte-identical.
+  EXPECT_EQ(
+      ValueOrDie(ImportOrganisationsFile(*conn_, Write("again.csv", exported).string(), Options()))
+          .changed,
+      0);
+  EXPECT_EQ(ValueOrDie(ExportOrganisationsCsv(*conn_)), exported);
+  EXPECT_EQ(NeutraliseFormula("-5"), "-5");  // numbers are not formulas
+  EXPECT_EQ(NeutraliseFormula("=1+1"), "'=1+1");
+  EXPECT_EQ(RestoreFormula("'=1+1"), "=1+1");
+}
+
 TEST_P(ImportsTest, AgreedDefinitionIsNeverOverwrittenButVersioned) {
   LoadBase(false);
   std::string metrics = ReadText(Cases() / "base" / "metrics.csv");

@@ -116,10 +116,10 @@ Result<ImportReport> ImportMetrics(db::Connection& conn, const Table& table,
     const std::string_view mult = Cell(tr, c_mult);
     if (!mult.empty()) {
       const std::optional<double> m = ParseNumber(mult);
-      if (!m || *m <= 0) {
+      if (!m || *m <= 0 || *m > dictionary::kMaxMultiplier) {
         problems.Add(tr.number, "multiplier",
                      Quote(mult) +
-                         " is not a positive number (1, 100 for a percentage, 1000 "
+                         " is not a positive number up to 1000000 (1, 100 for a percentage, 1000 "
                          "for 'per 1,000')");
       } else {
         v.multiplier = *m;

@@ -1,6 +1,7 @@
 // Observations: validate every row, compare with what is stored, write in one transaction.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "base/date.h"
@@ -105,6 +106,7 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
   std::unordered_map<std::tuple<int64_t, int64_t, Date>, int64_t, KeyHash> seen;
   seen.reserve(table.rows.size());
   const std::string kValue = table.header[c_value.value_or(0)];
+  std::set<std::string> outside_scope;
   for (const TableRow& row : table.rows) {
     internal::CheckNoNhsNumbers(table, row, numeric, &problems);
     bool ok = true;
@@ -130,6 +132,9 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
       problems.Add(row.number, "unit",
                    "unknown unit " + Quote(unit_code) +
                        "; it must be in the directory first (shewhart import organisations)");
+      ok = false;
+    } else if (options.unit_in_scope && !options.unit_in_scope(unit->id)) {
+      outside_scope.insert(unit->code);
       ok = false;
     }
     const std::optional<Date> period = ParseIsoDate(period_text);
@@ -226,6 +231,12 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
       ok = false;
     }
     if (ok) parsed.push_back(p);
+  }
+  if (!outside_scope.empty()) {
+    std::string list;
+    for (const std::string& c : outside_scope) list += (list.empty() ? "" : ", ") + c;
+    return Status(StatusCode::kPermissionDenied,
+                  "the file has rows for organisations outside your scope: " + list);
   }
   RETURN_IF_ERROR(problems.ToStatus(table.name));
 

@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <semaphore>
 #include <utility>
 
 #include "csv/csv_reader.h"
+#include "imports/imports.h"
 #include "imports/internal/xlsx.h"
 #include "imports/problems.h"
 #include "base/text_checks.h"
@@ -56,7 +58,13 @@ Result<Table> FromCsvReader(csv::Reader* reader) {
     TableRow row;
     row.number = r.line;
     row.cells.reserve(table.header.size());
-    for (std::string_view f : r.fields) row.cells.emplace_back(f);
+    for (std::string_view f : r.fields) {
+      if (f.size() >= 2 && f.front() == '\'' && IsFormulaStart(f[1])) {
+        row.cells.emplace_back(RestoreFormula(f));  // an export's neutralised formula cell
+      } else {
+        row.cells.emplace_back(f);
+      }
+    }
     row.cells.resize(table.header.size());
     if (AllEmpty(row.cells)) continue;
     table.rows.push_back(std::move(row));
@@ -93,8 +101,36 @@ Result<Table> ParseCsvTable(std::string name, std::string text) {
   return FromCsvReader(reader.get());
 }
 
+namespace {
+
+// At most two workbooks are unpacked at once in a process, so that simultaneous uploads cannot
+// multiply the per-workbook memory bound (internal/xlsx.h).
+std::counting_semaphore<2> workbook_slots(2);
+
+struct WorkbookSlot {
+  WorkbookSlot() { workbook_slots.acquire(); }
+  ~WorkbookSlot() { workbook_slots.release(); }
+};
+
+Result<Table> TableOfSheet(const std::string& path, internal::Sheet sheet);
+
+}  // namespace
+
 Result<Table> ReadXlsxTable(const std::string& path) {
+  WorkbookSlot slot;
   ASSIGN_OR_RETURN(internal::Sheet sheet, internal::ReadFirstSheet(path));
+  return TableOfSheet(path, std::move(sheet));
+}
+
+Result<Table> ParseXlsxTable(const std::string& name, std::string_view bytes) {
+  WorkbookSlot slot;
+  ASSIGN_OR_RETURN(internal::Sheet sheet, internal::ReadFirstSheetFromBytes(name, bytes));
+  return TableOfSheet(name, std::move(sheet));
+}
+
+namespace {
+
+Result<Table> TableOfSheet(const std::string& path, internal::Sheet sheet) {
   Table table;
   table.name = path;
   bool have_header = false;
@@ -118,6 +154,8 @@ Result<Table> ReadXlsxTable(const std::string& path) {
     return InvalidArgumentError(path + ": the first sheet is empty; expected a header row");
   return table;
 }
+
+}  // namespace
 
 Result<Table> ReadTable(const std::string& path) {
   if (EndsWith(path, ".xlsx") || StartsWithZipMagic(path)) return ReadXlsxTable(path);

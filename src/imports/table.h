@@ -49,8 +49,12 @@ Result<Table> ReadTable(const std::string& path);
 // Parses CSV text; `name` stands for the file name in messages.
 Result<Table> ParseCsvTable(std::string name, std::string text);
 
-// Reads the first sheet of a .xlsx workbook.
+// Reads the first sheet of a .xlsx workbook. Workbooks that unpack to more than the limits of
+// internal/xlsx.h (64 MiB of cells, columns past XFD, cells over 32,767 characters) are refused
+// with InvalidArgument; at most two workbooks are read at once per process.
 Result<Table> ReadXlsxTable(const std::string& path);
+// The same from the workbook's bytes in memory (uploads); `name` stands for the file name.
+Result<Table> ParseXlsxTable(const std::string& name, std::string_view bytes);
 
 // The spreadsheet letter of a 0-based column index: 0 -> "A", 26 -> "AA".
 std::string ColumnLetter(size_t index);

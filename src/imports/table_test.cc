@@ -13,6 +13,7 @@
 #include "imports/internal/xlsx.h"
 #include "imports/problems.h"
 #include "base/text_checks.h"
+#include "imports/testing/xlsx_bombs.h"
 
 namespace shewhart::imports {
 namespace {
@@ -79,6 +80,27 @@ TEST_P(XlsxTest, ReadsTheFirstSheetAsText) {
 }
 
 INSTANTIATE_TEST_SUITE_P(SharedAndInlineStrings, XlsxTest, ::testing::Bool());
+
+// Finding 3: .xlsx bombs took the server to gigabytes and threw bad_alloc. Each is refused with
+// InvalidArgument, quickly, and the workbook's unpacked size never passes the bound.
+TEST(XlsxBombTest, EveryBombIsRefusedWithinTheBound) {
+  for (const auto& [name, bytes] : testing::XlsxBombs()) {
+    ASSERT_FALSE(bytes.empty()) << name;
+    EXPECT_LT(bytes.size(), 1u << 20) << name;  // small on the wire
+    Result<Table> t = ParseXlsxTable("bomb.xlsx", bytes);
+    EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument)
+        << name << ": " << t.status().ToString();
+  }
+  // An ordinary workbook from the same builder reads.
+  Result<Table> ok = ParseXlsxTable(
+      "ok.xlsx", testing::XlsxWithSheet(
+                     "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>metric</t></is></c></row>"
+                     "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>0</v></c></row>",
+                     "<si><t>AE4H</t></si>"));
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->rows.size(), 1u);
+  EXPECT_EQ(ok->rows[0].cells[0], "AE4H");
+}
 
 TEST(XlsxFileTest, NotAWorkbookIsInvalidArgument) {
   const fs::path path = TempPath("fake.xlsx");

@@ -31,7 +31,8 @@ constexpr std::string_view kSelect =
     "SELECT id, kind, file_name, sha256, content_base64, uploaded_by, uploaded_at, state, "
     "batch_id FROM import_upload WHERE id = ?";
 constexpr std::string_view kCommit =
-    "UPDATE import_upload SET state = 'committed', batch_id = ? WHERE id = ?";
+    "UPDATE import_upload SET state = 'committed', batch_id = ? WHERE id = ? AND state <> "
+    "'committed'";
 
 std::string ToBase64(const std::string& bytes) {
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
@@ -79,7 +80,11 @@ Result<Upload> LoadUpload(db::Connection& conn, int64_t id) {
 }
 
 Status MarkCommitted(db::Connection& conn, int64_t id, int64_t batch_id) {
-  return conn.Execute(kCommit, {batch_id, id});
+  ASSIGN_OR_RETURN(int64_t changed, conn.ExecuteRowCount(kCommit, {batch_id, id}));
+  if (changed != 1) {
+    return FailedPreconditionError("upload " + std::to_string(id) + " was imported already");
+  }
+  return Status::Ok();
 }
 
 }  // namespace shewhart::imports

@@ -35,6 +35,9 @@ struct Upload {
 Result<int64_t> InsertUpload(db::Connection& conn, const Upload& upload);
 // NotFound when absent.
 Result<Upload> LoadUpload(db::Connection& conn, int64_t id);
+// Marks the upload committed with its batch — only if it was not already: FailedPrecondition
+// otherwise, so that of two simultaneous commits (each in its own transaction, which this
+// statement joins) exactly one succeeds and the other's import is rolled back with it.
 Status MarkCommitted(db::Connection& conn, int64_t id, int64_t batch_id);
 
 }  // namespace shewhart::imports

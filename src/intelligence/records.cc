@@ -411,10 +411,17 @@ Result<imports::ImportReport> ImportRecords(db::Connection& conn, const Kind& ki
   std::vector<Resolved> rows;
   rows.reserve(table.rows.size());
   std::unordered_map<std::string, int64_t> seen;  // key -> first row
+  std::set<std::string> outside_scope;             // codes of units the importer may not write
   for (const TableRow& tr : table.rows) {
     Values raw;
     for (const auto& [name, col] : columns) raw[std::string(name)] = tr.cells[col];
     Resolved r = CheckValues(kind, raw, today, lookups.dir, lookups.dict, tr.number, &problems);
+    // Scope is decided on the unit the row resolved to (after trimming and lookup), never on
+    // the raw cell, so that no spelling of a code reaches a unit outside the importer's scope.
+    if (kind.has_unit && r.unit_id != 0 && options.unit_in_scope &&
+        !options.unit_in_scope(r.unit_id)) {
+      outside_scope.insert(r.values[std::string(kOrganisation)]);
+    }
     const std::string key = KeyOf(kind, r);
     auto [it, inserted] = seen.emplace(key, tr.number);
     if (!inserted) {
@@ -423,6 +430,12 @@ Result<imports::ImportReport> ImportRecords(db::Connection& conn, const Kind& ki
                        std::to_string(it->second));
     }
     rows.push_back(std::move(r));
+  }
+  if (!outside_scope.empty()) {
+    std::string list;
+    for (const auto& c : outside_scope) list += (list.empty() ? "" : ", ") + c;
+    return Status(StatusCode::kPermissionDenied,
+                  "the file has rows for organisations outside your scope: " + list);
   }
   if (!problems.empty()) return problems.ToStatus(table.name);
 

@@ -1,12 +1,16 @@
 // The one place where access is enforced: route matching, session, role, CSRF, scope and body
 // limits, then the handler; every Status becomes an HTTP answer through http::ErrorResponse.
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "access/access.h"
+#include "base/identifiers.h"
 #include "base/time.h"
+#include "dictionary/dictionary.h"
 #include "directory/directory.h"
 #include "http/json.h"
 #include "oversight/spc_store.h"
@@ -40,7 +44,79 @@ std::string DetailsOf(const Status& status) {
 
 bool IsWrite(http::Method m) { return m != http::Method::kGet; }
 
+// "application/json", optionally with parameters ("; charset=utf-8"), in any case.
+bool IsJsonContentType(std::string_view value) {
+  const size_t semi = value.find(';');
+  std::string_view type = value.substr(0, semi);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  if (type.size() != 16) return false;
+  for (size_t i = 0; i < type.size(); ++i) {
+    char c = type[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != "application/json"[i]) return false;
+  }
+  return true;
+}
+
+// Fields that are secrets, not text to keep: never screened (a password may hold any digits).
+bool IsSecretField(std::string_view key) { return key == "password" || key.ends_with("_password"); }
+
+// The ONE identifier screen (base/identifiers.h) over every string of a JSON document.
+Status ScreenJson(const nlohmann::json& value, const std::string& field, int depth = 0) {
+  if (depth > 32) return InvalidArgumentError("the JSON body is nested too deeply");
+  if (value.is_string()) return ScreenFreeText(field, value.get_ref<const std::string&>());
+  if (value.is_object()) {
+    for (const auto& [k, v] : value.items()) {
+      RETURN_IF_ERROR(ScreenFreeText("a field name", k));
+      if (IsSecretField(k)) continue;
+      RETURN_IF_ERROR(ScreenJson(v, "\"" + k + "\"", depth + 1));
+    }
+  } else if (value.is_array()) {
+    for (const auto& v : value) RETURN_IF_ERROR(ScreenJson(v, field, depth + 1));
+  }
+  return Status::Ok();
+}
+
+// Every free text a request carries: query and path parameters, and each string of a JSON body.
+// Upload bodies are screened cell by cell by the imports.
+Status ScreenRequest(const http::Request& req, BodyKind body) {
+  for (const auto& [k, v] : req.query) RETURN_IF_ERROR(ScreenFreeText("\"" + k + "\"", v));
+  for (const auto& [k, v] : req.path_params) RETURN_IF_ERROR(ScreenFreeText("{" + k + "}", v));
+  if (body != BodyKind::kJson || req.body.empty()) return Status::Ok();
+  const nlohmann::json doc = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Status::Ok();  // the handler reports malformed JSON
+  return ScreenJson(doc, "the body");
+}
+
 }  // namespace
+
+std::string ClientAddress(const http::Request& req, const std::vector<std::string>& trusted) {
+  auto is_trusted = [&](std::string_view a) {
+    return std::find(trusted.begin(), trusted.end(), a) != trusted.end();
+  };
+  if (trusted.empty() || !is_trusted(req.remote_addr)) return req.remote_addr;
+  std::string address = req.remote_addr;
+  const auto [first, last] = req.headers.equal_range("x-forwarded-for");
+  std::vector<std::string> hops;
+  for (auto it = first; it != last; ++it) {
+    std::string_view v = it->second;
+    while (!v.empty()) {
+      const size_t comma = v.find(',');
+      std::string_view hop = v.substr(0, comma);
+      while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
+      while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
+      if (!hop.empty()) hops.emplace_back(hop);
+      v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+    }
+  }
+  for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+    address = *it;
+    if (!is_trusted(*it)) break;
+  }
+  if (address.size() > 64) address.resize(64);
+  return address;
+}
 
 
 Result<access::Scope> RequestContext::Scope() {
@@ -112,6 +188,7 @@ http::Response Api::Handle(const http::Request& request) {
   const Route* route = nullptr;
   bool path_known = false;
   http::Request req = request;
+  req.remote_addr = ClientAddress(request, state_->options.trusted_proxies);
   for (const Route& r : Routes()) {
     if (!http::MatchPath(r.path, req.path, &req.path_params)) continue;
     path_known = true;
@@ -130,6 +207,15 @@ http::Response Api::Handle(const http::Request& request) {
   if (req.body.size() > limit) {
     return http::ProtocolError(
         413, "the request body is larger than " + std::to_string(limit) + " bytes");
+  }
+  // JSON routes take application/json only: a cross-site form or a "simple" fetch can send
+  // text/plain without a preflight (login CSRF), but not application/json.
+  if (route->body == BodyKind::kJson && !req.body.empty() &&
+      !IsJsonContentType(req.Header("content-type"))) {
+    return http::ProtocolError(415, "send the body as Content-Type: application/json");
+  }
+  if (Status screened = ScreenRequest(req, route->body); !screened.ok()) {
+    return http::ErrorResponse(screened);
   }
 
   std::unique_ptr<db::Connection> conn = state_->Acquire();

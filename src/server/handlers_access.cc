@@ -117,6 +117,23 @@ Result<http::Response> CreateUser(RequestContext& ctx) {
   return http::JsonResponse({{"id", id}}, 201);
 }
 
+// An administrator lifts a sign-in lock-out at once (it also lifts itself after the window).
+Result<http::Response> UnlockUser(RequestContext& ctx) {
+  ASSIGN_OR_RETURN(int64_t id, http::ParseIntParam("id", ctx.req.Param("id"), 1, INT64_MAX));
+  ASSIGN_OR_RETURN(std::vector<access::Account> accounts, access::ListAccounts(ctx.conn));
+  const access::Account* found = nullptr;
+  for (const auto& a : accounts) {
+    if (a.id == id) found = &a;
+  }
+  if (found == nullptr) return NotFoundError("there is no account " + std::to_string(id));
+  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
+  RETURN_IF_ERROR(access::UnlockAccount(ctx.conn, found->email));
+  RETURN_IF_ERROR(ctx.Audit("account.unlock", "account " + std::to_string(id), "",
+                            http::DumpJson({{"email", found->email}})));
+  RETURN_IF_ERROR(tx.Commit());
+  return http::JsonResponse({{"id", id}, {"unlocked", true}});
+}
+
 Result<http::Response> ListAudit(RequestContext& ctx) {
   int64_t limit = 100;
   std::optional<int64_t> before;

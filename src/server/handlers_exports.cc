@@ -1,12 +1,16 @@
 // Handlers: the board as files — the Excel workbook and the PDF board pack (oversight/exports.h),
 // with the same filters as GET /api/board. The writers need a file; each request writes its own
-// temporary file, reads it back as the body and removes it.
+// temporary file (private, mkstemps), reads it back as the body and removes it.
+// Cost cap: a board export takes hundreds of MB at full size, so at most kMaxConcurrentExports
+// run at once in a process; a request beyond that is answered 429 at once ("try again shortly")
+// instead of queueing memory.
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <semaphore>
 #include <sstream>
 
 #include "oversight/exports.h"
@@ -37,6 +41,29 @@ class TempFile {
  private:
   std::string path_;
 };
+
+constexpr int kMaxConcurrentExports = 2;
+std::counting_semaphore<kMaxConcurrentExports> export_slots(kMaxConcurrentExports);
+
+// One of the export slots, or nullopt when all are taken.
+class ExportSlot {
+ public:
+  ExportSlot() : held_(export_slots.try_acquire()) {}
+  ~ExportSlot() {
+    if (held_) export_slots.release();
+  }
+  ExportSlot(const ExportSlot&) = delete;
+  ExportSlot& operator=(const ExportSlot&) = delete;
+  bool held() const { return held_; }
+
+ private:
+  bool held_;
+};
+
+Status Busy() {
+  return ResourceExhaustedError(
+      "the server is already preparing other board exports; please try again in a minute");
+}
 
 Result<oversight::BoardExportOptions> OptionsOf(const RequestContext& ctx) {
   oversight::BoardExportOptions o;
@@ -69,6 +96,8 @@ http::Response FileResponse(std::string body, std::string content_type, std::str
 }  // namespace
 
 Result<http::Response> BoardWorkbook(RequestContext& ctx) {
+  ExportSlot slot;
+  if (!slot.held()) return Busy();
   ASSIGN_OR_RETURN(oversight::BoardExportOptions o, OptionsOf(ctx));
   TempFile file(".xlsx");
   if (file.path().empty()) return IoError("cannot create a temporary file for the export");
@@ -82,6 +111,8 @@ Result<http::Response> BoardWorkbook(RequestContext& ctx) {
 }
 
 Result<http::Response> BoardPack(RequestContext& ctx) {
+  ExportSlot slot;
+  if (!slot.held()) return Busy();
   ASSIGN_OR_RETURN(oversight::BoardExportOptions o, OptionsOf(ctx));
   TempFile file(".pdf");
   if (file.path().empty()) return IoError("cannot create a temporary file for the export");

@@ -1,10 +1,7 @@
 // Handlers: imports (upload -> preview (dry run) -> commit), through the same import services
 // as `shewhart import`.
-#include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "base/hash.h"
@@ -30,23 +27,10 @@ bool IsXlsx(const std::string& name, const std::string& content) {
          (name.size() > 5 && name.substr(name.size() - 5) == ".xlsx");
 }
 
+// Uploads are parsed from memory: no temporary file to leak or to be read by others.
 Result<imports::Table> TableOf(const Upload& u) {
   if (!IsXlsx(u.file_name, u.content)) return imports::ParseCsvTable(u.file_name, u.content);
-  // The .xlsx reader works on files: a private temporary copy, removed at once.
-  const std::filesystem::path tmp =
-      std::filesystem::temp_directory_path() /
-      ("shewhart_upload_" + std::to_string(getpid()) + "_" + std::to_string(u.id) + "_" +
-       std::to_string(reinterpret_cast<uintptr_t>(&u)) + ".xlsx");
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(u.content.data(), static_cast<std::streamsize>(u.content.size()));
-    if (!out) return IoError("cannot write a temporary file for the upload");
-  }
-  Result<imports::Table> t = imports::ReadXlsxTable(tmp.string());
-  std::error_code ec;
-  std::filesystem::remove(tmp, ec);
-  if (t.ok()) t->name = u.file_name;
-  return t;
+  return imports::ParseXlsxTable(u.file_name, u.content);
 }
 
 json ReportJson(const imports::ImportReport& r) {
@@ -68,9 +52,10 @@ json ReportJson(const imports::ImportReport& r) {
 }
 
 // Only administrators and system quality leads change the directory or the dictionary by file;
-// others may import observations for the units in their scope only.
+// others may import the rows of the organisations in their scope only — decided by the import
+// service on the units it resolved (ImportOptions::unit_in_scope), never on the raw cells.
 Status CheckMayImport(RequestContext& ctx, const imports::Importer& importer, const Upload& u,
-                      const imports::Table& table) {
+                      imports::ImportOptions* options) {
   const access::Role role = ctx.principal->account.role;
   if (importer.scope_column.empty()) {
     if (!access::HasSystemScope(role)) {
@@ -81,34 +66,30 @@ Status CheckMayImport(RequestContext& ctx, const imports::Importer& importer, co
   }
   ASSIGN_OR_RETURN(access::Scope scope, ctx.Scope());
   if (scope.all) return Status::Ok();
-  const std::optional<size_t> col = table.Column(importer.scope_column);
-  if (!col) return Status::Ok();  // the import itself reports the missing column
-  ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(ctx.conn));
-  std::set<std::string> outside;
-  for (const auto& row : table.rows) {
-    const std::string& code = row.cells[*col];
-    const directory::Unit* unit = dir.FindByCode(code);
-    if (unit != nullptr && !scope.Contains(unit->id)) outside.insert(code);
-  }
-  if (outside.empty()) return Status::Ok();
-  std::string list;
-  for (const auto& c : outside) list += (list.empty() ? "" : ", ") + c;
-  return Status(StatusCode::kPermissionDenied,
-                "the file has rows for organisations outside your scope: " + list);
+  options->unit_in_scope = [scope = std::move(scope)](int64_t unit_id) {
+    return scope.Contains(unit_id);
+  };
+  return Status::Ok();
 }
 
 Result<imports::ImportReport> Run(RequestContext& ctx, const Upload& u, bool dry_run) {
   ASSIGN_OR_RETURN(const imports::Importer importer, schema::FindImporter(u.kind));
   ASSIGN_OR_RETURN(imports::Table table, TableOf(u));
-  RETURN_IF_ERROR(CheckMayImport(ctx, importer, u, table));
   imports::ImportOptions o{
       .actor = ctx.Actor(), .now = ctx.now, .remote = ctx.req.remote_addr, .dry_run = dry_run};
+  RETURN_IF_ERROR(CheckMayImport(ctx, importer, u, &o));
   return importer.import_table(ctx.conn, table, u.sha256, o);
 }
 
+// An upload is seen (metadata, preview, commit) by the person who uploaded it and by the
+// system roles; to anyone else it does not exist.
 Result<Upload> LoadFromPath(RequestContext& ctx) {
   ASSIGN_OR_RETURN(int64_t id, http::ParseIntParam("id", ctx.req.Param("id"), 1, INT64_MAX));
   ASSIGN_OR_RETURN(Upload u, LoadUpload(ctx.conn, id));
+  if (!access::HasSystemScope(ctx.principal->account.role) &&
+      u.uploaded_by != ctx.principal->account.email) {
+    return NotFoundError("there is no upload " + std::to_string(id));
+  }
   return u;
 }
 

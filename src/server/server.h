@@ -41,9 +41,19 @@ struct ApiOptions {
   int pool_size = 8;
   size_t max_json_body_bytes = 64u << 10;  // JSON bodies; uploads have max_upload_bytes
   size_t max_upload_bytes = 16u << 20;
-  bool secure_cookies = false;     // add "Secure" to the session cookie (behind HTTPS)
+  bool secure_cookies = false;  // add "Secure" to the session cookie (behind HTTPS)
+  // Addresses of reverse proxies (nginx) whose X-Forwarded-For is believed: a request from one
+  // of them is attributed (throttling, audit) to the right-most address in X-Forwarded-For that
+  // is not itself a trusted proxy. From anyone else, X-Forwarded-For is ignored.
+  std::vector<std::string> trusted_proxies;
   std::function<int64_t()> clock;  // Unix seconds; nullptr = the system clock (tests inject)
 };
+
+// The client's address for throttling and the audit log: the socket peer, or — when the peer is
+// one of `trusted_proxies` — the right-most X-Forwarded-For entry that is not itself a trusted
+// proxy (entries to its left are the client's own claims and can be forged).
+std::string ClientAddress(const http::Request& req,
+                          const std::vector<std::string>& trusted_proxies);
 
 class Api {
  public:

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "access/access.h"
 #include "db/db.h"
@@ -519,6 +520,190 @@ TEST_P(ServerTest, ImportUploadPreviewCommitWithinScope) {
       "POST", "/api/imports/" + std::to_string(Json(up4)["id"].get<int64_t>()) + "/commit");
   EXPECT_EQ(bad.status, 400);
   EXPECT_TRUE(IsErrorShape(bad));
+}
+
+// Finding 1: a submitter of RJZ wrote " RYJ" (a space or tab around the code): the scope check
+// read the cell untrimmed, the import trimmed it, and RYJ's observations were overwritten.
+TEST_P(ServerTest, ImportScopeHoldsForEverySpellingOfACode) {
+  Browser submitter = SignedIn(Role::kDataSubmitter);  // scope: RJZ
+  const json before = Json(submitter.Send("GET", "/api/observations/AE4H/RYJ"));
+  for (const std::string unit : {" RYJ", "RYJ ", "\tRYJ", "RYJ\t", " RYJ\t", "\"RYJ \""}) {
+    const std::string theirs =
+        "metric,unit,period,numerator,denominator\nAE4H," + unit + ",2020-01-01,1,1000\n";
+    http::TestResponse up =
+        submitter.Send("POST", "/api/imports?kind=observations", theirs, true, "text/csv");
+    ASSERT_EQ(up.status, 201) << up.body;
+    const std::string id = std::to_string(Json(up)["id"].get<int64_t>());
+    EXPECT_EQ(submitter.Send("POST", "/api/imports/" + id + "/preview").status, 403) << unit;
+    EXPECT_EQ(submitter.Send("POST", "/api/imports/" + id + "/commit").status, 403) << unit;
+  }
+  EXPECT_EQ(Json(submitter.Send("GET", "/api/observations/AE4H/RYJ")), before);
+}
+
+// Finding 6: any submitter read every upload's metadata by id; two simultaneous commits of one
+// upload both answered 200 and reset its batch link.
+TEST_P(ServerTest, UploadsAreTheUploadersAndCommitOnce) {
+  Browser admin = SignedIn(Role::kAdministrator);
+  Browser submitter = SignedIn(Role::kDataSubmitter);
+  const std::string rows = "metric,unit,period,numerator,denominator\nAE4H,RJZ,2022-02-01,9,10\n";
+  http::TestResponse up =
+      admin.Send("POST", "/api/imports?kind=observations", rows, true, "text/csv");
+  ASSERT_EQ(up.status, 201);
+  const std::string id = std::to_string(Json(up)["id"].get<int64_t>());
+  EXPECT_EQ(submitter.Send("GET", "/api/imports/" + id).status, 404);
+  EXPECT_EQ(submitter.Send("POST", "/api/imports/" + id + "/preview").status, 404);
+  EXPECT_EQ(submitter.Send("POST", "/api/imports/" + id + "/commit").status, 404);
+  EXPECT_EQ(admin.Send("GET", "/api/imports/" + id).status, 200);
+  // Eight simultaneous commits: exactly one lands.
+  std::vector<Browser> browsers;
+  for (int i = 0; i < 8; ++i) browsers.push_back(SignedIn(Role::kAdministrator));
+  std::vector<int> statuses(browsers.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < browsers.size(); ++i) {
+    threads.emplace_back([&, i] {
+      statuses[i] = browsers[i].Send("POST", "/api/imports/" + id + "/commit").status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  int ok = 0;
+  for (int st : statuses) {
+    if (st == 200)
+      ++ok;
+    else
+      EXPECT_TRUE(st == 409 || st == 429 || st == 503) << st;
+  }
+  EXPECT_EQ(ok, 1);
+  const json meta = Json(admin.Send("GET", "/api/imports/" + id));
+  EXPECT_EQ(meta["state"], "committed");
+  EXPECT_FALSE(meta["batch_id"].is_null());
+}
+
+// Finding 6: sign-in accepted text/plain from any origin (login CSRF): every JSON route now
+// needs application/json.
+TEST_P(ServerTest, JsonRoutesTakeApplicationJsonOnly) {
+  Browser anon = Anonymous();
+  json right = {{"email", "viewer@nhs.net"}, {"password", kPassword}};
+  for (const char* type :
+       {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""}) {
+    http::TestResponse r = anon.Send("POST", "/api/session", right.dump(), true, type);
+    EXPECT_EQ(r.status, 415) << type;
+    EXPECT_TRUE(IsErrorShape(r));
+  }
+  EXPECT_EQ(anon.Send("POST", "/api/session", right.dump(), true, "application/json; charset=utf-8")
+                .status,
+            200);
+  Browser admin = SignedIn(Role::kAdministrator);
+  for (const Route& r : Routes()) {
+    if (r.body != BodyKind::kJson || r.auth == Auth::kPublic) continue;
+    EXPECT_EQ(admin.Send(Method(r), Concrete(r.path), R"({"x":"y"})", true, "text/plain").status,
+              415)
+        << r.path;
+  }
+}
+
+// Finding 6: NHS numbers in metric proposals, glossary terms, upload file names, and in any
+// spelling; NUL and control characters stored raw. Every JSON route of the route table, every
+// field, every spelling: refused before the handler runs.
+TEST_P(ServerTest, EveryFreeTextFieldIsScreened) {
+  Browser admin = SignedIn(Role::kAdministrator);
+  const std::string full_width =
+      "\xEF\xBC\x99\xEF\xBC\x94\xEF\xBC\x93\xEF\xBC\x94\xEF\xBC\x97\xEF\xBC\x96"
+      "\xEF\xBC\x95\xEF\xBC\x99\xEF\xBC\x91\xEF\xBC\x99";
+  const std::vector<std::string> spellings = {"943 476 5919",
+                                              "943.476.5919",
+                                              "943  476  5919",
+                                              "943/476/5919",
+                                              "943\t476\t5919",
+                                              "943\xC2\xA0"
+                                              "476\xC2\xA0"
+                                              "5919",
+                                              full_width,
+                                              std::string("NUL\0here", 8),
+                                              "bell\x07"};
+  for (const Route& r : Routes()) {
+    if (r.body != BodyKind::kJson) continue;
+    for (const std::string& bad : spellings) {
+      for (const char* field : {"text", "name", "definition", "email", "reason", "label"}) {
+        json body = {{field, "patient " + bad}};
+        http::TestResponse res = admin.Send(Method(r), Concrete(r.path), body.dump());
+        EXPECT_EQ(res.status, 400) << r.path << " " << field << " " << bad;
+        EXPECT_TRUE(IsErrorShape(res));
+      }
+    }
+  }
+  // Query and path parameters (an upload's file name, a glossary term).
+  EXPECT_EQ(
+      admin.Send("POST", "/api/imports?file_name=943.476.5919.csv", "a,b\n1,2\n", true, "text/csv")
+          .status,
+      400);
+  EXPECT_EQ(admin.Send("PUT", "/api/glossary/943%20476%205919", R"({"definition":"x"})").status,
+            400);
+  // Glossary status is a word of the lifecycle; a multiplier cannot make infinities.
+  EXPECT_EQ(
+      admin.Send("PUT", "/api/glossary/SPC", R"({"definition":"x","status":"whatever"})").status,
+      400);
+  EXPECT_EQ(admin.Send("PUT", "/api/glossary/SPC", R"({"definition":"x","status":"draft"})").status,
+            200);
+  json metric = {{"code", "BIG"},
+                 {"name", "Big"},
+                 {"definition", "d"},
+                 {"unit", "%"},
+                 {"measure", "value"},
+                 {"multiplier", 1e308},
+                 {"improvement_direction", "increase"},
+                 {"chart_type", "xmr"},
+                 {"frequency", "monthly"},
+                 {"domain", "responsive"}};
+  http::TestResponse big = admin.Send("POST", "/api/metrics", metric.dump());
+  EXPECT_EQ(big.status, 400) << big.body;
+  EXPECT_NE(big.body.find("multiplier"), std::string::npos) << big.body;
+}
+
+// Finding 5: any account could be locked by anyone with no unlock path; failed sign-ins and
+// lock-outs were not audited.
+TEST_P(ServerTest, LockOutIsAuditedAndAnAdministratorUnlocks) {
+  Browser anon = Anonymous();
+  for (int i = 0; i < access::LoginThrottle::kMaxFailuresPerAccount + 1; ++i) {
+    anon.Send("POST", "/api/session",
+              R"({"email":"viewer@nhs.net","password":"not the password"})");
+  }
+  json right = {{"email", "viewer@nhs.net"}, {"password", kPassword}};
+  EXPECT_EQ(anon.Send("POST", "/api/session", right.dump()).status, 429);
+  Browser admin = SignedIn(Role::kAdministrator);
+  int64_t viewer_id = 0;
+  const json users = Json(admin.Send("GET", "/api/users"));
+  for (const auto& u : users["users"]) {
+    if (u["email"] == "viewer@nhs.net") viewer_id = u["id"].get<int64_t>();
+  }
+  ASSERT_GT(viewer_id, 0);
+  Browser lead = SignedIn(Role::kSystemQualityLead);
+  EXPECT_EQ(lead.Send("POST", "/api/users/" + std::to_string(viewer_id) + "/unlock").status, 403);
+  EXPECT_EQ(admin.Send("POST", "/api/users/" + std::to_string(viewer_id) + "/unlock").status, 200);
+  EXPECT_EQ(anon.Send("POST", "/api/session", right.dump()).status, 200);
+  int failed = 0, lockouts = 0, unlocks = 0;
+  const json audit = Json(admin.Send("GET", "/api/audit?limit=1000"));
+  for (const auto& e : audit["entries"]) {
+    if (e["action"] == "session.failed") ++failed;
+    if (e["action"] == "session.lockout") ++lockouts;
+    if (e["action"] == "account.unlock") ++unlocks;
+  }
+  EXPECT_EQ(failed, access::LoginThrottle::kMaxFailuresPerAccount);
+  EXPECT_EQ(lockouts, 1);
+  EXPECT_EQ(unlocks, 1);
+}
+
+// Finding 5: behind a proxy every client had the proxy's address.
+TEST(ClientAddressTest, TrustedProxiesOnly) {
+  http::Request r;
+  r.remote_addr = "127.0.0.1";
+  r.headers.emplace("x-forwarded-for", "10.9.9.9, 10.1.2.3");
+  EXPECT_EQ(ClientAddress(r, {}), "127.0.0.1");            // no trusted proxy: the peer
+  EXPECT_EQ(ClientAddress(r, {"10.0.0.5"}), "127.0.0.1");  // the peer is not trusted
+  EXPECT_EQ(ClientAddress(r, {"127.0.0.1"}), "10.1.2.3");  // right-most untrusted hop
+  EXPECT_EQ(ClientAddress(r, {"127.0.0.1", "10.1.2.3"}), "10.9.9.9");
+  http::Request none;
+  none.remote_addr = "127.0.0.1";
+  EXPECT_EQ(ClientAddress(none, {"127.0.0.1"}), "127.0.0.1");
 }
 
 TEST_P(ServerTest, RestrictedNotesFollowScope) {

@@ -68,6 +68,9 @@ void CheckNoNhsNumbers(const Table& table, const TableRow& row,
     if (c < numeric_columns.size() && numeric_columns[c]) continue;
     if (ContainsNhsNumber(row.cells[c])) {
       problems->Add(row.number, table.header[c], std::string(kNhsNumberMessage));
+    } else if (::shewhart::ContainsControlCharacter(row.cells[c])) {
+      problems->Add(row.number, table.header[c],
+                    "contains a control character (such as NUL); remove it");
     }
   }
 }

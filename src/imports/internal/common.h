@@ -38,7 +38,8 @@ Result<std::string> ReadFileBytes(const std::string& path);
 // Trimmed cell text of `column` in `row`, "" when the column is absent.
 std::string_view Cell(const TableRow& row, const std::optional<size_t>& column);
 
-// Screens every cell of the row not in a numeric column for NHS numbers.
+// Screens every cell of the row not in a numeric column for NHS numbers (every spelling of
+// base/identifiers.h) and control characters.
 void CheckNoNhsNumbers(const Table& table, const TableRow& row,
                        const std::vector<bool>& numeric_columns, Problems* problems);
 

@@ -42,6 +42,21 @@ const char* Attr(const XML_Char** atts, std::string_view name) {
   return nullptr;
 }
 
+// The memory one workbook may take once unpacked: every kept cell counts its text plus the slot
+// it occupies, every shared string its text. A workbook over it is refused, not truncated.
+struct Budget {
+  size_t used = 0;
+  std::string error;  // set once the workbook broke a limit
+  bool Take(size_t bytes) {
+    used += bytes;
+    if (used > kMaxWorkbookBytes && error.empty()) {
+      error = "the workbook is too large once unpacked (over " +
+              std::to_string(kMaxWorkbookBytes >> 20) + " MiB of cells)";
+    }
+    return error.empty();
+  }
+};
+
 // Base class for the streaming handlers: subclasses override Start/End/Text.
 class Handler {
  public:
@@ -49,15 +64,25 @@ class Handler {
   virtual void Start(std::string_view name, const XML_Char** atts) = 0;
   virtual void End(std::string_view name) = 0;
   virtual void Text(std::string_view text) { (void)text; }
+  Budget* budget = nullptr;        // set by ReadFirstSheet
+  XML_Parser parser = nullptr;     // set by Stream
+  uint64_t last_event_offset = 0;  // byte offset of the last event, to bound unparsed tokens
+  void Mark() {
+    const XML_Index at = XML_GetCurrentByteIndex(parser);
+    if (at >= 0) last_event_offset = static_cast<uint64_t>(at);
+  }
 };
 
 void XMLCALL OnStart(void* data, const XML_Char* name, const XML_Char** atts) {
+  static_cast<Handler*>(data)->Mark();
   static_cast<Handler*>(data)->Start(Local(name), atts);
 }
 void XMLCALL OnEnd(void* data, const XML_Char* name) {
+  static_cast<Handler*>(data)->Mark();
   static_cast<Handler*>(data)->End(Local(name));
 }
 void XMLCALL OnText(void* data, const XML_Char* s, int len) {
+  static_cast<Handler*>(data)->Mark();
   static_cast<Handler*>(data)->Text(std::string_view(s, static_cast<size_t>(len)));
 }
 
@@ -67,14 +92,32 @@ Status Stream(zip_t* zip, const std::string& path, const std::string& entry, Han
   if (file == nullptr) return NotFoundError(path + ": the workbook has no part " + entry);
   std::unique_ptr<XML_ParserStruct, ParserFree> parser(XML_ParserCreate("UTF-8"));
   XML_SetUserData(parser.get(), handler);
+  handler->parser = parser.get();
+  handler->last_event_offset = 0;
   XML_SetElementHandler(parser.get(), OnStart, OnEnd);
   XML_SetCharacterDataHandler(parser.get(), OnText);
   std::unique_ptr<char[]> buf(new char[1 << 16]);
+  uint64_t fed = 0;
   for (;;) {
     const zip_int64_t n = zip_fread(file.get(), buf.get(), 1 << 16);
     if (n < 0) return InvalidArgumentError(path + ": cannot read " + entry + " (damaged file?)");
     const bool last = n == 0;
-    if (XML_Parse(parser.get(), buf.get(), static_cast<int>(n), last) == XML_STATUS_ERROR) {
+    fed += static_cast<uint64_t>(n);
+    if (fed > kMaxPartBytes) {
+      return InvalidArgumentError(path + ": " + entry + " is too large once unpacked (over " +
+                                  std::to_string(kMaxPartBytes >> 20) + " MiB)");
+    }
+    const XML_Status parsed = XML_Parse(parser.get(), buf.get(), static_cast<int>(n), last);
+    if (handler->budget != nullptr && !handler->budget->error.empty()) {
+      return InvalidArgumentError(path + ": " + handler->budget->error);
+    }
+    // expat keeps an unfinished tag in memory: one that grows past a few MiB is an attack, not a
+    // spreadsheet.
+    if (parsed != XML_STATUS_ERROR && fed - handler->last_event_offset > kMaxTokenBytes) {
+      return InvalidArgumentError(path + ": " + entry + " has an XML element over " +
+                                  std::to_string(kMaxTokenBytes >> 20) + " MiB");
+    }
+    if (parsed == XML_STATUS_ERROR) {
       return InvalidArgumentError(path + ": " + entry + " is not valid XML (line " +
                                   std::to_string(XML_GetCurrentLineNumber(parser.get())) + ": " +
                                   XML_ErrorString(XML_GetErrorCode(parser.get())) + ")");
@@ -142,6 +185,7 @@ class SharedStringsHandler : public Handler {
   }
   void End(std::string_view name) override {
     if (name == "si") {
+      if (budget != nullptr) budget->Take(current.size() + sizeof(std::string));
       strings.push_back(std::move(current));
       current.clear();
     } else if (name == "t") {
@@ -151,7 +195,15 @@ class SharedStringsHandler : public Handler {
     }
   }
   void Text(std::string_view text) override {
-    if (in_t) current.append(text);
+    if (!in_t) return;
+    if (current.size() + text.size() > kMaxCellChars) {
+      if (budget != nullptr && budget->error.empty()) {
+        budget->error = "a shared string is longer than Excel's limit of " +
+                        std::to_string(kMaxCellChars) + " characters";
+      }
+      return;
+    }
+    current.append(text);
   }
   std::vector<std::string> strings;
 
@@ -198,11 +250,17 @@ class StylesHandler : public Handler {
 // Column index (0-based) and row of a reference like "AB12"; false if malformed.
 bool ParseRef(std::string_view ref, size_t* col, int64_t* row) {
   size_t i = 0, c = 0;
-  while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z') c = c * 26 + (ref[i++] - 'A' + 1);
+  while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z') {
+    if (i >= 3) return false;  // beyond XFD, Excel's last column
+    c = c * 26 + (ref[i++] - 'A' + 1);
+  }
   if (i == 0 || c == 0) return false;
   int64_t r = 0;
   const size_t digits_start = i;
-  while (i < ref.size() && ref[i] >= '0' && ref[i] <= '9') r = r * 10 + (ref[i++] - '0');
+  while (i < ref.size() && ref[i] >= '0' && ref[i] <= '9') {
+    if (i - digits_start >= 7) return false;  // beyond row 1,048,576
+    r = r * 10 + (ref[i++] - '0');
+  }
   if (i != ref.size() || i == digits_start) return false;
   *col = c - 1;
   *row = r;
@@ -217,19 +275,32 @@ class SheetHandler : public Handler {
       : shared_(shared), date_styles_(date_styles), date1904_(date1904), rows_(rows) {}
 
   void Start(std::string_view name, const XML_Char** atts) override {
+    if (failed()) return;
     if (name == "row") {
       const char* r = Attr(atts, "r");
       row_number_ = r != nullptr ? std::atoll(r) : row_number_ + 1;
+      if (budget != nullptr && !budget->Take(sizeof(SheetRow))) return;
       rows_->push_back(SheetRow{row_number_, {}});
       next_col_ = 0;
     } else if (name == "c") {
       const char* ref = Attr(atts, "r");
       size_t col = next_col_;
       int64_t row = 0;
-      if (ref != nullptr && ParseRef(ref, &col, &row)) {
+      if (ref != nullptr && !ParseRef(ref, &col, &row)) {
+        Fail(std::string("cell reference \"") + std::string(ref).substr(0, 16) +
+             "\" is outside Excel's sheet (columns A to XFD, rows 1 to 1048576)");
+        return;
+      }
+      if (col >= kMaxColumns) {
+        Fail("a cell is in column " + std::to_string(col + 1) + "; Shewhart reads columns A to " +
+             "XFD (16384) only");
+        return;
+      }
+      if (ref != nullptr) {
         if (rows_->empty() || row != rows_->back().number) {
           // A cell outside its <row>: tolerate by starting that row.
           row_number_ = row;
+          if (budget != nullptr && !budget->Take(sizeof(SheetRow))) return;
           rows_->push_back(SheetRow{row, {}});
         }
       }
@@ -252,17 +323,34 @@ class SheetHandler : public Handler {
       in_text_ = false;
     } else if (name == "c" && in_cell_) {
       in_cell_ = false;
+      if (failed()) return;
       std::vector<std::string>& cells = rows_->back().cells;
+      std::string text = Convert();
+      if (text.empty() && col_ >= cells.size()) return;  // an empty cell adds nothing
+      size_t cost = text.size();
+      if (cells.size() <= col_) cost += (col_ + 1 - cells.size()) * sizeof(std::string);
+      if (budget != nullptr && !budget->Take(cost)) return;
       if (cells.size() <= col_) cells.resize(col_ + 1);
-      cells[col_] = Convert();
+      cells[col_] = std::move(text);
     }
   }
 
   void Text(std::string_view text) override {
-    if (in_text_) value_.append(text);
+    if (!in_text_ || failed()) return;
+    if (value_.size() + text.size() > kMaxCellChars) {
+      Fail("a cell holds more than Excel's limit of " + std::to_string(kMaxCellChars) +
+           " characters");
+      return;
+    }
+    value_.append(text);
   }
 
  private:
+  bool failed() const { return budget != nullptr && !budget->error.empty(); }
+  void Fail(std::string message) {
+    if (budget != nullptr && budget->error.empty()) budget->error = std::move(message);
+  }
+
   std::string Convert() const {
     if (type_ == "s") {
       const long idx = std::atol(value_.c_str());
@@ -365,6 +453,42 @@ std::string SerialToIsoDate(double serial, bool date1904) {
   return out;
 }
 
+namespace {
+
+Result<Sheet> ReadOpenedWorkbook(zip_t* zip, const std::string& path) {
+  Budget budget;
+  WorkbookHandler wb;
+  Status st = Stream(zip, path, "xl/workbook.xml", &wb);
+  if (!st.ok()) return InvalidArgumentError(path + ": not an Excel workbook: " + st.message());
+  RelsHandler rels;
+  RETURN_IF_ERROR(Stream(zip, path, "xl/_rels/workbook.xml.rels", &rels));
+  std::string sheet_part = "xl/worksheets/sheet1.xml";
+  if (auto it = rels.targets.find(wb.rel_id); it != rels.targets.end()) {
+    sheet_part = PartPath(it->second);
+  }
+  SharedStringsHandler shared;
+  shared.budget = &budget;
+  const std::string ss_part =
+      rels.shared_strings.empty() ? "xl/sharedStrings.xml" : PartPath(rels.shared_strings);
+  st = Stream(zip, path, ss_part, &shared);
+  if (!st.ok() && st.code() != StatusCode::kNotFound) return st;
+  StylesHandler styles;
+  const std::string st_part = rels.styles.empty() ? "xl/styles.xml" : PartPath(rels.styles);
+  st = Stream(zip, path, st_part, &styles);
+  if (!st.ok() && st.code() != StatusCode::kNotFound) return st;
+  const std::vector<bool> date_styles = styles.DateStyles();
+
+  Sheet sheet;
+  sheet.name = wb.sheet_name;
+  SheetHandler handler(&shared.strings, &date_styles, wb.date1904, &sheet.rows);
+  handler.budget = &budget;
+  st = Stream(zip, path, sheet_part, &handler);
+  if (!st.ok()) return InvalidArgumentError(st.message());
+  return sheet;
+}
+
+}  // namespace
+
 Result<Sheet> ReadFirstSheet(const std::string& path) {
   int err = 0;
   std::unique_ptr<zip_t, ZipCloser> zip(zip_open(path.c_str(), ZIP_RDONLY, &err));
@@ -374,32 +498,25 @@ Result<Sheet> ReadFirstSheet(const std::string& path) {
     }
     return InvalidArgumentError(path + ": not a readable Excel workbook (.xlsx is a zip file)");
   }
-  WorkbookHandler wb;
-  Status st = Stream(zip.get(), path, "xl/workbook.xml", &wb);
-  if (!st.ok()) return InvalidArgumentError(path + ": not an Excel workbook: " + st.message());
-  RelsHandler rels;
-  RETURN_IF_ERROR(Stream(zip.get(), path, "xl/_rels/workbook.xml.rels", &rels));
-  std::string sheet_part = "xl/worksheets/sheet1.xml";
-  if (auto it = rels.targets.find(wb.rel_id); it != rels.targets.end()) {
-    sheet_part = PartPath(it->second);
-  }
-  SharedStringsHandler shared;
-  const std::string ss_part =
-      rels.shared_strings.empty() ? "xl/sharedStrings.xml" : PartPath(rels.shared_strings);
-  st = Stream(zip.get(), path, ss_part, &shared);
-  if (!st.ok() && st.code() != StatusCode::kNotFound) return st;
-  StylesHandler styles;
-  const std::string st_part = rels.styles.empty() ? "xl/styles.xml" : PartPath(rels.styles);
-  st = Stream(zip.get(), path, st_part, &styles);
-  if (!st.ok() && st.code() != StatusCode::kNotFound) return st;
-  const std::vector<bool> date_styles = styles.DateStyles();
+  return ReadOpenedWorkbook(zip.get(), path);
+}
 
-  Sheet sheet;
-  sheet.name = wb.sheet_name;
-  SheetHandler handler(&shared.strings, &date_styles, wb.date1904, &sheet.rows);
-  st = Stream(zip.get(), path, sheet_part, &handler);
-  if (!st.ok()) return InvalidArgumentError(st.message());
-  return sheet;
+Result<Sheet> ReadFirstSheetFromBytes(const std::string& name, std::string_view bytes) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  if (source == nullptr) {
+    zip_error_fini(&error);
+    return InternalError("libzip could not wrap an upload: " + name);
+  }
+  zip_t* raw = zip_open_from_source(source, ZIP_RDONLY, &error);
+  zip_error_fini(&error);
+  if (raw == nullptr) {
+    zip_source_free(source);
+    return InvalidArgumentError(name + ": not a readable Excel workbook (.xlsx is a zip file)");
+  }
+  std::unique_ptr<zip_t, ZipCloser> zip(raw);  // owns the source from here
+  return ReadOpenedWorkbook(zip.get(), name);
 }
 
 }  // namespace shewhart::imports::internal

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -27,8 +28,19 @@ struct Sheet {
   std::vector<SheetRow> rows;  // in sheet order
 };
 
-// IoError if the file cannot be opened; InvalidArgument if it is not a readable workbook.
+// Limits that keep a hostile workbook (a "zip bomb": a few KiB that unpack to gigabytes) from
+// exhausting memory; a workbook over any of them is refused with InvalidArgument.
+inline constexpr size_t kMaxColumns = 16384;             // A..XFD, as Excel
+inline constexpr size_t kMaxCellChars = 32767;           // Excel's limit for one cell's text
+inline constexpr size_t kMaxWorkbookBytes = 64u << 20;   // cells + shared strings, unpacked
+inline constexpr uint64_t kMaxPartBytes = 512ull << 20;  // one XML part, unpacked
+inline constexpr uint64_t kMaxTokenBytes = 4ull << 20;   // one unfinished XML tag
+
+// IoError if the file cannot be opened; InvalidArgument if it is not a readable workbook or
+// breaks a limit above.
 Result<Sheet> ReadFirstSheet(const std::string& path);
+// The same from bytes in memory (uploads: no temporary file). `name` is for messages.
+Result<Sheet> ReadFirstSheetFromBytes(const std::string& name, std::string_view bytes);
 
 // Whether an Excel number format (built-in id, custom format code) displays a date.
 bool IsDateFormat(int num_fmt_id, const std::string& format_code);

@@ -15,6 +15,7 @@ Result<http::Response> SignOut(RequestContext& ctx);
 Result<http::Response> WhoAmI(RequestContext& ctx);
 Result<http::Response> ListUsers(RequestContext& ctx);
 Result<http::Response> CreateUser(RequestContext& ctx);
+Result<http::Response> UnlockUser(RequestContext& ctx);
 Result<http::Response> ListAudit(RequestContext& ctx);
 
 // handlers_dictionary.cc
