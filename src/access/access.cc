@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
@@ -252,7 +254,7 @@ void UseFastPasswordHashingForTests() { fast_hashing = true; }
 
 Result<int64_t> CreateAccount(db::Connection& conn, const NewAccount& account,
                               std::string_view password, std::string_view actor,
-                              std::string_view at) {
+                              std::string_view at, std::string_view remote) {
   InitSodium();
   const std::string email = Lower(account.email);
   if (!PlausibleEmail(email)) {
@@ -287,11 +289,20 @@ Result<int64_t> CreateAccount(db::Connection& conn, const NewAccount& account,
       0) {
     return ResourceExhaustedError("not enough memory to hash the password");
   }
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
   Result<int64_t> id = conn.ExecuteReturningId(
       kInsertAccount, {email, std::string(hash), RoleName(account.role), org_unit_id, actor, at});
   if (!id.ok() && id.status().code() == StatusCode::kAlreadyExists) {
     return Status(StatusCode::kAlreadyExists, "an account for " + email + " exists already");
   }
+  if (!id.ok()) return id.status();
+  const nlohmann::json after = {
+      {"email", email}, {"role", RoleName(account.role)}, {"organisation", account.org_code}};
+  RETURN_IF_ERROR(RecordAudit(
+      conn, Acting{.actor = std::string(actor), .at = std::string(at), .remote = std::string(remote)},
+      "account.create", "account " + std::to_string(*id), "",
+      after.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+  RETURN_IF_ERROR(tx.Commit());
   return id;
 }
 
@@ -381,8 +392,14 @@ Status LoginThrottle::RecordSuccess(db::Connection& conn, std::string_view email
   return conn.Execute(kGiveBackAttempt, {std::string(kAddressKind), std::string(address)});
 }
 
-Status UnlockAccount(db::Connection& conn, std::string_view email) {
-  return conn.Execute(kClearAttempts, {std::string(kAccountKind), Lower(email)});
+Status UnlockAccount(db::Connection& conn, std::string_view email, const Acting& who) {
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
+  ASSIGN_OR_RETURN(std::optional<Account> account, FindAccount(conn, email));
+  if (!account) return NotFoundError("there is no account for " + std::string(email));
+  RETURN_IF_ERROR(conn.Execute(kClearAttempts, {std::string(kAccountKind), Lower(email)}));
+  RETURN_IF_ERROR(RecordAudit(conn, who, "account.unlock", "account " + std::to_string(account->id),
+                              "", nlohmann::json({{"email", account->email}}).dump()));
+  return tx.Commit();
 }
 
 Result<SignInResult> SignIn(db::Connection& conn, LoginThrottle& throttle, std::string_view email,
@@ -452,8 +469,12 @@ Result<std::optional<Principal>> Authenticate(db::Connection& conn, std::string_
   return std::optional<Principal>(std::move(p));
 }
 
-Status SignOut(db::Connection& conn, const Principal& principal) {
-  return conn.Execute(kDeleteSession, {principal.session_hash});
+Status SignOut(db::Connection& conn, const Principal& principal, const Acting& who) {
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
+  RETURN_IF_ERROR(conn.Execute(kDeleteSession, {principal.session_hash}));
+  RETURN_IF_ERROR(RecordAudit(conn, who, "session.delete",
+                              "account " + std::to_string(principal.account.id), "", ""));
+  return tx.Commit();
 }
 
 bool CsrfMatches(const Principal& principal, std::string_view csrf_token) {

@@ -47,6 +47,7 @@
 #include <string_view>
 #include <vector>
 
+#include "access/audit.h"
 #include "base/status.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -118,10 +119,12 @@ inline constexpr size_t kMaxPasswordLength = 1024;
 
 // Creates an account with an argon2id hash of `password`. InvalidArgument for a malformed
 // e-mail, a short password, an unknown organisation code or a missing one where the role needs
-// it; AlreadyExists if the e-mail is taken. Returns the new id.
+// it; AlreadyExists if the e-mail is taken. Returns the new id. Records the audit entry
+// "account.create" ("account N"; after: email, role, organisation) in its own transaction (or
+// the caller's), by `actor` at `at` from `remote` ("" from the command line).
 Result<int64_t> CreateAccount(db::Connection& conn, const NewAccount& account,
                               std::string_view password, std::string_view actor,
-                              std::string_view at);
+                              std::string_view at, std::string_view remote = "");
 Result<std::vector<Account>> ListAccounts(db::Connection& conn);
 Result<std::optional<Account>> FindAccount(db::Connection& conn, std::string_view email);
 
@@ -172,8 +175,9 @@ class LoginThrottle {
   Status RecordSuccess(db::Connection& conn, std::string_view email, std::string_view address);
 };
 
-// Lifts a lock-out of `email` at once (an administrator's unlock); idempotent.
-Status UnlockAccount(db::Connection& conn, std::string_view email);
+// Lifts a lock-out of `email` at once (an administrator's unlock); idempotent. Audited as
+// "account.unlock" (target "account N"; after: the e-mail) by `who`.
+Status UnlockAccount(db::Connection& conn, std::string_view email, const Acting& who);
 
 inline constexpr int64_t kSessionSeconds = 12 * 60 * 60;
 inline constexpr std::string_view kSessionCookie = "shewhart_session";
@@ -196,8 +200,8 @@ Result<SignInResult> SignIn(db::Connection& conn, LoginThrottle& throttle, std::
 Result<std::optional<Principal>> Authenticate(db::Connection& conn, std::string_view token,
                                               int64_t now_s);
 
-// Ends the session (idempotent).
-Status SignOut(db::Connection& conn, const Principal& principal);
+// Ends the session (idempotent). Audited as "session.delete" ("account N") by `who`.
+Status SignOut(db::Connection& conn, const Principal& principal, const Acting& who);
 
 // True if `csrf_token` is the one issued with the principal's session (constant-time compare).
 bool CsrfMatches(const Principal& principal, std::string_view csrf_token);

@@ -148,16 +148,8 @@ Status UserAdd(const UserAddOptions& o) {
   const char* user = std::getenv("USER");
   const std::string actor = std::string("cli:") + (user ? user : "unknown");
   const std::string now = NowUtc();
-  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(*conn));
   ASSIGN_OR_RETURN(int64_t id,
                    access::CreateAccount(*conn, {o.email, *role, o.org}, password, actor, now));
-  RETURN_IF_ERROR(access::RecordAudit(
-      *conn, {.at = now,
-              .actor = actor,
-              .action = "account.create",
-              .target = "account " + std::to_string(id),
-              .after = "{\"email\":\"" + o.email + "\",\"role\":\"" + o.role + "\"}"}));
-  RETURN_IF_ERROR(tx.Commit());
   std::cout << "created " << o.role << " " << o.email << " (account " << id << ")\n";
   return Status::Ok();
 }

@@ -2,6 +2,10 @@
 
 #include <sodium.h>
 
+#include <nlohmann/json.hpp>
+
+#include "base/hash.h"
+
 namespace shewhart::imports {
 namespace {
 
@@ -77,6 +81,38 @@ Result<Upload> LoadUpload(db::Connection& conn, int64_t id) {
   u.state = row->Text(7);
   u.batch_id = row->OptionalInt(8);
   return u;
+}
+
+Result<int64_t> StageUpload(db::Connection& conn, Upload u, const access::Acting& who) {
+  if (u.file_name.empty() || u.file_name.size() > 255 ||
+      u.file_name.find_first_of("/\\") != std::string::npos) {
+    return InvalidArgumentError("\"file_name\" must be a plain file name (no folders)");
+  }
+  if (u.content.empty()) return InvalidArgumentError("the upload is empty");
+  u.sha256 = Sha256Hex(u.content);
+  u.uploaded_by = who.actor.starts_with("user:") ? who.actor.substr(5) : who.actor;
+  u.uploaded_at = who.at;
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
+  ASSIGN_OR_RETURN(const int64_t id, InsertUpload(conn, u));
+  const nlohmann::json after = {{"kind", u.kind},
+                                {"file_name", u.file_name},
+                                {"sha256", u.sha256},
+                                {"bytes", u.content.size()}};
+  RETURN_IF_ERROR(access::RecordAudit(
+      conn, who, "import.upload", "upload " + std::to_string(id), "",
+      after.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+  RETURN_IF_ERROR(tx.Commit());
+  return id;
+}
+
+Status CommitUpload(db::Connection& conn, const Upload& u, const ImportReport& r,
+                    const access::Acting& who) {
+  RETURN_IF_ERROR(MarkCommitted(conn, u.id, r.batch_id));
+  const nlohmann::json after = {{"state", "committed"}, {"batch_id", r.batch_id},
+                                {"added", r.added},     {"changed", r.changed},
+                                {"unchanged", r.unchanged}};
+  return access::RecordAudit(conn, who, "import.commit", "upload " + std::to_string(u.id),
+                             nlohmann::json({{"state", u.state}}).dump(), after.dump());
 }
 
 Status MarkCommitted(db::Connection& conn, int64_t id, int64_t batch_id) {

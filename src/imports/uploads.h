@@ -11,9 +11,11 @@
 #include <span>
 #include <string>
 
+#include "access/audit.h"
 #include "base/status.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "imports/imports.h"
 
 namespace shewhart::imports {
 
@@ -33,6 +35,16 @@ struct Upload {
 };
 
 Result<int64_t> InsertUpload(db::Connection& conn, const Upload& upload);
+// Stages an upload (its kind already checked by the caller against the registry of import
+// kinds): a plain file name, a non-empty body; sets sha256, uploaded_by, uploaded_at; audited
+// as "import.upload" ("upload N"; after: kind, file name, SHA-256, bytes) by `who`, in its own
+// transaction. Returns the new id.
+Result<int64_t> StageUpload(db::Connection& conn, Upload upload, const access::Acting& who);
+// Marks a previewed upload committed with the batch its import wrote, audited as
+// "import.commit" (state before -> committed, with the counts). REQUIRES: inside the import's
+// transaction, so that rows, state and audit land together. FailedPrecondition as MarkCommitted.
+Status CommitUpload(db::Connection& conn, const Upload& upload, const ImportReport& report,
+                    const access::Acting& who);
 // NotFound when absent.
 Result<Upload> LoadUpload(db::Connection& conn, int64_t id);
 // Marks the upload committed with its batch — only if it was not already: FailedPrecondition

@@ -73,11 +73,7 @@ Result<http::Response> SignIn(RequestContext& ctx) {
 }
 
 Result<http::Response> SignOut(RequestContext& ctx) {
-  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
-  RETURN_IF_ERROR(access::SignOut(ctx.conn, *ctx.principal));
-  RETURN_IF_ERROR(
-      ctx.Audit("session.delete", "account " + std::to_string(ctx.principal->account.id), "", ""));
-  RETURN_IF_ERROR(tx.Commit());
+  RETURN_IF_ERROR(access::SignOut(ctx.conn, *ctx.principal, ctx.Acting()));
   http::Response r = http::JsonResponse({{"signed_out", true}});
   r.headers.emplace_back("Set-Cookie", SessionCookie(ctx, "", 0));
   return r;
@@ -108,12 +104,8 @@ Result<http::Response> CreateUser(RequestContext& ctx) {
   a.org_code = org.value_or("");
   ASSIGN_OR_RETURN(std::string password,
                    http::RequiredString(body, "password", access::kMaxPasswordLength));
-  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
-  ASSIGN_OR_RETURN(int64_t id, access::CreateAccount(ctx.conn, a, password, ctx.Actor(), ctx.now));
-  const json after = {{"email", a.email}, {"role", role_name}, {"organisation", a.org_code}};
-  RETURN_IF_ERROR(
-      ctx.Audit("account.create", "account " + std::to_string(id), "", http::DumpJson(after)));
-  RETURN_IF_ERROR(tx.Commit());
+  ASSIGN_OR_RETURN(int64_t id, access::CreateAccount(ctx.conn, a, password, ctx.Actor(), ctx.now,
+                                                     ctx.req.remote_addr));
   return http::JsonResponse({{"id", id}}, 201);
 }
 
@@ -126,11 +118,7 @@ Result<http::Response> UnlockUser(RequestContext& ctx) {
     if (a.id == id) found = &a;
   }
   if (found == nullptr) return NotFoundError("there is no account " + std::to_string(id));
-  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
-  RETURN_IF_ERROR(access::UnlockAccount(ctx.conn, found->email));
-  RETURN_IF_ERROR(ctx.Audit("account.unlock", "account " + std::to_string(id), "",
-                            http::DumpJson({{"email", found->email}})));
-  RETURN_IF_ERROR(tx.Commit());
+  RETURN_IF_ERROR(access::UnlockAccount(ctx.conn, found->email, ctx.Acting()));
   return http::JsonResponse({{"id", id}, {"unlocked", true}});
 }
 

@@ -17,9 +17,7 @@ namespace shewhart::server::handlers {
 namespace {
 
 using nlohmann::json;
-using imports::InsertUpload;
 using imports::LoadUpload;
-using imports::MarkCommitted;
 using imports::Upload;
 
 bool IsXlsx(const std::string& name, const std::string& content) {
@@ -102,27 +100,14 @@ Result<http::Response> UploadImport(RequestContext& ctx) {
     return InvalidArgumentError("\"kind\": " + importer.status().message());
   }
   u.file_name = ctx.req.Query("file_name").value_or("upload.csv");
-  if (u.file_name.size() > 255 || u.file_name.find('/') != std::string::npos ||
-      u.file_name.find('\\') != std::string::npos) {
-    return InvalidArgumentError("\"file_name\" must be a plain file name (no folders)");
-  }
-  if (ctx.req.body.empty()) return InvalidArgumentError("the upload is empty");
-  if (!IsXlsx(u.file_name, ctx.req.body) && !http::IsValidUtf8(ctx.req.body)) {
+  if (!ctx.req.body.empty() && !IsXlsx(u.file_name, ctx.req.body) &&
+      !http::IsValidUtf8(ctx.req.body)) {
     return InvalidArgumentError("a CSV upload must be UTF-8 text");
   }
   u.content = ctx.req.body;
-  u.sha256 = Sha256Hex(u.content);
-  u.uploaded_by = ctx.principal->account.email;
-  u.uploaded_at = ctx.now;
-  ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
-  ASSIGN_OR_RETURN(int64_t id, InsertUpload(ctx.conn, u));
-  RETURN_IF_ERROR(ctx.Audit("import.upload", "upload " + std::to_string(id), "",
-                            http::DumpJson({{"kind", u.kind},
-                                            {"file_name", u.file_name},
-                                            {"sha256", u.sha256},
-                                            {"bytes", u.content.size()}})));
-  RETURN_IF_ERROR(tx.Commit());
-  return http::JsonResponse({{"id", id}, {"sha256", u.sha256}, {"state", u.state}}, 201);
+  ASSIGN_OR_RETURN(const int64_t id, imports::StageUpload(ctx.conn, u, ctx.Acting()));
+  return http::JsonResponse({{"id", id}, {"sha256", Sha256Hex(u.content)}, {"state", u.state}},
+                            201);
 }
 
 Result<http::Response> GetImport(RequestContext& ctx) {
@@ -153,14 +138,7 @@ Result<http::Response> CommitImport(RequestContext& ctx) {
   // land together or not at all.
   ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(ctx.conn));
   ASSIGN_OR_RETURN(imports::ImportReport r, Run(ctx, u, /*dry_run=*/false));
-  RETURN_IF_ERROR(MarkCommitted(ctx.conn, u.id, r.batch_id));
-  RETURN_IF_ERROR(ctx.Audit("import.commit", "upload " + std::to_string(u.id),
-                            http::DumpJson({{"state", u.state}}),
-                            http::DumpJson({{"state", "committed"},
-                                            {"batch_id", r.batch_id},
-                                            {"added", r.added},
-                                            {"changed", r.changed},
-                                            {"unchanged", r.unchanged}})));
+  RETURN_IF_ERROR(imports::CommitUpload(ctx.conn, u, r, ctx.Acting()));
   RETURN_IF_ERROR(tx.Commit());
   return http::JsonResponse(ReportJson(r));
 }
