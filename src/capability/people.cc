@@ -11,6 +11,7 @@
 #include "base/date.h"
 #include "base/text_checks.h"
 #include "imports/problems.h"
+#include "observations/observations.h"
 
 namespace shewhart::capability {
 namespace {
@@ -310,6 +311,10 @@ Result<imports::ImportReport> Apply(db::Connection& conn, db::ServiceTransaction
   report.added = static_cast<int64_t>(added.size());
   report.changed = static_cast<int64_t>(changed.size());
   if (options.dry_run || (added.empty() && changed.empty())) return report;
+  ASSIGN_OR_RETURN(report.batch_id,
+                   observations::InsertBatch(conn, {std::string(kind), table.name,
+                                                    std::string(sha256), options.actor,
+                                                    options.now}));
   std::set<int64_t> touched;
   for (const Prepared* p : added) {
     std::vector<db::Value> v = p->values;
@@ -326,13 +331,15 @@ Result<imports::ImportReport> Apply(db::Connection& conn, db::ServiceTransaction
     touched.insert(p->people.begin(), p->people.end());
     touched.insert(old->people.begin(), old->people.end());
   }
+  RETURN_IF_ERROR(observations::SetBatchCounts(conn, report.batch_id, report.added,
+                                               report.changed, report.unchanged));
   const json after = {{"file", report.file},       {"sha256", sha256},
                       {"rows", report.rows},       {"added", report.added},
                       {"changed", report.changed}, {"unchanged", report.unchanged}};
   RETURN_IF_ERROR(access::RecordAudit(conn, {.at = options.now,
                                              .actor = options.actor,
                                              .action = "import." + std::string(kind),
-                                             .target = table.name,
+                                             .target = "batch " + std::to_string(report.batch_id),
                                              .before = "",
                                              .after = after.dump(),
                                              .remote = options.remote}));
@@ -764,9 +771,6 @@ Status RecordAttendance(db::Connection& conn, const access::Acting& who,
     if (a.person_id == 0 && !a.email.empty()) {
       return NotFoundError("there is no person " + Quote(a.email));
     }
-    if (a.course_id == 0 && !a.course.empty()) {
-      return NotFoundError("there is no course " + Quote(a.course));
-    }
     return InvalidArgumentError(ProblemsText("the attendance", problems));
   }
   ASSIGN_OR_RETURN(std::optional<db::Row> old,
@@ -881,16 +885,23 @@ Result<PersonTier> GetPersonTier(db::Connection& conn, std::string_view email_in
   return NotFoundError("there is no person " + Quote(email));
 }
 
-Result<std::vector<Person>> ListPeople(db::Connection& conn, std::string_view organisation) {
-  ASSIGN_OR_RETURN(std::vector<Person> all, LoadPeople(conn));
-  if (organisation.empty()) return all;
-  ASSIGN_OR_RETURN(std::optional<db::Row> unit,
-                   conn.QueryRow("SELECT id FROM unit WHERE code = ?", {std::string(organisation)}));
-  if (!unit) return NotFoundError("there is no organisation " + Quote(organisation));
-  ASSIGN_OR_RETURN(std::vector<int64_t> ids, UnitAndBelow(conn, unit->Int(0)));
+Result<std::vector<Person>> ListPeople(db::Connection& conn, std::string_view organisation,
+                                       std::string_view as_of) {
+  std::vector<int64_t> ids;
+  if (!organisation.empty()) {
+    ASSIGN_OR_RETURN(
+        std::optional<db::Row> unit,
+        conn.QueryRow("SELECT id FROM unit WHERE code = ?", {std::string(organisation)}));
+    if (!unit) return NotFoundError("there is no organisation " + Quote(organisation));
+    ASSIGN_OR_RETURN(ids, UnitAndBelow(conn, unit->Int(0)));
+  }
+  ASSIGN_OR_RETURN(Register reg, LoadRegister(conn));
   std::vector<Person> out;
-  for (Person& p : all) {
-    if (std::find(ids.begin(), ids.end(), p.unit_id) != ids.end()) out.push_back(std::move(p));
+  for (size_t i = 0; i < reg.people.size(); ++i) {
+    Person& p = reg.people[i];
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), p.unit_id) == ids.end()) continue;
+    p.tier = DecideTier(reg.evidence[i], reg.overrides[i], as_of).tier;
+    out.push_back(std::move(p));
   }
   return out;
 }

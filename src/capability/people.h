@@ -60,7 +60,7 @@ Result<imports::ImportReport> ImportCoaching(db::Connection& conn, const imports
 
 // One attendance row entered on a screen: a booking (attended "no") or attendance ("yes") of
 // `email` at `course` on `date` (role "attendee" or "trainer"). Same checks as the import;
-// InvalidArgument naming the problem, NotFound for an unknown person or course. Writes or updates
+// InvalidArgument naming the problem (an unknown course among them), NotFound for an unknown person. Writes or updates
 // the row, audits `attendance.record`, recomputes the person's tier.
 struct AttendanceEntry {
   std::string email, course, date;
@@ -80,6 +80,7 @@ struct Person {
   int64_t id = 0;
   std::string email, name, organisation, organisation_name, profession;
   int64_t unit_id = 0;
+  Tier tier = Tier::kNone;  // filled by ListPeople (on its as_of)
 };
 
 struct TierChange {
@@ -106,8 +107,10 @@ struct PersonTier {
 Result<PersonTier> GetPersonTier(db::Connection& conn, std::string_view email,
                                  std::string_view as_of);
 
-// People (of `organisation` and the units below it; "" = everyone), by name.
-Result<std::vector<Person>> ListPeople(db::Connection& conn, std::string_view organisation);
+// People (of `organisation` and the units below it; "" = everyone), by name, each with their tier
+// on `as_of` (YYYY-MM-DD). NotFound for an unknown organisation.
+Result<std::vector<Person>> ListPeople(db::Connection& conn, std::string_view organisation,
+                                       std::string_view as_of);
 
 // Courses: code, title, tier, level, format.
 struct Course {

@@ -230,8 +230,12 @@ TEST_P(CapabilityTest, ABookingThenAttendanceChangesTheTier) {
   EXPECT_EQ(audit[0].action, "attendance.record");
   // Bad input changes nothing.
   const std::string before = Dump();
+  const Status unknown = RecordAttendance(
+      *conn_, who, {.email = "eve@rbb.nhs.uk", .course = "QI-999", .date = "2024-04-30"});
+  EXPECT_EQ(unknown.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(unknown.message(), HasSubstr("there is no course \"QI-999\""));
   EXPECT_EQ(RecordAttendance(*conn_, who,
-                             {.email = "eve@rbb.nhs.uk", .course = "QI-999", .date = "2024-04-30"})
+                             {.email = "nobody@rbb.nhs.uk", .course = "QI-101", .date = "2024-04-30"})
                 .code(),
             StatusCode::kNotFound);
   const Status future = RecordAttendance(
