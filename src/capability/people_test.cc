@@ -245,6 +245,68 @@ TEST_P(CapabilityTest, ABookingThenAttendanceChangesTheTier) {
   EXPECT_EQ(Dump(), before);
 }
 
+// The demo's Learn-Live-Lead story on the demo system's organisations: deterministic, about 300
+// staff across 11 partners and 40 practices, and a self-sustainability index that rises as the
+// system's own Lead people take over the teaching.
+TEST_P(CapabilityTest, DemoStoryIsDeterministicAndTheIndexRises) {
+  std::string orgs = "code,name,kind,parent,opened,closed,successor,member_of\nSYS,System,system,,,,,\n";
+  for (const char* code : {"RZA", "RZB", "RZC", "RZD", "RZE", "E06000901", "NZH01", "NZP01",
+                           "NZP02", "NZV01", "NZI01"}) {
+    orgs += std::string(code) + "," + code + " partner,acute trust,SYS,,,,\n";
+  }
+  for (int g = 1; g <= 40; ++g) {
+    char code[8];
+    std::snprintf(code, sizeof(code), "N99%03d", g);
+    orgs += std::string(code) + ",Practice " + code + ",gp practice,SYS,,,,\n";
+  }
+  const fs::path file = dir_ / "demo-orgs.csv";
+  ::shewhart::testing::WriteText(file, orgs);
+  ValueOrDie(imports::ImportOrganisationsFile(*conn_, file.string(), Options()));
+  std::unique_ptr<db::Connection> second = OpenSecondDatabase();
+  ValueOrDie(imports::ImportOrganisationsFile(*second, file.string(), Options()));
+  SHEWHART_ASSERT_OK(FillDemo(*conn_, "demo", "2024-05-01T10:00:00Z"));
+  SHEWHART_ASSERT_OK(FillDemo(*second, "demo", "2024-05-01T10:00:00Z"));
+  // The same story both times (the tables of the part; the audit log names the temporary files).
+  auto story = [](db::Connection& c) {
+    std::string out;
+    for (const char* q :
+         {"SELECT email, name, profession FROM capability_person ORDER BY email",
+          "SELECT p.email, c.code, a.held_on, a.attended, a.role FROM capability_attendance a "
+          "JOIN capability_person p ON p.id = a.person_id JOIN capability_course c "
+          "ON c.id = a.course_id ORDER BY p.email, c.code, a.held_on",
+          "SELECT a.email, b.email, c.started, c.ended FROM capability_coaching c JOIN "
+          "capability_person a ON a.id = c.coach_id JOIN capability_person b ON b.id = "
+          "c.coachee_id ORDER BY a.email, b.email, c.started",
+          "SELECT p.email, t.tier, t.since FROM capability_tier_change t JOIN capability_person p "
+          "ON p.id = t.person_id ORDER BY p.email, t.id"}) {
+      const auto rows = ValueOrDie(c.QueryAll(q));
+      for (const db::Row& r : rows) {
+        for (const db::Value& v : r.values()) out += v.DebugString() + "|";
+        out += "\n";
+      }
+    }
+    return out;
+  };
+  const std::string first = story(*conn_);
+  EXPECT_GT(first.size(), 1000u);
+  EXPECT_TRUE(story(*second) == first) << "the demo story differs between two runs";
+  EXPECT_GE(Count("capability_person"), 250);
+  EXPECT_LE(Count("capability_person"), 350);
+  EXPECT_GT(Count("capability_coaching"), 20);
+  const Dashboard early = ValueOrDie(CapabilityOn(*conn_, "", "2023-03-31"));
+  const Dashboard late = ValueOrDie(CapabilityOn(*conn_, "", "2024-03-31"));
+  ASSERT_TRUE(early.self_sustainability.index.has_value());
+  ASSERT_TRUE(late.self_sustainability.index.has_value());
+  EXPECT_LT(*early.self_sustainability.index + 30, *late.self_sustainability.index);
+  EXPECT_GT(late.learn, 0);
+  EXPECT_GT(late.live, 0);
+  EXPECT_GT(late.lead, 0);
+  EXPECT_GT(late.coaches, 0);
+  EXPECT_GT(late.attended, 100);
+  // A practice's people count for it.
+  EXPECT_EQ(ValueOrDie(CapabilityOn(*conn_, "N99001", "2024-03-31")).people, 2);
+}
+
 INSTANTIATE_STORAGE_TEST(CapabilityTest);
 
 }  // namespace
