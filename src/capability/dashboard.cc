@@ -31,8 +31,9 @@ std::string AddMonths(std::string_view iso, int months) {
 
 SustainabilityPart Part(std::string name, std::string description, int64_t numerator,
                         int64_t denominator, double target) {
-  SustainabilityPart p{std::move(name), std::move(description), numerator, denominator,
-                       std::nullopt, target, std::nullopt};
+  SustainabilityPart p{std::move(name), std::move(description), numerator,
+                       denominator,     std::nullopt,           target,
+                       std::nullopt};
   if (denominator > 0) {
     p.value = static_cast<double>(numerator) / static_cast<double>(denominator);
     p.score = std::min(*p.value / target, 1.0);
@@ -113,14 +114,19 @@ Dashboard ComputeDashboard(const Register& reg, const std::vector<int64_t>& unit
     if (in_scope(i) && tier[i] == Tier::kLead && active_lead.count(i)) ++leads_active;
   }
   d.projects_led_by_community = projects_led_by_community;
+  for (const Register::Session& s : reg.attendance)
+    d.latest_evidence = std::max(d.latest_evidence, s.date);
+  for (const Register::Coaching& c : reg.coaching) {
+    d.latest_evidence = std::max(d.latest_evidence, std::max(c.started, c.ended));
+  }
 
   Sustainability& s = d.self_sustainability;
   s.parts.push_back(Part("in_house_delivery",
                          "training sessions in the 12 months taught by the system's own people / "
                          "all training sessions in the 12 months",
                          in_house, static_cast<int64_t>(sessions.size()), kInHouseTarget));
-  s.parts.push_back(Part("coach_ratio", "active coaches / people in Live", d.coaches, d.live,
-                         kCoachRatioTarget));
+  s.parts.push_back(
+      Part("coach_ratio", "active coaches / people in Live", d.coaches, d.live, kCoachRatioTarget));
   s.parts.push_back(Part("progression",
                          "people who reached Live or Lead within a year of their first Learn "
                          "course / people whose first Learn course was at least a year ago",
@@ -186,8 +192,9 @@ Result<Dashboard> CapabilityOn(db::Connection& conn, std::string_view organisati
   }
   std::vector<int64_t> units;
   if (!organisation.empty()) {
-    ASSIGN_OR_RETURN(std::optional<db::Row> unit,
-                     conn.QueryRow("SELECT id FROM unit WHERE code = ?", {std::string(organisation)}));
+    ASSIGN_OR_RETURN(
+        std::optional<db::Row> unit,
+        conn.QueryRow("SELECT id FROM unit WHERE code = ?", {std::string(organisation)}));
     if (!unit) {
       return NotFoundError("there is no organisation \"" + std::string(organisation) + "\"");
     }

@@ -44,10 +44,11 @@ struct Dashboard {
   std::string as_of;         // YYYY-MM-DD
   int64_t people = 0;
   int64_t learn = 0, live = 0, lead = 0;  // people in each tier on as_of
-  int64_t attended = 0;  // people who attended training in the 12 months to as_of
-  int64_t coaches = 0;   // people coaching in a relationship open on as_of
+  int64_t attended = 0;                   // people who attended training in the 12 months to as_of
+  int64_t coaches = 0;                    // people coaching in a relationship open on as_of
   int64_t projects_led_by_community = 0;
   Sustainability self_sustainability;
+  std::string latest_evidence;  // the latest attendance or coaching date in the register ("")
 };
 
 // The dashboard of `organisation` (a unit code; the people of it and every unit below it; "" =

@@ -36,27 +36,32 @@ struct Partner {
 };
 // Eleven partners of the demo system (the care homes collaborative is left out, as NWS's eleven).
 constexpr Partner kPartners[] = {
-    {"RZA", "avonford.nhs.uk", 55},       {"RZB", "brackleyvale.nhs.uk", 38},
-    {"RZC", "nwessexcommunity.nhs.uk", 28}, {"RZD", "wessexpartnership.nhs.uk", 24},
-    {"RZE", "swcas.nhs.uk", 20},          {"E06000901", "northwessex.gov.uk", 9},
-    {"NZH01", "staldhelms.org.uk", 5},    {"NZP01", "nhs.net", 7},
-    {"NZP02", "nhs.net", 7},              {"NZV01", "wessexva.org.uk", 4},
+    {"RZA", "avonford.nhs.uk", 55},
+    {"RZB", "brackleyvale.nhs.uk", 38},
+    {"RZC", "nwessexcommunity.nhs.uk", 28},
+    {"RZD", "wessexpartnership.nhs.uk", 24},
+    {"RZE", "swcas.nhs.uk", 20},
+    {"E06000901", "northwessex.gov.uk", 9},
+    {"NZH01", "staldhelms.org.uk", 5},
+    {"NZP01", "nhs.net", 7},
+    {"NZP02", "nhs.net", 7},
+    {"NZV01", "wessexva.org.uk", 4},
     {"NZI01", "castletontc.co.uk", 5},
 };
 constexpr int kPractices = 40;
 constexpr int kPeoplePerPractice = 2;
 
 constexpr const char* kFirst[] = {
-    "Amira", "Ben",   "Chloe", "Deepak", "Ellen", "Femi",  "Grace", "Harvey", "Isla",  "Jonah",
-    "Kiran", "Leah",  "Marek", "Nadia",  "Owen",  "Priya", "Quinn", "Rosa",   "Sami",  "Tara",
-    "Umar",  "Vera",  "Wes",   "Xanthe", "Yusuf", "Zara",  "Aled",  "Bryony", "Callum", "Dina"};
+    "Amira", "Ben",  "Chloe", "Deepak", "Ellen", "Femi",  "Grace", "Harvey", "Isla",   "Jonah",
+    "Kiran", "Leah", "Marek", "Nadia",  "Owen",  "Priya", "Quinn", "Rosa",   "Sami",   "Tara",
+    "Umar",  "Vera", "Wes",   "Xanthe", "Yusuf", "Zara",  "Aled",  "Bryony", "Callum", "Dina"};
 constexpr const char* kLast[] = {
-    "Adeyemi", "Barker", "Chowdhury", "Dawson", "Evans",  "Fletcher", "Gill",   "Hughes",
-    "Iqbal",   "Jenkins", "Kowalski", "Lloyd",  "Mensah", "Nolan",    "Okafor", "Patel",
-    "Quigley", "Reid",   "Shah",     "Turner", "Usman",  "Vaughan",  "Walsh",  "Young"};
-constexpr const char* kProfessions[] = {"Nursing",    "Medical",        "Allied health professional",
-                                        "Pharmacy",   "Management",     "Administrative",
-                                        "Healthcare science", "Social care"};
+    "Adeyemi", "Barker",  "Chowdhury", "Dawson", "Evans",  "Fletcher", "Gill",   "Hughes",
+    "Iqbal",   "Jenkins", "Kowalski",  "Lloyd",  "Mensah", "Nolan",    "Okafor", "Patel",
+    "Quigley", "Reid",    "Shah",      "Turner", "Usman",  "Vaughan",  "Walsh",  "Young"};
+constexpr const char* kProfessions[] = {
+    "Nursing",    "Medical",        "Allied health professional", "Pharmacy",
+    "Management", "Administrative", "Healthcare science",         "Social care"};
 
 struct CourseSpec {
   const char* code;
@@ -126,8 +131,8 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
     std::transform(local.begin(), local.end(), local.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     const std::string email = local + "@" + domain;
-    Add(&people, {email, first + " " + last, org, gp ? "General practice" : pick(kProfessions),
-                  "yes"});
+    Add(&people,
+        {email, first + " " + last, org, gp ? "General practice" : pick(kProfessions), "yes"});
     all.push_back({email});
   };
   for (const Partner& p : kPartners) {
@@ -175,8 +180,8 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
       const char* course = u(rng) < 0.6 ? "LLL-L1" : "LLL-L2";
       // One in ten was booked on an earlier session and did not come.
       if (p.learn_month > 2 && u(rng) < 0.1) {
-        Add(&attendance, {p.email, course, FormatIsoDate(MonthDay(p.learn_month - 1, 12)), "no",
-                          "attendee"});
+        Add(&attendance,
+            {p.email, course, FormatIsoDate(MonthDay(p.learn_month - 1, 12)), "no", "attendee"});
       }
       Add(&attendance,
           {p.email, course, FormatIsoDate(MonthDay(p.learn_month, 12)), "yes", "attendee"});
@@ -220,10 +225,13 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
   // Coaching: each Lead person coaches one to three practitioners of a later wave; the
   // practitioner programme's own coaches (the external faculty) are not in the register.
   Table coaching{.name = "", .header = {"coach", "coachee", "started", "ended", "project"}};
-  constexpr const char* kProjects[] = {
-      "Reducing falls on older people's wards", "Discharge before noon", "Sepsis screening",
-      "Medicines reconciliation at admission", "Practice appointment access",
-      "Pressure ulcer prevention", "Handover in the ambulance service"};
+  constexpr const char* kProjects[] = {"Reducing falls on older people's wards",
+                                       "Discharge before noon",
+                                       "Sepsis screening",
+                                       "Medicines reconciliation at admission",
+                                       "Practice appointment access",
+                                       "Pressure ulcer prevention",
+                                       "Handover in the ambulance service"};
   for (const auto& [cohort, coach] : leads) {
     const int n = 1 + static_cast<int>(rng() % 3);
     int given = 0;

@@ -24,61 +24,72 @@ using nlohmann::json;
 constexpr char kSep = '\x1f';
 constexpr size_t kMaxText = 200;
 
-#define SHEWHART_CAPABILITY_SCHEMA(PK, ID)                                                \
-  "CREATE TABLE capability_person (\n"                                                    \
-  "  id " PK ",\n"                                                                        \
-  "  email TEXT NOT NULL UNIQUE,\n"                                                       \
-  "  name TEXT NOT NULL,\n"                                                               \
-  "  unit_id " ID " NOT NULL REFERENCES unit(id),\n"                                      \
-  "  profession TEXT NOT NULL DEFAULT '',\n"                                              \
-  "  consent_recorded_by TEXT NOT NULL,\n"                                                \
-  "  consent_recorded_at TEXT NOT NULL,\n"                                                \
-  "  created_at TEXT NOT NULL,\n"                                                         \
-  "  updated_at TEXT NOT NULL\n"                                                          \
-  ");\n"                                                                                  \
-  "CREATE INDEX capability_person_unit ON capability_person(unit_id);\n"                  \
-  "CREATE TABLE capability_course (\n"                                                    \
-  "  id " PK ",\n"                                                                        \
-  "  code TEXT NOT NULL UNIQUE,\n"                                                        \
-  "  title TEXT NOT NULL,\n"                                                              \
-  "  tier TEXT NOT NULL,\n"                                                               \
-  "  level TEXT NOT NULL DEFAULT '',\n"                                                   \
-  "  format TEXT NOT NULL DEFAULT '',\n"                                                  \
-  "  created_at TEXT NOT NULL,\n"                                                         \
-  "  updated_at TEXT NOT NULL\n"                                                          \
-  ");\n"                                                                                  \
-  "CREATE TABLE capability_attendance (\n"                                                \
-  "  id " PK ",\n"                                                                        \
-  "  person_id " ID " NOT NULL REFERENCES capability_person(id),\n"                       \
-  "  course_id " ID " NOT NULL REFERENCES capability_course(id),\n"                       \
-  "  held_on TEXT NOT NULL,\n"                                                            \
-  "  attended TEXT NOT NULL,\n"                                                           \
-  "  role TEXT NOT NULL DEFAULT 'attendee',\n"                                            \
-  "  created_at TEXT NOT NULL,\n"                                                         \
-  "  updated_at TEXT NOT NULL,\n"                                                         \
-  "  UNIQUE (person_id, course_id, held_on)\n"                                            \
-  ");\n"                                                                                  \
-  "CREATE TABLE capability_coaching (\n"                                                  \
-  "  id " PK ",\n"                                                                        \
-  "  coach_id " ID " NOT NULL REFERENCES capability_person(id),\n"                        \
-  "  coachee_id " ID " NOT NULL REFERENCES capability_person(id),\n"                      \
-  "  started TEXT NOT NULL,\n"                                                            \
-  "  ended TEXT NOT NULL DEFAULT '',\n"                                                   \
-  "  project TEXT NOT NULL DEFAULT '',\n"                                                 \
-  "  created_at TEXT NOT NULL,\n"                                                         \
-  "  updated_at TEXT NOT NULL,\n"                                                         \
-  "  UNIQUE (coach_id, coachee_id, started)\n"                                            \
-  ");\n"                                                                                  \
-  "CREATE TABLE capability_tier_change (\n"                                               \
-  "  id " PK ",\n"                                                                        \
-  "  person_id " ID " NOT NULL REFERENCES capability_person(id),\n"                       \
-  "  tier TEXT NOT NULL,\n"                                                               \
-  "  since TEXT NOT NULL,\n"                                                              \
-  "  source TEXT NOT NULL,\n"                                                             \
-  "  reason TEXT NOT NULL DEFAULT '',\n"                                                  \
-  "  recorded_by TEXT NOT NULL,\n"                                                        \
-  "  recorded_at TEXT NOT NULL\n"                                                         \
-  ");\n"                                                                                  \
+#define SHEWHART_CAPABILITY_SCHEMA(PK, ID)                               \
+  "CREATE TABLE capability_person (\n"                                   \
+  "  id " PK                                                             \
+  ",\n"                                                                  \
+  "  email TEXT NOT NULL UNIQUE,\n"                                      \
+  "  name TEXT NOT NULL,\n"                                              \
+  "  unit_id " ID                                                        \
+  " NOT NULL REFERENCES unit(id),\n"                                     \
+  "  profession TEXT NOT NULL DEFAULT '',\n"                             \
+  "  consent_recorded_by TEXT NOT NULL,\n"                               \
+  "  consent_recorded_at TEXT NOT NULL,\n"                               \
+  "  created_at TEXT NOT NULL,\n"                                        \
+  "  updated_at TEXT NOT NULL\n"                                         \
+  ");\n"                                                                 \
+  "CREATE INDEX capability_person_unit ON capability_person(unit_id);\n" \
+  "CREATE TABLE capability_course (\n"                                   \
+  "  id " PK                                                             \
+  ",\n"                                                                  \
+  "  code TEXT NOT NULL UNIQUE,\n"                                       \
+  "  title TEXT NOT NULL,\n"                                             \
+  "  tier TEXT NOT NULL,\n"                                              \
+  "  level TEXT NOT NULL DEFAULT '',\n"                                  \
+  "  format TEXT NOT NULL DEFAULT '',\n"                                 \
+  "  created_at TEXT NOT NULL,\n"                                        \
+  "  updated_at TEXT NOT NULL\n"                                         \
+  ");\n"                                                                 \
+  "CREATE TABLE capability_attendance (\n"                               \
+  "  id " PK                                                             \
+  ",\n"                                                                  \
+  "  person_id " ID                                                      \
+  " NOT NULL REFERENCES capability_person(id),\n"                        \
+  "  course_id " ID                                                      \
+  " NOT NULL REFERENCES capability_course(id),\n"                        \
+  "  held_on TEXT NOT NULL,\n"                                           \
+  "  attended TEXT NOT NULL,\n"                                          \
+  "  role TEXT NOT NULL DEFAULT 'attendee',\n"                           \
+  "  created_at TEXT NOT NULL,\n"                                        \
+  "  updated_at TEXT NOT NULL,\n"                                        \
+  "  UNIQUE (person_id, course_id, held_on)\n"                           \
+  ");\n"                                                                 \
+  "CREATE TABLE capability_coaching (\n"                                 \
+  "  id " PK                                                             \
+  ",\n"                                                                  \
+  "  coach_id " ID                                                       \
+  " NOT NULL REFERENCES capability_person(id),\n"                        \
+  "  coachee_id " ID                                                     \
+  " NOT NULL REFERENCES capability_person(id),\n"                        \
+  "  started TEXT NOT NULL,\n"                                           \
+  "  ended TEXT NOT NULL DEFAULT '',\n"                                  \
+  "  project TEXT NOT NULL DEFAULT '',\n"                                \
+  "  created_at TEXT NOT NULL,\n"                                        \
+  "  updated_at TEXT NOT NULL,\n"                                        \
+  "  UNIQUE (coach_id, coachee_id, started)\n"                           \
+  ");\n"                                                                 \
+  "CREATE TABLE capability_tier_change (\n"                              \
+  "  id " PK                                                             \
+  ",\n"                                                                  \
+  "  person_id " ID                                                      \
+  " NOT NULL REFERENCES capability_person(id),\n"                        \
+  "  tier TEXT NOT NULL,\n"                                              \
+  "  since TEXT NOT NULL,\n"                                             \
+  "  source TEXT NOT NULL,\n"                                            \
+  "  reason TEXT NOT NULL DEFAULT '',\n"                                 \
+  "  recorded_by TEXT NOT NULL,\n"                                       \
+  "  recorded_at TEXT NOT NULL\n"                                        \
+  ");\n"                                                                 \
   "CREATE INDEX capability_tier_change_person ON capability_tier_change(person_id);\n"
 
 constexpr db::Migration kMigrations[] = {
@@ -89,9 +100,9 @@ constexpr db::Migration kMigrations[] = {
 
 // Domains of personal mail: Shewhart keeps staff by their work email only.
 constexpr std::string_view kPersonalDomains[] = {
-    "gmail.com",   "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com",
-    "live.com",    "live.co.uk",     "yahoo.com",   "yahoo.co.uk",   "icloud.com",
-    "me.com",      "aol.com",        "btinternet.com", "protonmail.com", "proton.me",
+    "gmail.com", "googlemail.com", "hotmail.com",    "hotmail.co.uk",  "outlook.com",
+    "live.com",  "live.co.uk",     "yahoo.com",      "yahoo.co.uk",    "icloud.com",
+    "me.com",    "aol.com",        "btinternet.com", "protonmail.com", "proton.me",
 };
 constexpr std::string_view kLevels[] = {"basic", "intermediate", "advanced", "masterclass"};
 constexpr std::string_view kFormats[] = {"in person", "online", "blended", "e-learning"};
@@ -119,7 +130,8 @@ std::string Join(std::span<const std::string_view> words) {
 std::string EmailProblem(std::string_view email) {
   const size_t at = email.find('@');
   if (email.empty()) return "the work email is missing";
-  if (at == std::string_view::npos || at == 0 || email.find('@', at + 1) != std::string_view::npos ||
+  if (at == std::string_view::npos || at == 0 ||
+      email.find('@', at + 1) != std::string_view::npos ||
       email.find(' ') != std::string_view::npos ||
       email.substr(at + 1).find('.') == std::string_view::npos || email.back() == '.') {
     return Quote(email) + " is not an email address; write it like ana.smith@trust.nhs.uk";
@@ -165,8 +177,8 @@ class Cells {
 };
 
 // Checks free or short text: required, length, NHS numbers. Returns the text.
-std::string CheckText(const std::string& value, int64_t row, std::string_view column,
-                      bool required, Problems* problems) {
+std::string CheckText(const std::string& value, int64_t row, std::string_view column, bool required,
+                      Problems* problems) {
   if (value.empty()) {
     if (required) problems->Add(row, column, "is empty; it is required");
     return value;
@@ -181,8 +193,7 @@ std::string CheckText(const std::string& value, int64_t row, std::string_view co
 }
 
 std::string CheckWord(const std::string& value, int64_t row, std::string_view column,
-                      std::span<const std::string_view> words, bool required,
-                      Problems* problems) {
+                      std::span<const std::string_view> words, bool required, Problems* problems) {
   const std::string w = AsciiLower(value);
   if (w.empty()) {
     if (required) problems->Add(row, column, "is empty; write " + Join(words));
@@ -196,8 +207,8 @@ std::string CheckWord(const std::string& value, int64_t row, std::string_view co
 }
 
 // A date written YYYY-MM-DD, not after `today` (unless `future_ok`).
-std::string CheckDate(const std::string& value, int64_t row, std::string_view column,
-                      bool required, std::string_view today, Problems* problems) {
+std::string CheckDate(const std::string& value, int64_t row, std::string_view column, bool required,
+                      std::string_view today, Problems* problems) {
   if (value.empty()) {
     if (required) problems->Add(row, column, "is empty; write a date like 2024-03-31");
     return value;
@@ -209,8 +220,7 @@ std::string CheckDate(const std::string& value, int64_t row, std::string_view co
   }
   const std::string iso = FormatIsoDate(*d);
   if (iso > today) {
-    problems->Add(row, column,
-                  iso + " is in the future (today is " + std::string(today) + ")");
+    problems->Add(row, column, iso + " is in the future (today is " + std::string(today) + ")");
   }
   return iso;
 }
@@ -228,7 +238,7 @@ std::string CheckYesNo(const std::string& value, int64_t row, std::string_view c
 
 // Lookups loaded once per write.
 struct Lookups {
-  std::unordered_map<std::string, int64_t> units;  // code -> id
+  std::unordered_map<std::string, int64_t> units;   // code -> id
   std::unordered_map<std::string, int64_t> people;  // email -> id
   struct CourseInfo {
     int64_t id = 0;
@@ -303,18 +313,17 @@ Result<imports::ImportReport> Apply(db::Connection& conn, db::ServiceTransaction
     } else {
       changed.emplace_back(&p, &it->second);
       if (report.changes.size() < imports::ImportReport::kMaxListedChanges) {
-        report.changes.push_back({p.row, std::string(kind) + " " + p.key_text, "as stored",
-                                  "as in the file"});
+        report.changes.push_back(
+            {p.row, std::string(kind) + " " + p.key_text, "as stored", "as in the file"});
       }
     }
   }
   report.added = static_cast<int64_t>(added.size());
   report.changed = static_cast<int64_t>(changed.size());
   if (options.dry_run || (added.empty() && changed.empty())) return report;
-  ASSIGN_OR_RETURN(report.batch_id,
-                   observations::InsertBatch(conn, {std::string(kind), table.name,
-                                                    std::string(sha256), options.actor,
-                                                    options.now}));
+  ASSIGN_OR_RETURN(report.batch_id, observations::InsertBatch(
+                                        conn, {std::string(kind), table.name, std::string(sha256),
+                                               options.actor, options.now}));
   std::set<int64_t> touched;
   for (const Prepared* p : added) {
     std::vector<db::Value> v = p->values;
@@ -331,8 +340,8 @@ Result<imports::ImportReport> Apply(db::Connection& conn, db::ServiceTransaction
     touched.insert(p->people.begin(), p->people.end());
     touched.insert(old->people.begin(), old->people.end());
   }
-  RETURN_IF_ERROR(observations::SetBatchCounts(conn, report.batch_id, report.added,
-                                               report.changed, report.unchanged));
+  RETURN_IF_ERROR(observations::SetBatchCounts(conn, report.batch_id, report.added, report.changed,
+                                               report.unchanged));
   const json after = {{"file", report.file},       {"sha256", sha256},
                       {"rows", report.rows},       {"added", report.added},
                       {"changed", report.changed}, {"unchanged", report.unchanged}};
@@ -355,9 +364,9 @@ void CheckDuplicates(const std::vector<Prepared>& rows, std::string_view column,
   for (const Prepared& p : rows) {
     auto [it, inserted] = seen.emplace(p.key, p.row);
     if (!inserted) {
-      problems->Add(p.row, column,
-                    "duplicate: " + Quote(p.key_text) + " is also on row " +
-                        std::to_string(it->second));
+      problems->Add(
+          p.row, column,
+          "duplicate: " + Quote(p.key_text) + " is also on row " + std::to_string(it->second));
     }
   }
 }
@@ -417,10 +426,9 @@ Result<Register> LoadRegister(db::Connection& conn) {
           reg.evidence[i].push_back(MakeEvidence(Activity::kTaught, r.Text(4), course_tier,
                                                  "taught " + r.Text(1) + " " + r.Text(2)));
         } else {
-          reg.evidence[i].push_back(
-              MakeEvidence(Activity::kAttended, r.Text(4), course_tier,
-                           "attended " + r.Text(1) + " " + r.Text(2) + " (" + r.Text(3) +
-                               " course)"));
+          reg.evidence[i].push_back(MakeEvidence(
+              Activity::kAttended, r.Text(4), course_tier,
+              "attended " + r.Text(1) + " " + r.Text(2) + " (" + r.Text(3) + " course)"));
         }
         return db::Flow::kContinue;
       }));
@@ -432,10 +440,10 @@ Result<Register> LoadRegister(db::Connection& conn) {
         const size_t coachee = index.at(r.Int(1));
         reg.coaching.push_back({coach, coachee, r.Text(2), r.Text(3)});
         const std::string project = r.Text(4).empty() ? "" : " on " + r.Text(4);
-        reg.evidence[coach].push_back(MakeEvidence(
-            Activity::kCoaches, r.Text(2), Tier::kNone, "coaches " + email[r.Int(1)] + project));
-        reg.evidence[coachee].push_back(MakeEvidence(
-            Activity::kCoached, r.Text(2), Tier::kNone, "coached by " + email[r.Int(0)] + project));
+        reg.evidence[coach].push_back(MakeEvidence(Activity::kCoaches, r.Text(2), Tier::kNone,
+                                                   "coaches " + email[r.Int(1)] + project));
+        reg.evidence[coachee].push_back(MakeEvidence(Activity::kCoached, r.Text(2), Tier::kNone,
+                                                     "coached by " + email[r.Int(0)] + project));
         return db::Flow::kContinue;
       }));
   // Projects led or joined (the improvement part's tables, when it has landed): see
@@ -514,24 +522,25 @@ Result<imports::ImportReport> ImportPeople(db::Connection& conn, const Table& ta
         CheckText(cells.Get(r, "profession"), r.number, "profession", false, &problems);
     if (cells.Has("consent") &&
         CheckYesNo(cells.Get(r, "consent"), r.number, "consent", &problems) == "no") {
-      problems.Add(r.number, "consent",
-                   "the person has not consented; leave them out of the file");
+      problems.Add(r.number, "consent", "the person has not consented; leave them out of the file");
     }
-    rows.push_back({r.number, email, email, Joined({name, std::to_string(unit_id), profession}),
+    rows.push_back({r.number,
+                    email,
+                    email,
+                    Joined({name, std::to_string(unit_id), profession}),
                     {email, name, unit_id, profession, options.actor, options.now},
                     {}});
   }
   CheckDuplicates(rows, "email", &problems);
   if (!problems.empty()) return problems.ToStatus(table.name);
   std::unordered_map<std::string, Stored> stored;
-  RETURN_IF_ERROR(conn.Query("SELECT id, email, name, unit_id, profession FROM capability_person",
-                             {}, [&](const db::Row& r) {
-                               stored[r.Text(1)] = {
-                                   r.Int(0),
-                                   Joined({r.Text(2), std::to_string(r.Int(3)), r.Text(4)}),
-                                   {r.Int(0)}};
-                               return db::Flow::kContinue;
-                             }));
+  RETURN_IF_ERROR(conn.Query(
+      "SELECT id, email, name, unit_id, profession FROM capability_person", {},
+      [&](const db::Row& r) {
+        stored[r.Text(1)] = {
+            r.Int(0), Joined({r.Text(2), std::to_string(r.Int(3)), r.Text(4)}), {r.Int(0)}};
+        return db::Flow::kContinue;
+      }));
   // An update keeps the consent first recorded: drop those two values.
   for (Prepared& p : rows) {
     if (stored.count(p.key)) p.values = {p.values[1], p.values[2], p.values[3]};
@@ -557,15 +566,17 @@ Result<imports::ImportReport> ImportCourses(db::Connection& conn, const Table& t
   std::vector<Prepared> rows;
   for (const TableRow& r : table.rows) {
     const std::string code = CheckText(cells.Get(r, "code"), r.number, "code", true, &problems);
-    const std::string title =
-        CheckText(cells.Get(r, "title"), r.number, "title", true, &problems);
+    const std::string title = CheckText(cells.Get(r, "title"), r.number, "title", true, &problems);
     const std::string tier =
         CheckWord(cells.Get(r, "tier"), r.number, "tier", kTiers, true, &problems);
     const std::string level =
         CheckWord(cells.Get(r, "level"), r.number, "level", kLevels, false, &problems);
     const std::string format =
         CheckWord(cells.Get(r, "format"), r.number, "format", kFormats, false, &problems);
-    rows.push_back({r.number, AsciiLower(code), code, Joined({title, tier, level, format}),
+    rows.push_back({r.number,
+                    AsciiLower(code),
+                    code,
+                    Joined({title, tier, level, format}),
                     {code, title, tier, level, format},
                     {}});
   }
@@ -573,20 +584,21 @@ Result<imports::ImportReport> ImportCourses(db::Connection& conn, const Table& t
   if (!problems.empty()) return problems.ToStatus(table.name);
   std::unordered_map<std::string, Stored> stored;
   std::unordered_map<std::string, std::vector<int64_t>> attendees;  // course id -> people
-  RETURN_IF_ERROR(conn.Query("SELECT c.code, a.person_id FROM capability_attendance a "
-                             "JOIN capability_course c ON c.id = a.course_id",
+  RETURN_IF_ERROR(
+      conn.Query("SELECT c.code, a.person_id FROM capability_attendance a "
+                 "JOIN capability_course c ON c.id = a.course_id",
+                 {}, [&](const db::Row& r) {
+                   attendees[AsciiLower(r.Text(0))].push_back(r.Int(1));
+                   return db::Flow::kContinue;
+                 }));
+  RETURN_IF_ERROR(conn.Query("SELECT id, code, title, tier, level, format FROM capability_course",
                              {}, [&](const db::Row& r) {
-                               attendees[AsciiLower(r.Text(0))].push_back(r.Int(1));
+                               const std::string key = AsciiLower(r.Text(1));
+                               stored[key] = {r.Int(0),
+                                              Joined({r.Text(2), r.Text(3), r.Text(4), r.Text(5)}),
+                                              attendees[key]};
                                return db::Flow::kContinue;
                              }));
-  RETURN_IF_ERROR(conn.Query(
-      "SELECT id, code, title, tier, level, format FROM capability_course", {},
-      [&](const db::Row& r) {
-        const std::string key = AsciiLower(r.Text(1));
-        stored[key] = {r.Int(0), Joined({r.Text(2), r.Text(3), r.Text(4), r.Text(5)}),
-                       attendees[key]};
-        return db::Flow::kContinue;
-      }));
   for (Prepared& p : rows) {
     if (stored.count(p.key)) p.values.erase(p.values.begin());  // the code stays
   }
@@ -648,13 +660,14 @@ Result<imports::ImportReport> ImportAttendance(db::Connection& conn, const Table
   const std::string today = Today(options.now);
   std::vector<Prepared> rows;
   for (const TableRow& r : table.rows) {
-    const CheckedAttendance a =
-        CheckAttendance(lookups, cells.Get(r, "email"), cells.Get(r, "course"),
-                        cells.Get(r, "date"), cells.Get(r, "attended"), cells.Get(r, "role"),
-                        today, r.number, &problems);
+    const CheckedAttendance a = CheckAttendance(
+        lookups, cells.Get(r, "email"), cells.Get(r, "course"), cells.Get(r, "date"),
+        cells.Get(r, "attended"), cells.Get(r, "role"), today, r.number, &problems);
     const std::string key =
         Joined({std::to_string(a.person_id), std::to_string(a.course_id), a.date});
-    rows.push_back({r.number, key, a.email + " " + a.course + " " + a.date,
+    rows.push_back({r.number,
+                    key,
+                    a.email + " " + a.course + " " + a.date,
                     Joined({a.attended, a.role}),
                     {a.person_id, a.course_id, a.date, a.attended, a.role},
                     {a.person_id}});
@@ -700,9 +713,9 @@ Result<imports::ImportReport> ImportCoaching(db::Connection& conn, const Table& 
       if (emails[k].empty()) {
         problems.Add(r.number, columns[k], "is empty; write the person's work email");
       } else if (auto it = lookups.people.find(emails[k]); it == lookups.people.end()) {
-        problems.Add(r.number, columns[k],
-                     "there is no person " + Quote(emails[k]) +
-                         "; import them in a people file first");
+        problems.Add(
+            r.number, columns[k],
+            "there is no person " + Quote(emails[k]) + "; import them in a people file first");
       } else {
         ids[k] = it->second;
       }
@@ -719,8 +732,10 @@ Result<imports::ImportReport> ImportCoaching(db::Connection& conn, const Table& 
     }
     const std::string project =
         CheckText(cells.Get(r, "project"), r.number, "project", false, &problems);
-    rows.push_back({r.number, Joined({std::to_string(ids[0]), std::to_string(ids[1]), started}),
-                    emails[0] + " " + emails[1] + " " + started, Joined({ended, project}),
+    rows.push_back({r.number,
+                    Joined({std::to_string(ids[0]), std::to_string(ids[1]), started}),
+                    emails[0] + " " + emails[1] + " " + started,
+                    Joined({ended, project}),
                     {ids[0], ids[1], started, ended, project},
                     {ids[0], ids[1]}});
   }
@@ -789,8 +804,11 @@ Status RecordAttendance(db::Connection& conn, const access::Acting& who,
         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         {a.person_id, a.course_id, a.date, a.attended, a.role, who.at, who.at}));
   }
-  const json after = {{"email", a.email},       {"course", a.course}, {"date", a.date},
-                      {"attended", a.attended}, {"role", a.role}};
+  const json after = {{"email", a.email},
+                      {"course", a.course},
+                      {"date", a.date},
+                      {"attended", a.attended},
+                      {"role", a.role}};
   RETURN_IF_ERROR(access::RecordAudit(conn, who, "attendance.record",
                                       a.email + " " + a.course + " " + a.date, before,
                                       after.dump()));
@@ -802,8 +820,9 @@ Status OverrideTier(db::Connection& conn, const access::Acting& who, std::string
                     std::string_view tier_word, std::string_view reason_in) {
   const std::string reason(Trim(reason_in));
   if (reason.empty()) {
-    return InvalidArgumentError("an override of a tier needs a reason; say why the evidence "
-                                "does not show the person's tier");
+    return InvalidArgumentError(
+        "an override of a tier needs a reason; say why the evidence "
+        "does not show the person's tier");
   }
   if (ContainsNhsNumber(reason)) {
     return InvalidArgumentError("the reason " + std::string(kNhsNumberMessage));
@@ -811,7 +830,8 @@ Status OverrideTier(db::Connection& conn, const access::Acting& who, std::string
   if (reason.size() > 1000) return InvalidArgumentError("the reason is longer than 1000 bytes");
   const std::optional<Tier> tier = ParseTier(tier_word);
   if (!tier) {
-    return InvalidArgumentError(Quote(tier_word) + " is not a tier; write learn, live, lead or "
+    return InvalidArgumentError(Quote(tier_word) +
+                                " is not a tier; write learn, live, lead or "
                                 "none");
   }
   const std::string email = AsciiLower(Trim(email_in));
@@ -828,10 +848,9 @@ Status OverrideTier(db::Connection& conn, const access::Acting& who, std::string
       "INSERT INTO capability_tier_change (person_id, tier, since, source, reason, recorded_by, "
       "recorded_at) VALUES (?, ?, ?, 'override', ?, ?, ?)",
       {person->Int(0), word, Today(who.at), reason, who.actor, who.at}));
-  RETURN_IF_ERROR(access::RecordAudit(
-      conn, who, "tier.override", email,
-      last ? json{{"tier", last->Text(0)}}.dump() : std::string(),
-      json{{"tier", word}, {"reason", reason}}.dump()));
+  RETURN_IF_ERROR(access::RecordAudit(conn, who, "tier.override", email,
+                                      last ? json{{"tier", last->Text(0)}}.dump() : std::string(),
+                                      json{{"tier", word}, {"reason", reason}}.dump()));
   return tx.Commit();
 }
 
@@ -853,19 +872,19 @@ Result<PersonTier> GetPersonTier(db::Connection& conn, std::string_view email_in
         "SELECT tier, since, source, reason, recorded_by, recorded_at FROM capability_tier_change "
         "WHERE person_id = ? ORDER BY id",
         {out.person.id}, [&](const db::Row& r) {
-          out.history.push_back(
-              {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)});
+          out.history.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)});
           return db::Flow::kContinue;
         }));
-    RETURN_IF_ERROR(conn.Query(
-        "SELECT c.code, c.title, c.tier, a.held_on, a.attended, a.role FROM capability_attendance a "
-        "JOIN capability_course c ON c.id = a.course_id WHERE a.person_id = ? "
-        "ORDER BY a.held_on, c.code",
-        {out.person.id}, [&](const db::Row& r) {
-          out.training.push_back(
-              {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)});
-          return db::Flow::kContinue;
-        }));
+    RETURN_IF_ERROR(
+        conn.Query("SELECT c.code, c.title, c.tier, a.held_on, a.attended, a.role FROM "
+                   "capability_attendance a "
+                   "JOIN capability_course c ON c.id = a.course_id WHERE a.person_id = ? "
+                   "ORDER BY a.held_on, c.code",
+                   {out.person.id}, [&](const db::Row& r) {
+                     out.training.push_back(
+                         {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)});
+                     return db::Flow::kContinue;
+                   }));
     const std::string_view kCoaching =
         "SELECT a.email, b.email, c.started, c.ended, c.project FROM capability_coaching c "
         "JOIN capability_person a ON a.id = c.coach_id "
@@ -908,12 +927,12 @@ Result<std::vector<Person>> ListPeople(db::Connection& conn, std::string_view or
 
 Result<std::vector<Course>> ListCourses(db::Connection& conn) {
   std::vector<Course> out;
-  RETURN_IF_ERROR(conn.Query(
-      "SELECT code, title, tier, level, format FROM capability_course ORDER BY code", {},
-      [&](const db::Row& r) {
-        out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4)});
-        return db::Flow::kContinue;
-      }));
+  RETURN_IF_ERROR(
+      conn.Query("SELECT code, title, tier, level, format FROM capability_course ORDER BY code", {},
+                 [&](const db::Row& r) {
+                   out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4)});
+                   return db::Flow::kContinue;
+                 }));
   return out;
 }
 

@@ -60,8 +60,8 @@ Result<imports::ImportReport> ImportCoaching(db::Connection& conn, const imports
 
 // One attendance row entered on a screen: a booking (attended "no") or attendance ("yes") of
 // `email` at `course` on `date` (role "attendee" or "trainer"). Same checks as the import;
-// InvalidArgument naming the problem (an unknown course among them), NotFound for an unknown person. Writes or updates
-// the row, audits `attendance.record`, recomputes the person's tier.
+// InvalidArgument naming the problem (an unknown course among them), NotFound for an unknown
+// person. Writes or updates the row, audits `attendance.record`, recomputes the person's tier.
 struct AttendanceEntry {
   std::string email, course, date;
   std::string attended = "yes";
@@ -99,7 +99,7 @@ struct CoachingRow {
 struct PersonTier {
   Person person;
   TierDecision decision;
-  std::vector<Evidence> evidence;  // everything on or before as_of, oldest first
+  std::vector<Evidence> evidence;   // everything on or before as_of, oldest first
   std::vector<TierChange> history;  // oldest first
   std::vector<AttendanceRow> training;
   std::vector<CoachingRow> coaching_given, coaching_received;
@@ -123,7 +123,7 @@ struct Register {
   std::vector<Person> people;
   std::vector<std::vector<Evidence>> evidence;  // per person, same index
   std::vector<std::vector<Override>> overrides;
-  struct Session {  // one attendance row, for counts
+  struct Session {      // one attendance row, for counts
     size_t person = 0;  // index into people
     std::string course, date, role;
     bool attended = false;

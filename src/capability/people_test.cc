@@ -3,6 +3,8 @@
 // hand-worked example of docs/capability.md (read from the page itself), overrides that need a
 // reason, and a booking then attendance marked on a screen changing a person's tier with its
 // history and audit entries.
+#include "capability/people.h"
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -10,7 +12,6 @@
 #include "access/audit.h"
 #include "capability/dashboard.h"
 #include "capability/part.h"
-#include "capability/people.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "imports/testing/storage_fixture.h"
@@ -121,12 +122,14 @@ TEST_P(CapabilityTest, ImportCasesOfEveryKind) {
   // Cara taught and coaches -> Lead; Ben's booking became attendance -> Learn; Dev has nothing.
   const PersonTier ana = ValueOrDie(GetPersonTier(*conn_, "ANA.SMITH@raa.nhs.uk", "2024-05-01"));
   EXPECT_EQ(TierWord(ana.decision.tier), "live");
-  EXPECT_EQ(TierWord(ValueOrDie(GetPersonTier(*conn_, "cara.khan@rbb.nhs.uk", "2024-05-01"))
-                         .decision.tier),
-            "lead");
-  EXPECT_EQ(TierWord(ValueOrDie(GetPersonTier(*conn_, "ben.jones@raa.nhs.uk", "2024-05-01"))
-                         .decision.tier),
-            "learn");
+  EXPECT_EQ(
+      TierWord(
+          ValueOrDie(GetPersonTier(*conn_, "cara.khan@rbb.nhs.uk", "2024-05-01")).decision.tier),
+      "lead");
+  EXPECT_EQ(
+      TierWord(
+          ValueOrDie(GetPersonTier(*conn_, "ben.jones@raa.nhs.uk", "2024-05-01")).decision.tier),
+      "learn");
   EXPECT_EQ(
       TierWord(ValueOrDie(GetPersonTier(*conn_, "dev.patel@nhs.net", "2024-05-01")).decision.tier),
       "none");
@@ -165,8 +168,7 @@ TEST_P(CapabilityTest, DashboardMatchesTheHandWorkedExampleOfTheDocs) {
     }
   }
   EXPECT_EQ(CapabilityOn(*conn_, "NOPE", "2024-05-01").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(CapabilityOn(*conn_, "", "01/05/2024").status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(CapabilityOn(*conn_, "", "01/05/2024").status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_P(CapabilityTest, AnOverrideNeedsAReasonAndIsKeptInTheHistory) {
@@ -201,9 +203,9 @@ TEST_P(CapabilityTest, AnOverrideNeedsAReasonAndIsKeptInTheHistory) {
   EXPECT_EQ(audit[0].action, "tier.override");
   EXPECT_EQ(audit[0].target, "cara@raa.nhs.uk");
   // The day before, the override was not in force.
-  EXPECT_EQ(TierWord(ValueOrDie(GetPersonTier(*conn_, "cara@raa.nhs.uk", "2024-04-30"))
-                         .decision.tier),
-            "learn");
+  EXPECT_EQ(
+      TierWord(ValueOrDie(GetPersonTier(*conn_, "cara@raa.nhs.uk", "2024-04-30")).decision.tier),
+      "learn");
 }
 
 TEST_P(CapabilityTest, ABookingThenAttendanceChangesTheTier) {
@@ -211,14 +213,14 @@ TEST_P(CapabilityTest, ABookingThenAttendanceChangesTheTier) {
   const access::Acting who{.actor = "user:lead@nhs.net", .at = "2024-05-01T09:00:00Z"};
   // Eve was booked and did not attend: none. Booked on the practitioner course: still none.
   SHEWHART_ASSERT_OK(RecordAttendance(
-      *conn_, who, {.email = "eve@rbb.nhs.uk", .course = "QI-201", .date = "2024-04-30",
-                    .attended = "no"}));
-  EXPECT_EQ(TierWord(ValueOrDie(GetPersonTier(*conn_, "eve@rbb.nhs.uk", "2024-05-01"))
-                         .decision.tier),
-            "none");
+      *conn_, who,
+      {.email = "eve@rbb.nhs.uk", .course = "QI-201", .date = "2024-04-30", .attended = "no"}));
+  EXPECT_EQ(
+      TierWord(ValueOrDie(GetPersonTier(*conn_, "eve@rbb.nhs.uk", "2024-05-01")).decision.tier),
+      "none");
   SHEWHART_ASSERT_OK(RecordAttendance(
-      *conn_, who, {.email = "eve@rbb.nhs.uk", .course = "QI-201", .date = "2024-04-30",
-                    .attended = "yes"}));
+      *conn_, who,
+      {.email = "eve@rbb.nhs.uk", .course = "QI-201", .date = "2024-04-30", .attended = "yes"}));
   const PersonTier eve = ValueOrDie(GetPersonTier(*conn_, "eve@rbb.nhs.uk", "2024-05-01"));
   EXPECT_EQ(TierWord(eve.decision.tier), "live");
   ASSERT_EQ(eve.decision.basis.size(), 1u);
@@ -234,10 +236,11 @@ TEST_P(CapabilityTest, ABookingThenAttendanceChangesTheTier) {
       *conn_, who, {.email = "eve@rbb.nhs.uk", .course = "QI-999", .date = "2024-04-30"});
   EXPECT_EQ(unknown.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(unknown.message(), HasSubstr("there is no course \"QI-999\""));
-  EXPECT_EQ(RecordAttendance(*conn_, who,
-                             {.email = "nobody@rbb.nhs.uk", .course = "QI-101", .date = "2024-04-30"})
-                .code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      RecordAttendance(*conn_, who,
+                       {.email = "nobody@rbb.nhs.uk", .course = "QI-101", .date = "2024-04-30"})
+          .code(),
+      StatusCode::kNotFound);
   const Status future = RecordAttendance(
       *conn_, who, {.email = "eve@rbb.nhs.uk", .course = "QI-101", .date = "2024-06-01"});
   EXPECT_EQ(future.code(), StatusCode::kInvalidArgument);
@@ -249,7 +252,8 @@ TEST_P(CapabilityTest, ABookingThenAttendanceChangesTheTier) {
 // staff across 11 partners and 40 practices, and a self-sustainability index that rises as the
 // system's own Lead people take over the teaching.
 TEST_P(CapabilityTest, DemoStoryIsDeterministicAndTheIndexRises) {
-  std::string orgs = "code,name,kind,parent,opened,closed,successor,member_of\nSYS,System,system,,,,,\n";
+  std::string orgs =
+      "code,name,kind,parent,opened,closed,successor,member_of\nSYS,System,system,,,,,\n";
   for (const char* code : {"RZA", "RZB", "RZC", "RZD", "RZE", "E06000901", "NZH01", "NZP01",
                            "NZP02", "NZV01", "NZI01"}) {
     orgs += std::string(code) + "," + code + " partner,acute trust,SYS,,,,\n";

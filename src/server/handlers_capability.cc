@@ -1,4 +1,6 @@
 // Handlers of the capability part: Learn / Live / Lead people, their tiers and the dashboard.
+#include "server/internal/handlers_capability.h"
+
 #include <nlohmann/json.hpp>
 
 #include "base/date.h"
@@ -6,7 +8,6 @@
 #include "capability/people.h"
 #include "http/json.h"
 #include "server/internal/handlers.h"
-#include "server/internal/handlers_capability.h"
 
 namespace shewhart::server::handlers {
 namespace {
@@ -102,14 +103,15 @@ Result<http::Response> Capability(RequestContext& ctx) {
                              {"attended", d.attended},
                              {"coaches", d.coaches},
                              {"projects_led_by_community", d.projects_led_by_community},
+                             {"latest_evidence", d.latest_evidence},
                              {"self_sustainability", ss}});
 }
 
 Result<http::Response> ListPeople(RequestContext& ctx) {
   ASSIGN_OR_RETURN(std::string as_of, AsOf(ctx));
-  ASSIGN_OR_RETURN(std::vector<capability::Person> people,
-                   capability::ListPeople(ctx.conn, ctx.req.Query("organisation").value_or(""),
-                                          as_of));
+  ASSIGN_OR_RETURN(
+      std::vector<capability::Person> people,
+      capability::ListPeople(ctx.conn, ctx.req.Query("organisation").value_or(""), as_of));
   json list = json::array();
   for (const capability::Person& p : people) {
     list.push_back({{"email", p.email},
@@ -180,8 +182,7 @@ Result<http::Response> RecordPersonAttendance(RequestContext& ctx) {
   e.email = email;
   ASSIGN_OR_RETURN(e.course, http::RequiredString(body, "course", 100));
   ASSIGN_OR_RETURN(e.date, http::RequiredString(body, "date", 10));
-  ASSIGN_OR_RETURN(std::optional<std::string> attended,
-                   http::OptionalString(body, "attended", 5));
+  ASSIGN_OR_RETURN(std::optional<std::string> attended, http::OptionalString(body, "attended", 5));
   ASSIGN_OR_RETURN(std::optional<std::string> role, http::OptionalString(body, "role", 10));
   e.attended = attended.value_or("yes");
   e.role = role.value_or("attendee");
