@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "access/access.h"
+#include "capability/part.h"
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
 #include "imports/uploads.h"
@@ -33,6 +34,10 @@ constexpr Part kParts[] = {
      .migrations = intelligence::Migrations,
      .importers = intelligence::Importers,
      .fill_demo = intelligence::FillDemo},
+    {.name = "capability",
+     .migrations = capability::Migrations,
+     .importers = capability::Importers,
+     .fill_demo = capability::FillDemo},
 };
 
 constexpr std::string_view kTablesSqlite =

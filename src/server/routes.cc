@@ -3,6 +3,7 @@
 #include "server/routes.h"
 
 #include "server/internal/handlers.h"
+#include "server/internal/handlers_capability.h"
 #include "server/internal/handlers_intelligence.h"
 
 namespace shewhart::server {
@@ -25,6 +26,10 @@ constexpr RoleSet kRecorders{Role::kAdministrator, Role::kSystemQualityLead,
                              Role::kOrganisationQualityLead, Role::kDataSubmitter};
 constexpr RoleSet kNoteWriters{Role::kAdministrator, Role::kSystemQualityLead,
                                Role::kOrganisationQualityLead, Role::kQiPractitioner};
+
+// Who records bookings and attendance and overrides tiers (in their organisations' scope).
+constexpr RoleSet kCapabilityLeads{Role::kAdministrator, Role::kSystemQualityLead,
+                                   Role::kOrganisationQualityLead};
 
 constexpr Auth kPublic = Auth::kPublic;
 constexpr Auth kSession = Auth::kSession;
@@ -91,6 +96,13 @@ const Route kRoutes[] = {
   {Method::kGet,    "/api/organisations/{org}/timeline",               "timeline.read",            "Every strand of evidence in date order (restricted ones in scope only)", kSession, kAnyone, kFiltered, kNone, h::OrgTimeline, "from,to"},
   {Method::kGet,    "/api/signals",                                    "signal.system",            "The system view: organisations by the weight of their signals", kSession, kAnyone,   kFiltered,  kNone,   h::SystemSignals,      "as_of"},
   {Method::kGet,    "/api/metrics/{code}/evidence",                    "evidence.read",            "Incidents, complaints and audits bearing on a metric (restricted ones in scope)", kSession, kAnyone, kFiltered, kNone, h::MetricEvidence},
+  {Method::kGet,    "/api/capability",                                 "capability.read",          "Learn / Live / Lead counts, attendance, coaches and the self-sustainability index", kSession, kAnyone, kPublished, kNone, h::Capability, "organisation,as_of"},
+  {Method::kGet,    "/api/people",                                     "person.list",              "People in QI capability building, with their tiers",         kSession, kAnyone,     kPublished, kNone,   h::ListPeople,         "organisation,as_of"},
+  {Method::kGet,    "/api/people/{email}",                             "person.read",              "A person's page: tier, evidence, training, coaching",        kSession, kAnyone,     kPublished, kNone,   h::GetPerson},
+  {Method::kGet,    "/api/people/{email}/tier",                        "tier.read",                "A person's Learn / Live / Lead tier and the evidence for it", kSession, kAnyone,    kPublished, kNone,   h::GetPersonTier,      "as_of"},
+  {Method::kPost,   "/api/people/{email}/tier",                        "tier.override",            "Override a person's tier (a reason is required)",            kSession, kCapabilityLeads, kFiltered, kJson, h::OverridePersonTier},
+  {Method::kPost,   "/api/people/{email}/attendance",                  "attendance.record",        "Book a person on a course, or mark their attendance",        kSession, kCapabilityLeads, kFiltered, kJson, h::RecordPersonAttendance},
+  {Method::kGet,    "/api/courses",                                    "course.list",              "QI courses by tier",                                         kSession, kAnyone,     kPublished, kNone,   h::ListCourses},
 };
 // clang-format on
 
