@@ -4,6 +4,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <span>
 #include <unordered_map>
 
 #include "base/date.h"
@@ -33,6 +34,7 @@ struct KindSql {
   std::string select_unit_range;  // ... WHERE r.unit_id = ? AND date_field BETWEEN ? AND ?
   std::string select_range;       // ... WHERE date_field BETWEEN ? AND ?
   std::string select_metric;  // ... WHERE r.metric_id = ?
+  std::string select_key;     // ... WHERE r.<first key column> = ? (unique for references)
   std::string insert;       // ... RETURNING id
   std::string insert_many;  // the same without RETURNING, for ExecuteMany
   std::string update;
@@ -67,6 +69,11 @@ const KindSql& SqlOf(const Kind& kind) {
   s.select_unit_range = s.select_unit + " AND " + date_column + " >= ? AND " + date_column + " <= ?";
   s.select_range = s.select + " WHERE " + date_column + " >= ? AND " + date_column + " <= ?";
   s.select_metric = s.select + " WHERE r.metric_id = ?";
+  for (const Field& f : kind.fields) {
+    if (!kind.key.empty() && f.name == kind.key.front()) {
+      s.select_key = s.select + " WHERE r." + std::string(f.column) + " = ?";
+    }
+  }
   s.insert_many = "INSERT INTO " + std::string(kind.table) + " (" + insert_cols + ", version, batch_id, " +
              std::string(kind.created_by_column) + ", created_at, updated_by, updated_at) VALUES (" +
              insert_marks + ", 1, ?, ?, ?, ?, ?)";
@@ -334,12 +341,31 @@ Result<Loaded> LoadLookups(db::Connection& conn) {
   return Loaded{std::move(dir), std::move(dict)};
 }
 
-Result<std::vector<Record>> AllRecords(db::Connection& conn, const Kind& kind) {
+// The stored records that may share a key with `rows`: looked up by the first field of the key
+// (an indexed reference) or, for keys that start with the organisation, by the rows' units — never
+// the whole table, which at national scale holds millions of incidents.
+Result<std::vector<Record>> StoredFor(db::Connection& conn, const Kind& kind,
+                                      std::span<const Resolved> rows) {
+  const KindSql& sql = SqlOf(kind);
   std::vector<Record> out;
-  RETURN_IF_ERROR(conn.Query(SqlOf(kind).select, {}, [&](const db::Row& r) {
+  auto keep = [&](const db::Row& r) {
     out.push_back(RecordFromRow(kind, r));
     return db::Flow::kContinue;
-  }));
+  };
+  if (!kind.key.empty() && kind.key.front() == kOrganisation) {
+    std::set<int64_t> units;
+    for (const Resolved& r : rows) units.insert(r.unit_id);
+    for (const int64_t u : units) RETURN_IF_ERROR(conn.Query(sql.select_unit, {u}, keep));
+  } else if (!sql.select_key.empty()) {
+    std::set<std::string> seen;
+    for (const Resolved& r : rows) {
+      auto it = r.values.find(kind.key.front());
+      if (it == r.values.end() || !seen.insert(it->second).second) continue;
+      RETURN_IF_ERROR(conn.Query(sql.select_key, {it->second}, keep));
+    }
+  } else {
+    RETURN_IF_ERROR(conn.Query(sql.select, {}, keep));
+  }
   return out;
 }
 
@@ -427,7 +453,7 @@ Result<imports::ImportReport> ImportRecords(db::Connection& conn, const Kind& ki
   if (!problems.empty()) return problems.ToStatus(table.name);
 
   // Compare with what is stored.
-  ASSIGN_OR_RETURN(std::vector<Record> stored, AllRecords(conn, kind));
+  ASSIGN_OR_RETURN(std::vector<Record> stored, StoredFor(conn, kind, rows));
   std::unordered_map<std::string, const Record*> by_key;
   for (const Record& s : stored) by_key[KeyOfRecord(kind, s)] = &s;
   std::vector<size_t> added;
@@ -539,7 +565,7 @@ Result<int64_t> CreateRecord(db::Connection& conn, const access::Acting& who, co
     message.pop_back();
     return InvalidArgumentError(message);
   }
-  ASSIGN_OR_RETURN(std::vector<Record> stored, AllRecords(conn, kind));
+  ASSIGN_OR_RETURN(std::vector<Record> stored, StoredFor(conn, kind, std::span(&r, 1)));
   const std::string key = KeyOf(kind, r);
   for (const Record& s : stored) {
     if (KeyOfRecord(kind, s) == key) {
