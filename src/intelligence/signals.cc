@@ -216,6 +216,7 @@ struct Collector {
     std::string_view count_source;
     const bool counted = IsCountMetric(r.metric, &count_source);
     if (counted && !scope.Contains(r.unit_id)) return Status::Ok();  // restricted counts
+    if (org_of(r.unit_id) == 0) return Status::Ok();                 // outside the view
     const bool concern = r.variation.rfind("concern", 0) == 0;
     if (concern) {
       Signal s{.unit = r.unit, .metric = r.metric, .period = r.last_period, .date = r.last_period,
@@ -546,20 +547,26 @@ Result<std::vector<OrganisationWeight>> SystemSignals(db::Connection& conn,
   ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
   ASSIGN_OR_RETURN(std::string as_of, AsOf(conn, options));
   const std::string since = ShiftDays(as_of, -kRecentDays);
+  int64_t place_id = 0;
+  if (!options.place.empty()) {
+    const directory::Unit* p = dir.FindByCode(options.place);
+    if (p == nullptr) return NotFoundError("there is no place or system \"" + options.place + "\"");
+    place_id = p->id;
+  }
+  // The organisation a unit counts for, 0 when none or outside the place.
   std::map<int64_t, int64_t> org_cache;
   auto org_of = [&](int64_t unit_id) -> int64_t {
     auto it = org_cache.find(unit_id);
     if (it != org_cache.end()) return it->second;
     int64_t org = 0;
+    bool inside = place_id == 0;
     for (const directory::Unit* u = dir.FindById(unit_id); u != nullptr;
          u = u->parent_id ? dir.FindById(*u->parent_id) : nullptr) {
-      if (directory::IsOrganisationKind(u->kind)) {
-        org = u->id;
-        break;
-      }
+      if (org == 0 && directory::IsOrganisationKind(u->kind)) org = u->id;
+      if (u->id == place_id) inside = true;
     }
-    org_cache[unit_id] = org;
-    return org;
+    org_cache[unit_id] = inside ? org : 0;
+    return org_cache[unit_id];
   };
   Inputs in;
   RETURN_IF_ERROR(conn.Query(kSpcSelect, {}, [&](const db::Row& r) {

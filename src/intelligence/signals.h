@@ -52,6 +52,8 @@ struct Signal {
 struct SignalOptions {
   std::string as_of;        // YYYY-MM-DD; "" = the data date (see above)
   bool comparisons = true;  // funnel and benchmark signals (one funnel per metric and period)
+  std::string place;        // SystemSignals only: the organisations within this unit (a system,
+                            // a place: code); "" = every organisation. NotFound when unknown.
 };
 
 // The ranked signals of one organisation (its own and those of the units below it).
@@ -69,7 +71,8 @@ struct OrganisationWeight {
   Signal top;            // the first to look at
 };
 
-// The system view: every organisation with at least one signal, heaviest first (then by name).
+// The system view: every organisation with at least one signal (within options.place when
+// given), heaviest first (then by name).
 Result<std::vector<OrganisationWeight>> SystemSignals(db::Connection& conn,
                                                       const access::Scope& scope,
                                                       const SignalOptions& options);

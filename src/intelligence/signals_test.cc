@@ -135,6 +135,32 @@ TEST_P(SignalsTest, OutsideScopeNeitherTheIncidentsNorTheirSignalsAreSeen) {
   EXPECT_EQ(sys[0].top.source, "incident");
 }
 
+// The system view of one place: only the organisations within it (RAA is in PL1, RBB in PL2).
+TEST_P(SignalsTest, TheSystemViewOfAPlaceHoldsOnlyItsOrganisations) {
+  LoadCluster();
+  ImportText("ratings",
+             "organisation,published,overall,safe,effective,caring,responsive,well_led\n"
+             "RBB,2024-01-10,inadequate,inadequate,good,good,good,inadequate\n");
+  const access::Scope all{.all = true};
+  std::set<std::string> everywhere, in_pl1, in_pl2, in_system;
+  for (const auto& w : ValueOrDie(SystemSignals(*conn_, all, kAsOf))) everywhere.insert(w.code);
+  SignalOptions o = kAsOf;
+  o.place = "PL1";
+  for (const auto& w : ValueOrDie(SystemSignals(*conn_, all, o))) in_pl1.insert(w.code);
+  o.place = "PL2";
+  for (const auto& w : ValueOrDie(SystemSignals(*conn_, all, o))) in_pl2.insert(w.code);
+  o.place = "SYS";
+  for (const auto& w : ValueOrDie(SystemSignals(*conn_, all, o))) in_system.insert(w.code);
+  EXPECT_TRUE(everywhere.count("RAA") && everywhere.count("RBB"));
+  EXPECT_TRUE(in_pl1.count("RAA"));
+  EXPECT_FALSE(in_pl1.count("RBB"));
+  EXPECT_TRUE(in_pl2.count("RBB"));
+  EXPECT_FALSE(in_pl2.count("RAA"));
+  EXPECT_EQ(in_system, everywhere);
+  o.place = "NOPE";
+  EXPECT_EQ(SystemSignals(*conn_, all, o).status().code(), StatusCode::kNotFound);
+}
+
 TEST_P(SignalsTest, TheTimelineHoldsEveryStrandInDateOrder) {
   LoadCluster();
   std::vector<TimelineItem> t =

@@ -88,7 +88,7 @@ const Route kRoutes[] = {
   {Method::kPost,   "/api/horizon",                                    "horizon.create",           "Record a horizon-scanning item",                             kSession, kAgreers,    kPublished, kJson,   h::CreateHorizon},
   {Method::kGet,    "/api/organisations/{org}/signals",                "signal.list",              "An organisation's signals, ranked (restricted ones in scope only)", kSession, kAnyone, kFiltered, kNone, h::OrgSignals,       "as_of"},
   {Method::kGet,    "/api/organisations/{org}/timeline",               "timeline.read",            "Every strand of evidence in date order (restricted ones in scope only)", kSession, kAnyone, kFiltered, kNone, h::OrgTimeline, "from,to"},
-  {Method::kGet,    "/api/signals",                                    "signal.system",            "The system view: organisations by the weight of their signals", kSession, kAnyone,   kFiltered,  kNone,   h::SystemSignals,      "as_of"},
+  {Method::kGet,    "/api/signals",                                    "signal.system",            "The system view: organisations by the weight of their signals", kSession, kAnyone,   kFiltered,  kNone,   h::SystemSignals,      "as_of,place"},
   {Method::kGet,    "/api/metrics/{code}/evidence",                    "evidence.read",            "Incidents, complaints and audits bearing on a metric (restricted ones in scope)", kSession, kAnyone, kFiltered, kNone, h::MetricEvidence},
 };
 // clang-format on
