@@ -81,7 +81,7 @@ function renderTimeline(box: HTMLElement, items: TimelineItem[]): void {
   };
   box.innerHTML = items.length
     ? `<fieldset class="nhsuk-fieldset"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Strands shown</legend>
-      <div class="nhsuk-checkboxes nhsuk-checkboxes--small app-inline-checkboxes">${sources
+      <div class="nhsuk-checkboxes nhsuk-checkboxes--small nhsuk-checkboxes--inline">${sources
         .map((s) => `<div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="strand-${esc(s)}" type="checkbox" value="${esc(s)}" checked><label class="nhsuk-label nhsuk-checkboxes__label" for="strand-${esc(s)}">${esc(timelineNames[s] ?? s)} (${items.filter((i) => i.source === s).length})</label></div>`)
         .join('')}</div></fieldset>
       <ol class="app-timeline" id="timeline-list"></ol>
