@@ -87,6 +87,8 @@ constexpr std::string_view kInsertHistory =
     "INSERT INTO intelligence_history (kind, record_id, version, old_values, batch_id, "
     "replaced_by, replaced_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kSelectChildren = "SELECT id FROM unit WHERE parent_id = ?";
+constexpr std::string_view kSelectUnitByCode = "SELECT code, parent_id FROM unit WHERE code = ?";
+constexpr std::string_view kSelectUnitById = "SELECT code, parent_id FROM unit WHERE id = ?";
 
 Record RecordFromRow(const Kind& kind, const db::Row& r) {
   Record rec;
@@ -615,6 +617,28 @@ Result<std::vector<Record>> ListRecords(db::Connection& conn, const Kind& kind,
     out.push_back(std::move(r));
     return db::Flow::kContinue;
   };
+  // The field filter as SQL: " AND r.<column> IN (?, ...)", its values appended to each query's.
+  std::string in_sql;
+  std::vector<db::Value> in_params;
+  if (!filter.field.empty()) {
+    for (const Field& f : kind.fields) {
+      if (f.name == filter.field) in_sql = " AND r." + std::string(f.column) + " IN (";
+    }
+    if (in_sql.empty()) return InvalidArgumentError("no field " + Quote(filter.field));
+    if (filter.values.empty()) return out;
+    for (size_t i = 0; i < filter.values.size(); ++i) {
+      in_sql += i ? ", ?" : "?";
+      in_params.emplace_back(filter.values[i]);
+    }
+    in_sql += ")";
+  }
+  auto query = [&](const std::string& sql_text, std::vector<db::Value> params) -> Status {
+    if (in_sql.empty()) return conn.Query(sql_text, std::move(params), keep);
+    params.insert(params.end(), in_params.begin(), in_params.end());
+    const bool has_where = sql_text.find(" WHERE ") != std::string::npos;
+    return conn.Query(has_where ? sql_text + in_sql : sql_text + " WHERE 1 = 1" + in_sql,
+                      std::move(params), keep);
+  };
   if (filter.unit && kind.has_unit) {
     ASSIGN_OR_RETURN(std::optional<int64_t> unit, directory::FindUnitId(conn, *filter.unit));
     if (!unit) return NotFoundError("there is no organisation or unit " + Quote(*filter.unit));
@@ -623,9 +647,9 @@ Result<std::vector<Record>> ListRecords(db::Connection& conn, const Kind& kind,
     const std::string to = filter.to.empty() ? std::string("9999-12-31") : filter.to;
     for (const int64_t id : ids) {
       if (ranged) {
-        RETURN_IF_ERROR(conn.Query(sql.select_unit_range, {id, filter.from, to}, keep));
+        RETURN_IF_ERROR(query(sql.select_unit_range, {id, filter.from, to}));
       } else {
-        RETURN_IF_ERROR(conn.Query(sql.select_unit, {id}, keep));
+        RETURN_IF_ERROR(query(sql.select_unit, {id}));
       }
     }
   } else if (filter.metric) {
@@ -638,22 +662,26 @@ Result<std::vector<Record>> ListRecords(db::Connection& conn, const Kind& kind,
       return std::optional<int64_t>(*id);
     }());
     if (!metric_id) return NotFoundError("there is no metric " + Quote(*filter.metric));
-    RETURN_IF_ERROR(conn.Query(sql.select_metric, {*metric_id}, keep));
+    RETURN_IF_ERROR(query(sql.select_metric, {*metric_id}));
   } else if (!filter.from.empty() || !filter.to.empty()) {
     const std::string to = filter.to.empty() ? std::string("9999-12-31") : filter.to;
-    RETURN_IF_ERROR(conn.Query(sql.select_range, {filter.from, to}, keep));
+    RETURN_IF_ERROR(query(sql.select_range, {filter.from, to}));
   } else {
-    RETURN_IF_ERROR(conn.Query(sql.select, {}, keep));
+    RETURN_IF_ERROR(query(sql.select, {}));
   }
   if (filter.unit && !kind.has_unit) {
     // Horizon items: those naming the unit or an organisation above it, or naming none.
-    ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(conn));
-    const directory::Unit* u = dir.FindByCode(*filter.unit);
-    if (u == nullptr) return NotFoundError("there is no organisation or unit " + Quote(*filter.unit));
+    // The unit and those above it, read one row at a time (not the whole directory: this runs on
+    // every organisation page and signals request).
     std::set<std::string> lineage;
-    for (const directory::Unit* p = u; p != nullptr;
-         p = p->parent_id ? dir.FindById(*p->parent_id) : nullptr) {
-      lineage.insert(p->code);
+    std::optional<db::Row> row;
+    ASSIGN_OR_RETURN(row, conn.QueryRow(kSelectUnitByCode, {*filter.unit}));
+    if (!row) return NotFoundError("there is no organisation or unit " + Quote(*filter.unit));
+    for (int depth = 0; row && depth < 32; ++depth) {
+      lineage.insert(row->Text(0));
+      const std::optional<int64_t> parent = row->OptionalInt(1);
+      if (!parent) break;
+      ASSIGN_OR_RETURN(row, conn.QueryRow(kSelectUnitById, {*parent}));
     }
     std::erase_if(out, [&](const Record& r) {
       const std::vector<std::string> codes = SplitCodes(r.Get("organisations"));

@@ -247,11 +247,11 @@ struct Collector {
       if (r.assurance == "consistent_fail") {
         s.weight = kAssuranceFail;
         s.reason = v.name + " will keep failing its target of " + FormatValue(*r.target) +
-                   " unless the process changes: the target lies outside its limits";
+                   " unless the way the work is done changes";
       } else {
         s.weight = kAssuranceInconsistent;
         s.reason = v.name + " will hit and miss its target of " + FormatValue(*r.target) +
-                   " at random: the target lies within its limits";
+                   " by chance from month to month";
       }
       Add(r.unit_id, std::move(s));
     }
@@ -265,15 +265,15 @@ struct Collector {
           Add(r.unit_id, {.source = "funnel", .unit = r.unit, .metric = r.metric,
                           .period = r.last_period, .date = r.last_period, .weight = kFunnelOutlier,
                           .reason = v.name + " in " + Month(r.last_period) +
-                                    " is outside the funnel of the system's organisations "
-                                    "(99.8% limits): worse than chance explains",
+                                    " is worse than the system's other organisations by far more "
+                                    "than chance explains (outside the funnel plot)",
                           .href = href});
         } else if (place->beyond95 == worse) {
           Add(r.unit_id, {.source = "benchmark", .unit = r.unit, .metric = r.metric,
                           .period = r.last_period, .date = r.last_period, .weight = kBenchmarkWorse,
                           .reason = v.name + " in " + Month(r.last_period) +
-                                    " is worse than the system's average, significantly "
-                                    "(95% limits)",
+                                    " is worse than the system's average by more than chance "
+                                    "usually explains",
                           .href = href});
         }
       }
@@ -307,7 +307,8 @@ struct Collector {
       s.reason = Plural(g.n, "patient safety incident", "patient safety incidents") +
                  (fatal ? " in which a patient died" : " with severe harm") + " in the 12 months to " +
                  Day(as_of) + "; the latest on " + Day(l.Get("occurred")) + " (" +
-                 Lower(l.Get("category")) + (l.unit_name.empty() ? "" : ", " + l.unit_name) + ")";
+                 Lower(l.Get("category")) +
+                 (l.unit_name.empty() || l.unit_id == key.first ? "" : ", " + l.unit_name) + ")";
       out[key.first].push_back(std::move(s));
     }
   }
@@ -434,6 +435,15 @@ struct Collector {
   }
 };
 
+// Of the incidents, only severe harm and death give signals (a rise in the others shows in their
+// count series): read only those, not the hundreds of thousands of others a year.
+void OnlyWhatSignals(const Kind& kind, RecordFilter* f) {
+  if (kind.singular == "incident") {
+    f->field = "harm";
+    f->values = {"severe", "fatal"};
+  }
+}
+
 std::string Today() {
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   return FormatIsoDate(static_cast<Date>(now / 86400));
@@ -521,6 +531,7 @@ Result<std::vector<Signal>> OrganisationSignals(db::Connection& conn, const acce
     RecordFilter f{.unit = std::string(org)};
     // Ratings stand until replaced; horizon items matter by their due date.
     if (k->singular != "rating" && k->singular != "horizon") f.from = since;
+    OnlyWhatSignals(*k, &f);
     ASSIGN_OR_RETURN(std::vector<Record> records, ListRecords(conn, *k, scope, f));
     if (k->singular == "horizon") {
       for (const Record& r : records) {
@@ -579,6 +590,7 @@ Result<std::vector<OrganisationWeight>> SystemSignals(db::Connection& conn,
       f.from = since;
       f.to = as_of;
     }
+    OnlyWhatSignals(*k, &f);
     ASSIGN_OR_RETURN(std::vector<Record> records, ListRecords(conn, *k, scope, f));
     if (k->singular == "horizon") {
       for (const Record& r : records) {
