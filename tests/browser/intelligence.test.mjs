@@ -9,6 +9,10 @@ await test('intelligence: the organisation time line and where to look next', as
   await visit(admin, 'organisation-timeline', '/organisations/RZA', '#timeline-list');
   const first = await admin.textContent('#signal-list li:first-child');
   assert(/severe harm|died/.test(first), `first signal at RZA: ${first}`);
+  const hidden = await admin.$$eval('#signal-list li[hidden]', (li) => li.length);
+  assert(hidden > 0, 'the first signals are shown, the rest on request');
+  await admin.click('#signals-more');
+  assert((await admin.$$eval('#signal-list li[hidden]', (li) => li.length)) === 0, 'every signal shown');
   const items = await admin.$$eval('#timeline-list .app-timeline__item', (li) => li.length);
   assert(items >= 20, `time line items: ${items}`);
   await admin.click('#strand-incident');

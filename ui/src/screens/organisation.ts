@@ -159,7 +159,16 @@ export async function organisationScreen(main: HTMLElement, p: Record<string, st
       }
     }),
   );
-  main.querySelector('#signals')!.innerHTML = signals.length
-    ? `<ol class="app-signals" id="signal-list">${signals.map((s) => `<li>${s.source ? signalTag(s.source) : tag(s.kind, s.colour)} <a href="${esc(s.href)}">${esc(s.text)}</a></li>`).join('')}</ol>`
+  // The first few, ranked; the rest on request (a trust can have dozens).
+  const kFirst = 8;
+  const box = main.querySelector<HTMLElement>('#signals')!;
+  box.innerHTML = signals.length
+    ? `<ol class="app-signals" id="signal-list">${signals.map((s, i) => `<li${i >= kFirst ? ' hidden' : ''}>${s.source ? signalTag(s.source) : tag(s.kind, s.colour)} <a href="${esc(s.href)}">${esc(s.text)}</a></li>`).join('')}</ol>${
+        signals.length > kFirst ? `<button class="nhsuk-button nhsuk-button--secondary" id="signals-more" type="button">Show the other ${signals.length - kFirst} signals</button>` : ''
+      }`
     : '<p id="signal-list">No signals: nothing shows concern, failing assurance, an outlier, an incident of severe harm, a poor rating or late data.</p>';
+  box.querySelector('#signals-more')?.addEventListener('click', (ev) => {
+    box.querySelectorAll<HTMLElement>('#signal-list li[hidden]').forEach((li) => (li.hidden = false));
+    (ev.currentTarget as HTMLElement).remove();
+  });
 }

@@ -4,7 +4,7 @@
 // /api/horizon). Restricted signals count only within the person's scope.
 import { get, type Organisation } from '../api';
 import { navigate } from '../router';
-import { enc, esc, tag } from '../dom';
+import { enc, esc, period, tag } from '../dom';
 
 interface SignalRow {
   rank: number;
@@ -67,7 +67,7 @@ export async function systemScreen(main: HTMLElement, _p: Record<string, string>
   const option = (code: string, label: string) => `<option value="${esc(code)}"${code === place ? ' selected' : ''}>${esc(label)}</option>`;
   const placeName = place === kEverywhere ? 'every organisation' : (units.organisations.find((o) => o.code === place)?.name ?? place);
   main.innerHTML = `<h1 class="nhsuk-heading-l">System view</h1>
-  <p>Organisations with most to look at come first. The weight adds up each signal by how much it warrants a conversation: an incident in which a patient died counts most, an audit standard partly met least. Open an organisation to see all its signals and its time line. Data as of ${esc(sys.as_of)}.</p>
+  <p>Organisations with most to look at come first: each signal counts by how much it warrants a conversation — an incident in which a patient died counts most, an audit standard only partly met least. Open an organisation to see all its signals and its time line. Data as of ${esc(period(sys.as_of))}.</p>
   <form class="app-filters" id="system-filters" method="get" action="/system">
     <div class="nhsuk-form-group app-filter"><label class="nhsuk-label" for="f-place">Organisations in</label>
       <select class="nhsuk-select" id="f-place" name="place">${systems.map((o) => option(o.code, o.name)).join('')}${places.map((o) => option(o.code, `${o.name} (place)`)).join('')}${option(kEverywhere, 'Every organisation held')}</select></div>
@@ -75,10 +75,10 @@ export async function systemScreen(main: HTMLElement, _p: Record<string, string>
   </form>
   ${
     sys.organisations.length
-      ? `<div class="app-scroll" role="region" aria-labelledby="system-caption" tabindex="0"><table class="nhsuk-table app-system" id="system-table">
+      ? `<table class="nhsuk-table nhsuk-table--responsive app-system" id="system-table" role="table">
   <caption class="nhsuk-table__caption" id="system-caption">${sys.organisations.length} ${sys.organisations.length === 1 ? 'organisation' : 'organisations'} with signals in ${esc(placeName)}</caption>
-  <thead><tr><th scope="col">Organisation</th><th scope="col" class="app-num">Weight</th><th scope="col" class="app-num">Signals</th><th scope="col">First to look at</th></tr></thead>
-  <tbody></tbody></table></div>
+  <thead class="nhsuk-table__head" role="rowgroup"><tr class="nhsuk-table__row" role="row"><th class="nhsuk-table__header" scope="col" role="columnheader">Organisation</th><th class="nhsuk-table__header" scope="col" role="columnheader">Signals</th><th class="nhsuk-table__header" scope="col" role="columnheader">First to look at</th></tr></thead>
+  <tbody class="nhsuk-table__body"></tbody></table>
   <button class="nhsuk-button nhsuk-button--secondary" id="system-more" type="button" hidden>Show more</button>`
       : `<p id="system-table">No organisation in ${esc(placeName)} has a signal.</p>`
   }
@@ -110,8 +110,9 @@ export async function systemScreen(main: HTMLElement, _p: Record<string, string>
       'beforeend',
       next
         .map(
-          (o) => `<tr><td><a href="/organisations/${enc(o.organisation)}">${esc(o.name)}</a><br><span class="nhsuk-body-s">${esc(o.organisation)}, ${esc(o.kind)}</span></td>
-      <td class="app-num">${o.weight}</td><td class="app-num">${o.signals}</td><td>${signalTag(o.top.source)} ${esc(o.top.reason)}</td></tr>`,
+          (o) => `<tr class="nhsuk-table__row" role="row"><td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Organisation </span><span><a href="/organisations/${enc(o.organisation)}">${esc(o.name)}</a><br><span class="nhsuk-body-s">${esc(o.organisation)}, ${esc(o.kind)}</span></span></td>
+      <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Signals </span>${o.signals}</td>
+      <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">First to look at </span><span>${signalTag(o.top.source)} ${esc(o.top.reason)}</span></td></tr>`,
         )
         .join(''),
     );
