@@ -151,7 +151,7 @@ echo "incidents: $(sqlite3 "$DB_FILE" 'SELECT COUNT(*) FROM incident'); stored S
 for i in 1 2 3; do
   t="$(get /api/signals "$WORK/system.json")"
   printf 'GET /api/signals (every organisation), run %d: %.2f s, %s organisations with signals, %s bytes\n' \
-    "$i" "$t" "$(grep -o '"organisation":"' "$WORK/system.json" | wc -l)" "$(stat -c %s "$WORK/system.json")"
+    "$i" "$t" "$(grep -o '"top":' "$WORK/system.json" | wc -l)" "$(stat -c %s "$WORK/system.json")"
 done
 
 # (b) One organisation's signals under load.

@@ -511,14 +511,70 @@ Result<std::string> DataDate(db::Connection& conn, std::string_view today) {
   return std::min(latest, std::string(today));
 }
 
+namespace {
+
+// Every write leaves an import batch or an audit entry (imports, records entered on screens,
+// recalculations, dictionary changes): the pair of their highest ids is the data's version.
+Result<std::string> WriteStamp(db::Connection& conn) {
+  ASSIGN_OR_RETURN(std::optional<db::Row> r,
+                   conn.QueryRow("SELECT (SELECT MAX(id) FROM import_batch), "
+                                 "(SELECT MAX(id) FROM audit_log)"));
+  if (!r) return std::string();
+  return std::to_string(r->OptionalInt(0).value_or(0)) + "." +
+         std::to_string(r->OptionalInt(1).value_or(0));
+}
+
+// One organisation's ranked signals, kept per (organisation, as-of date, what of it the scope
+// sees, options) until the next write: an organisation page is read far more often than data
+// are written. Bounded: emptied when full or when the data change.
+class SignalCache {
+ public:
+  std::optional<std::vector<Signal>> Find(const std::string& stamp, const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stamp != stamp_) return std::nullopt;
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Put(const std::string& stamp, const std::string& key, const std::vector<Signal>& s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stamp != stamp_ || entries_.size() >= kMaxEntries) {
+      entries_.clear();
+      stamp_ = stamp;
+    }
+    entries_[key] = s;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 2048;
+  std::mutex mu_;
+  std::string stamp_;
+  std::map<std::string, std::vector<Signal>> entries_;
+};
+
+SignalCache& OrganisationCache() {
+  static SignalCache* cache = new SignalCache();
+  return *cache;
+}
+
+}  // namespace
+
 Result<std::vector<Signal>> OrganisationSignals(db::Connection& conn, const access::Scope& scope,
                                                 std::string_view org,
                                                 const SignalOptions& options) {
+  ASSIGN_OR_RETURN(std::string version, WriteStamp(conn));
   ASSIGN_OR_RETURN(std::optional<int64_t> org_id, directory::FindUnitId(conn, org));
   if (!org_id) return NotFoundError("there is no organisation \"" + std::string(org) + "\"");
   ASSIGN_OR_RETURN(std::vector<int64_t> units, UnitAndBelow(conn, *org_id));
-  ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
   ASSIGN_OR_RETURN(std::string as_of, AsOf(conn, options));
+  // What the result depends on: the organisation, the date, the options and which of its units
+  // the person's scope holds (restricted strands).
+  std::string key = std::string(org) + "|" + as_of + "|" + (options.comparisons ? "c" : "-") + "|";
+  for (const int64_t u : units) key += scope.Contains(u) ? '1' : '0';
+  if (std::optional<std::vector<Signal>> hit = OrganisationCache().Find(version, key)) {
+    return *std::move(hit);
+  }
+  ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
   Inputs in;
   for (const int64_t u : units) {
     RETURN_IF_ERROR(conn.Query(kSpcSelectUnit, {u}, [&](const db::Row& r) {
@@ -548,6 +604,7 @@ Result<std::vector<Signal>> OrganisationSignals(db::Connection& conn, const acce
   RETURN_IF_ERROR(c.Run(in));
   std::vector<Signal> out = std::move(c.out[*org_id]);
   RankSignals(&out);
+  OrganisationCache().Put(version, key, out);
   return out;
 }
 

@@ -135,6 +135,24 @@ TEST_P(SignalsTest, OutsideScopeNeitherTheIncidentsNorTheirSignalsAreSeen) {
   EXPECT_EQ(sys[0].top.source, "incident");
 }
 
+// Signals are kept between requests until the data change: a new incident shows at once.
+TEST_P(SignalsTest, ANewIncidentShowsAtOnceDespiteTheCache) {
+  LoadCluster();
+  const access::Scope all{.all = true};
+  for (const Signal& x : ValueOrDie(OrganisationSignals(*conn_, all, "RBB", kAsOf))) {
+    EXPECT_NE(x.source, "incident") << x.reason;
+  }
+  ImportText("incidents",
+             "reference,organisation,occurred,reported,category,harm\n"
+             "F-1,RBB,2024-04-02,2024-04-03,Medication,fatal\n");
+  std::vector<Signal> s = ValueOrDie(OrganisationSignals(*conn_, all, "RBB", kAsOf));
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(s[0].source, "incident");
+  EXPECT_THAT(s[0].reason, HasSubstr("died"));
+  // The same request again (from the cache) answers the same.
+  EXPECT_EQ(ValueOrDie(OrganisationSignals(*conn_, all, "RBB", kAsOf))[0].reason, s[0].reason);
+}
+
 // The system view of one place: only the organisations within it (RAA is in PL1, RBB in PL2).
 TEST_P(SignalsTest, TheSystemViewOfAPlaceHoldsOnlyItsOrganisations) {
   LoadCluster();
