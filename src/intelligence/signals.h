@@ -14,7 +14,10 @@
 // evidence held (observations' periods and records' dates), capped at today, so a database read
 // later tells the story as it stood.
 //
-// Thread-compatible; the funnel cache is thread-safe.
+// Thread-compatible; the caches are thread-safe. One organisation's signals are kept per data
+// version (the highest import batch and audit entry ids), organisation, as-of date and what of it
+// the scope sees, until the next write; like the funnel and data-date caches they assume one
+// database per process (as `shewhart serve` has).
 //
 // Example:
 //   ASSIGN_OR_RETURN(std::vector<Signal> s, OrganisationSignals(*conn, scope, "RZA", {}));
