@@ -73,6 +73,9 @@ constexpr db::Migration kMigrations[] = {
     {703, "intelligence: patient safety incidents; history of every record",
      SHEWHART_INCIDENT_SCHEMA("INTEGER PRIMARY KEY", "INTEGER"),
      SHEWHART_INCIDENT_SCHEMA("BIGSERIAL PRIMARY KEY", "BIGINT")},
+    // Signals read the recent incidents of severe harm or death of every organisation at once.
+    {709, "intelligence: incidents by harm and date",
+     "CREATE INDEX incident_harm ON incident(harm, occurred);\n", ""},
 };
 
 }  // namespace

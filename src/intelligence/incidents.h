@@ -38,7 +38,8 @@ inline constexpr std::string_view kIncidentStatuses[] = {"open", "under_review",
 
 const Kind& IncidentKind();
 
-// Migration 703: the history table every kind shares, and the incident table.
+// Migration 703: the history table every kind shares, and the incident table; 709: the index on
+// harm and date that signals read.
 std::span<const db::Migration> IncidentMigrations();
 
 }  // namespace shewhart::intelligence

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <span>
 #include <unordered_map>
 
 #include "base/date.h"
@@ -33,6 +34,7 @@ struct KindSql {
   std::string select_unit_range;  // ... WHERE r.unit_id = ? AND date_field BETWEEN ? AND ?
   std::string select_range;       // ... WHERE date_field BETWEEN ? AND ?
   std::string select_metric;  // ... WHERE r.metric_id = ?
+  std::string select_key;     // ... WHERE r.<first key column> = ? (unique for references)
   std::string insert;       // ... RETURNING id
   std::string insert_many;  // the same without RETURNING, for ExecuteMany
   std::string update;
@@ -67,6 +69,11 @@ const KindSql& SqlOf(const Kind& kind) {
   s.select_unit_range = s.select_unit + " AND " + date_column + " >= ? AND " + date_column + " <= ?";
   s.select_range = s.select + " WHERE " + date_column + " >= ? AND " + date_column + " <= ?";
   s.select_metric = s.select + " WHERE r.metric_id = ?";
+  for (const Field& f : kind.fields) {
+    if (!kind.key.empty() && f.name == kind.key.front()) {
+      s.select_key = s.select + " WHERE r." + std::string(f.column) + " = ?";
+    }
+  }
   s.insert_many = "INSERT INTO " + std::string(kind.table) + " (" + insert_cols + ", version, batch_id, " +
              std::string(kind.created_by_column) + ", created_at, updated_by, updated_at) VALUES (" +
              insert_marks + ", 1, ?, ?, ?, ?, ?)";
@@ -80,6 +87,8 @@ constexpr std::string_view kInsertHistory =
     "INSERT INTO intelligence_history (kind, record_id, version, old_values, batch_id, "
     "replaced_by, replaced_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kSelectChildren = "SELECT id FROM unit WHERE parent_id = ?";
+constexpr std::string_view kSelectUnitByCode = "SELECT code, parent_id FROM unit WHERE code = ?";
+constexpr std::string_view kSelectUnitById = "SELECT code, parent_id FROM unit WHERE id = ?";
 
 Record RecordFromRow(const Kind& kind, const db::Row& r) {
   Record rec;
@@ -334,12 +343,31 @@ Result<Loaded> LoadLookups(db::Connection& conn) {
   return Loaded{std::move(dir), std::move(dict)};
 }
 
-Result<std::vector<Record>> AllRecords(db::Connection& conn, const Kind& kind) {
+// The stored records that may share a key with `rows`: looked up by the first field of the key
+// (an indexed reference) or, for keys that start with the organisation, by the rows' units — never
+// the whole table, which at national scale holds millions of incidents.
+Result<std::vector<Record>> StoredFor(db::Connection& conn, const Kind& kind,
+                                      std::span<const Resolved> rows) {
+  const KindSql& sql = SqlOf(kind);
   std::vector<Record> out;
-  RETURN_IF_ERROR(conn.Query(SqlOf(kind).select, {}, [&](const db::Row& r) {
+  auto keep = [&](const db::Row& r) {
     out.push_back(RecordFromRow(kind, r));
     return db::Flow::kContinue;
-  }));
+  };
+  if (!kind.key.empty() && kind.key.front() == kOrganisation) {
+    std::set<int64_t> units;
+    for (const Resolved& r : rows) units.insert(r.unit_id);
+    for (const int64_t u : units) RETURN_IF_ERROR(conn.Query(sql.select_unit, {u}, keep));
+  } else if (!sql.select_key.empty()) {
+    std::set<std::string> seen;
+    for (const Resolved& r : rows) {
+      auto it = r.values.find(kind.key.front());
+      if (it == r.values.end() || !seen.insert(it->second).second) continue;
+      RETURN_IF_ERROR(conn.Query(sql.select_key, {it->second}, keep));
+    }
+  } else {
+    RETURN_IF_ERROR(conn.Query(sql.select, {}, keep));
+  }
   return out;
 }
 
@@ -440,7 +468,7 @@ Result<imports::ImportReport> ImportRecords(db::Connection& conn, const Kind& ki
   if (!problems.empty()) return problems.ToStatus(table.name);
 
   // Compare with what is stored.
-  ASSIGN_OR_RETURN(std::vector<Record> stored, AllRecords(conn, kind));
+  ASSIGN_OR_RETURN(std::vector<Record> stored, StoredFor(conn, kind, rows));
   std::unordered_map<std::string, const Record*> by_key;
   for (const Record& s : stored) by_key[KeyOfRecord(kind, s)] = &s;
   std::vector<size_t> added;
@@ -552,7 +580,7 @@ Result<int64_t> CreateRecord(db::Connection& conn, const access::Acting& who, co
     message.pop_back();
     return InvalidArgumentError(message);
   }
-  ASSIGN_OR_RETURN(std::vector<Record> stored, AllRecords(conn, kind));
+  ASSIGN_OR_RETURN(std::vector<Record> stored, StoredFor(conn, kind, std::span(&r, 1)));
   const std::string key = KeyOf(kind, r);
   for (const Record& s : stored) {
     if (KeyOfRecord(kind, s) == key) {
@@ -602,6 +630,28 @@ Result<std::vector<Record>> ListRecords(db::Connection& conn, const Kind& kind,
     out.push_back(std::move(r));
     return db::Flow::kContinue;
   };
+  // The field filter as SQL: " AND r.<column> IN (?, ...)", its values appended to each query's.
+  std::string in_sql;
+  std::vector<db::Value> in_params;
+  if (!filter.field.empty()) {
+    for (const Field& f : kind.fields) {
+      if (f.name == filter.field) in_sql = " AND r." + std::string(f.column) + " IN (";
+    }
+    if (in_sql.empty()) return InvalidArgumentError("no field " + Quote(filter.field));
+    if (filter.values.empty()) return out;
+    for (size_t i = 0; i < filter.values.size(); ++i) {
+      in_sql += i ? ", ?" : "?";
+      in_params.emplace_back(filter.values[i]);
+    }
+    in_sql += ")";
+  }
+  auto query = [&](const std::string& sql_text, std::vector<db::Value> params) -> Status {
+    if (in_sql.empty()) return conn.Query(sql_text, std::move(params), keep);
+    params.insert(params.end(), in_params.begin(), in_params.end());
+    const bool has_where = sql_text.find(" WHERE ") != std::string::npos;
+    return conn.Query(has_where ? sql_text + in_sql : sql_text + " WHERE 1 = 1" + in_sql,
+                      std::move(params), keep);
+  };
   if (filter.unit && kind.has_unit) {
     ASSIGN_OR_RETURN(std::optional<int64_t> unit, directory::FindUnitId(conn, *filter.unit));
     if (!unit) return NotFoundError("there is no organisation or unit " + Quote(*filter.unit));
@@ -610,9 +660,9 @@ Result<std::vector<Record>> ListRecords(db::Connection& conn, const Kind& kind,
     const std::string to = filter.to.empty() ? std::string("9999-12-31") : filter.to;
     for (const int64_t id : ids) {
       if (ranged) {
-        RETURN_IF_ERROR(conn.Query(sql.select_unit_range, {id, filter.from, to}, keep));
+        RETURN_IF_ERROR(query(sql.select_unit_range, {id, filter.from, to}));
       } else {
-        RETURN_IF_ERROR(conn.Query(sql.select_unit, {id}, keep));
+        RETURN_IF_ERROR(query(sql.select_unit, {id}));
       }
     }
   } else if (filter.metric) {
@@ -625,22 +675,26 @@ Result<std::vector<Record>> ListRecords(db::Connection& conn, const Kind& kind,
       return std::optional<int64_t>(*id);
     }());
     if (!metric_id) return NotFoundError("there is no metric " + Quote(*filter.metric));
-    RETURN_IF_ERROR(conn.Query(sql.select_metric, {*metric_id}, keep));
+    RETURN_IF_ERROR(query(sql.select_metric, {*metric_id}));
   } else if (!filter.from.empty() || !filter.to.empty()) {
     const std::string to = filter.to.empty() ? std::string("9999-12-31") : filter.to;
-    RETURN_IF_ERROR(conn.Query(sql.select_range, {filter.from, to}, keep));
+    RETURN_IF_ERROR(query(sql.select_range, {filter.from, to}));
   } else {
-    RETURN_IF_ERROR(conn.Query(sql.select, {}, keep));
+    RETURN_IF_ERROR(query(sql.select, {}));
   }
   if (filter.unit && !kind.has_unit) {
     // Horizon items: those naming the unit or an organisation above it, or naming none.
-    ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(conn));
-    const directory::Unit* u = dir.FindByCode(*filter.unit);
-    if (u == nullptr) return NotFoundError("there is no organisation or unit " + Quote(*filter.unit));
+    // The unit and those above it, read one row at a time (not the whole directory: this runs on
+    // every organisation page and signals request).
     std::set<std::string> lineage;
-    for (const directory::Unit* p = u; p != nullptr;
-         p = p->parent_id ? dir.FindById(*p->parent_id) : nullptr) {
-      lineage.insert(p->code);
+    std::optional<db::Row> row;
+    ASSIGN_OR_RETURN(row, conn.QueryRow(kSelectUnitByCode, {*filter.unit}));
+    if (!row) return NotFoundError("there is no organisation or unit " + Quote(*filter.unit));
+    for (int depth = 0; row && depth < 32; ++depth) {
+      lineage.insert(row->Text(0));
+      const std::optional<int64_t> parent = row->OptionalInt(1);
+      if (!parent) break;
+      ASSIGN_OR_RETURN(row, conn.QueryRow(kSelectUnitById, {*parent}));
     }
     std::erase_if(out, [&](const Record& r) {
       const std::vector<std::string> codes = SplitCodes(r.Get("organisations"));

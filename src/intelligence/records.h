@@ -139,6 +139,10 @@ struct RecordFilter {
   std::optional<std::string> metric;  // only records bearing on this metric
   std::string from, to;               // date_field within [from, to] when non-empty
   int64_t limit = 0;                  // 0 = no limit
+  // When `field` is set (a field's name): only records whose field is one of `values` — chosen
+  // in the database, so the rest are never read.
+  std::string_view field;
+  std::vector<std::string> values;
 };
 
 // Records of `kind` visible within `scope` (restricted kinds: only units in scope; others: all),

@@ -216,6 +216,7 @@ struct Collector {
     std::string_view count_source;
     const bool counted = IsCountMetric(r.metric, &count_source);
     if (counted && !scope.Contains(r.unit_id)) return Status::Ok();  // restricted counts
+    if (org_of(r.unit_id) == 0) return Status::Ok();                 // outside the view
     const bool concern = r.variation.rfind("concern", 0) == 0;
     if (concern) {
       Signal s{.unit = r.unit, .metric = r.metric, .period = r.last_period, .date = r.last_period,
@@ -246,11 +247,11 @@ struct Collector {
       if (r.assurance == "consistent_fail") {
         s.weight = kAssuranceFail;
         s.reason = v.name + " will keep failing its target of " + FormatValue(*r.target) +
-                   " unless the process changes: the target lies outside its limits";
+                   " unless the way the work is done changes";
       } else {
         s.weight = kAssuranceInconsistent;
         s.reason = v.name + " will hit and miss its target of " + FormatValue(*r.target) +
-                   " at random: the target lies within its limits";
+                   " by chance from month to month";
       }
       Add(r.unit_id, std::move(s));
     }
@@ -264,15 +265,15 @@ struct Collector {
           Add(r.unit_id, {.source = "funnel", .unit = r.unit, .metric = r.metric,
                           .period = r.last_period, .date = r.last_period, .weight = kFunnelOutlier,
                           .reason = v.name + " in " + Month(r.last_period) +
-                                    " is outside the funnel of the system's organisations "
-                                    "(99.8% limits): worse than chance explains",
+                                    " is worse than the system's other organisations by far more "
+                                    "than chance explains (outside the funnel plot)",
                           .href = href});
         } else if (place->beyond95 == worse) {
           Add(r.unit_id, {.source = "benchmark", .unit = r.unit, .metric = r.metric,
                           .period = r.last_period, .date = r.last_period, .weight = kBenchmarkWorse,
                           .reason = v.name + " in " + Month(r.last_period) +
-                                    " is worse than the system's average, significantly "
-                                    "(95% limits)",
+                                    " is worse than the system's average by more than chance "
+                                    "usually explains",
                           .href = href});
         }
       }
@@ -306,7 +307,8 @@ struct Collector {
       s.reason = Plural(g.n, "patient safety incident", "patient safety incidents") +
                  (fatal ? " in which a patient died" : " with severe harm") + " in the 12 months to " +
                  Day(as_of) + "; the latest on " + Day(l.Get("occurred")) + " (" +
-                 Lower(l.Get("category")) + (l.unit_name.empty() ? "" : ", " + l.unit_name) + ")";
+                 Lower(l.Get("category")) +
+                 (l.unit_name.empty() || l.unit_id == key.first ? "" : ", " + l.unit_name) + ")";
       out[key.first].push_back(std::move(s));
     }
   }
@@ -433,6 +435,15 @@ struct Collector {
   }
 };
 
+// Of the incidents, only severe harm and death give signals (a rise in the others shows in their
+// count series): read only those, not the hundreds of thousands of others a year.
+void OnlyWhatSignals(const Kind& kind, RecordFilter* f) {
+  if (kind.singular == "incident") {
+    f->field = "harm";
+    f->values = {"severe", "fatal"};
+  }
+}
+
 std::string Today() {
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   return FormatIsoDate(static_cast<Date>(now / 86400));
@@ -500,14 +511,70 @@ Result<std::string> DataDate(db::Connection& conn, std::string_view today) {
   return std::min(latest, std::string(today));
 }
 
+namespace {
+
+// Every write leaves an import batch or an audit entry (imports, records entered on screens,
+// recalculations, dictionary changes): the pair of their highest ids is the data's version.
+Result<std::string> WriteStamp(db::Connection& conn) {
+  ASSIGN_OR_RETURN(std::optional<db::Row> r,
+                   conn.QueryRow("SELECT (SELECT MAX(id) FROM import_batch), "
+                                 "(SELECT MAX(id) FROM audit_log)"));
+  if (!r) return std::string();
+  return std::to_string(r->OptionalInt(0).value_or(0)) + "." +
+         std::to_string(r->OptionalInt(1).value_or(0));
+}
+
+// One organisation's ranked signals, kept per (organisation, as-of date, what of it the scope
+// sees, options) until the next write: an organisation page is read far more often than data
+// are written. Bounded: emptied when full or when the data change.
+class SignalCache {
+ public:
+  std::optional<std::vector<Signal>> Find(const std::string& stamp, const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stamp != stamp_) return std::nullopt;
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Put(const std::string& stamp, const std::string& key, const std::vector<Signal>& s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stamp != stamp_ || entries_.size() >= kMaxEntries) {
+      entries_.clear();
+      stamp_ = stamp;
+    }
+    entries_[key] = s;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 2048;
+  std::mutex mu_;
+  std::string stamp_;
+  std::map<std::string, std::vector<Signal>> entries_;
+};
+
+SignalCache& OrganisationCache() {
+  static SignalCache* cache = new SignalCache();
+  return *cache;
+}
+
+}  // namespace
+
 Result<std::vector<Signal>> OrganisationSignals(db::Connection& conn, const access::Scope& scope,
                                                 std::string_view org,
                                                 const SignalOptions& options) {
+  ASSIGN_OR_RETURN(std::string version, WriteStamp(conn));
   ASSIGN_OR_RETURN(std::optional<int64_t> org_id, directory::FindUnitId(conn, org));
   if (!org_id) return NotFoundError("there is no organisation \"" + std::string(org) + "\"");
   ASSIGN_OR_RETURN(std::vector<int64_t> units, UnitAndBelow(conn, *org_id));
-  ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
   ASSIGN_OR_RETURN(std::string as_of, AsOf(conn, options));
+  // What the result depends on: the organisation, the date, the options and which of its units
+  // the person's scope holds (restricted strands).
+  std::string key = std::string(org) + "|" + as_of + "|" + (options.comparisons ? "c" : "-") + "|";
+  for (const int64_t u : units) key += scope.Contains(u) ? '1' : '0';
+  if (std::optional<std::vector<Signal>> hit = OrganisationCache().Find(version, key)) {
+    return *std::move(hit);
+  }
+  ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
   Inputs in;
   for (const int64_t u : units) {
     RETURN_IF_ERROR(conn.Query(kSpcSelectUnit, {u}, [&](const db::Row& r) {
@@ -520,6 +587,7 @@ Result<std::vector<Signal>> OrganisationSignals(db::Connection& conn, const acce
     RecordFilter f{.unit = std::string(org)};
     // Ratings stand until replaced; horizon items matter by their due date.
     if (k->singular != "rating" && k->singular != "horizon") f.from = since;
+    OnlyWhatSignals(*k, &f);
     ASSIGN_OR_RETURN(std::vector<Record> records, ListRecords(conn, *k, scope, f));
     if (k->singular == "horizon") {
       for (const Record& r : records) {
@@ -536,6 +604,7 @@ Result<std::vector<Signal>> OrganisationSignals(db::Connection& conn, const acce
   RETURN_IF_ERROR(c.Run(in));
   std::vector<Signal> out = std::move(c.out[*org_id]);
   RankSignals(&out);
+  OrganisationCache().Put(version, key, out);
   return out;
 }
 
@@ -546,20 +615,26 @@ Result<std::vector<OrganisationWeight>> SystemSignals(db::Connection& conn,
   ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
   ASSIGN_OR_RETURN(std::string as_of, AsOf(conn, options));
   const std::string since = ShiftDays(as_of, -kRecentDays);
+  int64_t place_id = 0;
+  if (!options.place.empty()) {
+    const directory::Unit* p = dir.FindByCode(options.place);
+    if (p == nullptr) return NotFoundError("there is no place or system \"" + options.place + "\"");
+    place_id = p->id;
+  }
+  // The organisation a unit counts for, 0 when none or outside the place.
   std::map<int64_t, int64_t> org_cache;
   auto org_of = [&](int64_t unit_id) -> int64_t {
     auto it = org_cache.find(unit_id);
     if (it != org_cache.end()) return it->second;
     int64_t org = 0;
+    bool inside = place_id == 0;
     for (const directory::Unit* u = dir.FindById(unit_id); u != nullptr;
          u = u->parent_id ? dir.FindById(*u->parent_id) : nullptr) {
-      if (directory::IsOrganisationKind(u->kind)) {
-        org = u->id;
-        break;
-      }
+      if (org == 0 && directory::IsOrganisationKind(u->kind)) org = u->id;
+      if (u->id == place_id) inside = true;
     }
-    org_cache[unit_id] = org;
-    return org;
+    org_cache[unit_id] = inside ? org : 0;
+    return org_cache[unit_id];
   };
   Inputs in;
   RETURN_IF_ERROR(conn.Query(kSpcSelect, {}, [&](const db::Row& r) {
@@ -572,6 +647,7 @@ Result<std::vector<OrganisationWeight>> SystemSignals(db::Connection& conn,
       f.from = since;
       f.to = as_of;
     }
+    OnlyWhatSignals(*k, &f);
     ASSIGN_OR_RETURN(std::vector<Record> records, ListRecords(conn, *k, scope, f));
     if (k->singular == "horizon") {
       for (const Record& r : records) {

@@ -14,7 +14,10 @@
 // evidence held (observations' periods and records' dates), capped at today, so a database read
 // later tells the story as it stood.
 //
-// Thread-compatible; the funnel cache is thread-safe.
+// Thread-compatible; the caches are thread-safe. One organisation's signals are kept per data
+// version (the highest import batch and audit entry ids), organisation, as-of date and what of it
+// the scope sees, until the next write; like the funnel and data-date caches they assume one
+// database per process (as `shewhart serve` has).
 //
 // Example:
 //   ASSIGN_OR_RETURN(std::vector<Signal> s, OrganisationSignals(*conn, scope, "RZA", {}));
@@ -52,6 +55,8 @@ struct Signal {
 struct SignalOptions {
   std::string as_of;        // YYYY-MM-DD; "" = the data date (see above)
   bool comparisons = true;  // funnel and benchmark signals (one funnel per metric and period)
+  std::string place;        // SystemSignals only: the organisations within this unit (a system,
+                            // a place: code); "" = every organisation. NotFound when unknown.
 };
 
 // The ranked signals of one organisation (its own and those of the units below it).
@@ -69,7 +74,8 @@ struct OrganisationWeight {
   Signal top;            // the first to look at
 };
 
-// The system view: every organisation with at least one signal, heaviest first (then by name).
+// The system view: every organisation with at least one signal (within options.place when
+// given), heaviest first (then by name).
 Result<std::vector<OrganisationWeight>> SystemSignals(db::Connection& conn,
                                                       const access::Scope& scope,
                                                       const SignalOptions& options);

@@ -135,6 +135,50 @@ TEST_P(SignalsTest, OutsideScopeNeitherTheIncidentsNorTheirSignalsAreSeen) {
   EXPECT_EQ(sys[0].top.source, "incident");
 }
 
+// Signals are kept between requests until the data change: a new incident shows at once.
+TEST_P(SignalsTest, ANewIncidentShowsAtOnceDespiteTheCache) {
+  LoadCluster();
+  const access::Scope all{.all = true};
+  for (const Signal& x : ValueOrDie(OrganisationSignals(*conn_, all, "RBB", kAsOf))) {
+    EXPECT_NE(x.source, "incident") << x.reason;
+  }
+  ImportText("incidents",
+             "reference,organisation,occurred,reported,category,harm\n"
+             "F-1,RBB,2024-04-02,2024-04-03,Medication,fatal\n");
+  std::vector<Signal> s = ValueOrDie(OrganisationSignals(*conn_, all, "RBB", kAsOf));
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(s[0].source, "incident");
+  EXPECT_THAT(s[0].reason, HasSubstr("died"));
+  // The same request again (from the cache) answers the same.
+  EXPECT_EQ(ValueOrDie(OrganisationSignals(*conn_, all, "RBB", kAsOf))[0].reason, s[0].reason);
+}
+
+// The system view of one place: only the organisations within it (RAA is in PL1, RBB in PL2).
+TEST_P(SignalsTest, TheSystemViewOfAPlaceHoldsOnlyItsOrganisations) {
+  LoadCluster();
+  ImportText("ratings",
+             "organisation,published,overall,safe,effective,caring,responsive,well_led\n"
+             "RBB,2024-01-10,inadequate,inadequate,good,good,good,inadequate\n");
+  const access::Scope all{.all = true};
+  std::set<std::string> everywhere, in_pl1, in_pl2, in_system;
+  for (const auto& w : ValueOrDie(SystemSignals(*conn_, all, kAsOf))) everywhere.insert(w.code);
+  SignalOptions o = kAsOf;
+  o.place = "PL1";
+  for (const auto& w : ValueOrDie(SystemSignals(*conn_, all, o))) in_pl1.insert(w.code);
+  o.place = "PL2";
+  for (const auto& w : ValueOrDie(SystemSignals(*conn_, all, o))) in_pl2.insert(w.code);
+  o.place = "SYS";
+  for (const auto& w : ValueOrDie(SystemSignals(*conn_, all, o))) in_system.insert(w.code);
+  EXPECT_TRUE(everywhere.count("RAA") && everywhere.count("RBB"));
+  EXPECT_TRUE(in_pl1.count("RAA"));
+  EXPECT_FALSE(in_pl1.count("RBB"));
+  EXPECT_TRUE(in_pl2.count("RBB"));
+  EXPECT_FALSE(in_pl2.count("RAA"));
+  EXPECT_EQ(in_system, everywhere);
+  o.place = "NOPE";
+  EXPECT_EQ(SystemSignals(*conn_, all, o).status().code(), StatusCode::kNotFound);
+}
+
 TEST_P(SignalsTest, TheTimelineHoldsEveryStrandInDateOrder) {
   LoadCluster();
   std::vector<TimelineItem> t =

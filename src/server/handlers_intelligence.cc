@@ -172,6 +172,7 @@ json SignalJson(const intelligence::Signal& s) {
 Result<intelligence::SignalOptions> SignalOptionsOf(RequestContext& ctx) {
   intelligence::SignalOptions o;
   o.as_of = ctx.req.Query("as_of").value_or("");
+  o.place = ctx.req.Query("place").value_or("");
   return o;
 }
 

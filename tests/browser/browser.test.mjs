@@ -1,93 +1,10 @@
-// Browser tests of Shewhart's web front end, run by run.sh against a throwaway server.
-// playwright-core drives Debian's chromium (never a downloaded browser); axe-core is injected into
-// each screen and must find no serious or critical WCAG 2.2 AA violations. Every screen is
-// photographed at desktop (1280×800) and phone (390×844) widths into $SCREENSHOTS.
-import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync } from 'node:fs';
+// Browser tests of Shewhart's web front end (the screens of the data platform and oversight),
+// run by run.sh against a throwaway server; the harness (harness.mjs) checks accessibility and
+// photographs each screen. Other parts' screens have their own *.test.mjs files.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BASE_URL, SCREENSHOTS, assert, axe, desktop, finish, newPage, phone, signIn, test, visit } from './harness.mjs';
 
-const { BASE_URL, PASSWORD, CHROMIUM, UI_DIR, SCREENSHOTS } = process.env;
-const require = createRequire(join(UI_DIR, 'package.json'));
-const { chromium } = require('playwright-core');
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-mkdirSync(SCREENSHOTS, { recursive: true });
-
-const desktop = { width: 1280, height: 800 };
-const phone = { width: 390, height: 844 };
-const results = [];
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-async function test(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push([name, null]);
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push([name, e]);
-    console.log(`FAIL ${name}: ${e && e.stack ? e.stack.split('\n').slice(0, 3).join('\n     ') : e}`);
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-
-async function newPage(viewport = desktop) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.errors = errors;
-  return page;
-}
-
-async function signIn(page, email) {
-  await page.goto(`${BASE_URL}/sign-in`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.click('#sign-in')]);
-}
-
-async function axe(page, label) {
-  await page.addScriptTag({ content: axeSource });
-  const r = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
-  );
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert(
-    bad.length === 0,
-    `${label}: axe found ${bad.length} serious/critical violations:\n` +
-      bad.map((v) => `  ${v.id} (${v.impact}): ${v.help} – ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`).join('\n'),
-  );
-}
-
-// Visit a screen at both widths: wait for it, check accessibility, take screenshots.
-const screens = [];
-async function visit(page, name, path, ready) {
-  for (const [size, vp] of [['desktop', desktop], ['phone', phone]]) {
-    await page.setViewportSize(vp);
-    await page.goto(`${BASE_URL}${path}`);
-    await page.waitForSelector(ready, { state: 'attached' });
-    await page.waitForFunction(() => !document.querySelector('[role=status]')?.textContent?.startsWith('Loading'), null, { timeout: 15000 }).catch(() => {});
-    await page.waitForTimeout(150);
-    if (size === 'desktop') await axe(page, name);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage: true });
-  }
-  screens.push(name);
-  await page.setViewportSize(desktop);
-  assert(page.errors.length === 0, `script errors on ${name}: ${page.errors.join('; ')}`);
-}
-
-// ---------------------------------------------------------------------------------------------
 
 await test('signed out, every screen sends you to sign in', async () => {
   const page = await newPage();
@@ -306,43 +223,6 @@ await test('a data submitter may upload for their organisation only', async () =
   await page.context().close();
 });
 
-await test('intelligence: the organisation time line and where to look next', async () => {
-  await visit(admin, 'organisation-timeline', '/organisations/RZA', '#timeline-list');
-  const first = await admin.textContent('#signal-list li:first-child');
-  assert(/severe harm|died/.test(first), `first signal at RZA: ${first}`);
-  const items = await admin.$$eval('#timeline-list .app-timeline__item', (li) => li.length);
-  assert(items >= 20, `time line items: ${items}`);
-  await admin.click('#strand-incident');
-  const left = await admin.$$eval('#timeline-list .app-timeline__item', (li) => li.filter((x) => x.textContent.includes('Incident: ')).length);
-  assert(left === 0, `unticking incidents hides them (${left} left)`);
-  await axe(admin, 'time line filtered');
-  await visit(admin, 'care-home', '/organisations/1-3537785301', '#timeline-list');
-  assert(/communication/i.test(await admin.textContent('#signals')), 'the care home story shows');
-});
-
-await test('intelligence: a metric page shows its incidents, complaints and audits', async () => {
-  await visit(admin, 'metric-evidence', '/metrics/FALLS', '#evidence-incidents');
-  assert((await admin.$$eval('#evidence-incidents tbody tr', (r) => r.length)) > 0, 'falls incidents');
-  assert((await admin.textContent('#evidence-audits')).includes('National Audit of Inpatient Falls'), 'falls audit');
-});
-
-await test('intelligence: the system view lists organisations by weight; a viewer sees no restricted signals', async () => {
-  await visit(admin, 'system', '/system', '#system-table');
-  const firstOrg = await admin.textContent('#system-table tbody tr:first-child td:first-child');
-  assert(/Avonford|Brackley|Ashlands/.test(firstOrg), `heaviest organisation: ${firstOrg}`);
-  assert((await admin.textContent('#horizon-list')).includes('Overdue'), 'an overdue horizon item');
-  const page = await newPage();
-  await signIn(page, 'viewer@example.nhs.uk');
-  const r = await page.evaluate(async () => {
-    const s = await (await fetch('/api/organisations/RZA/signals')).json();
-    const i = (await fetch('/api/organisations/RZA/incidents')).status;
-    return { sources: s.signals.map((x) => x.source), incidents: i };
-  });
-  assert(!r.sources.includes('incident') && !r.sources.includes('note'), `viewer saw ${r.sources}`);
-  assert(r.incidents === 404, `viewer incidents: ${r.incidents}`);
-  await page.context().close();
-});
-
 await test('sign out', async () => {
   await admin.goto(`${BASE_URL}/board`);
   await admin.waitForSelector('#sign-out');
@@ -353,75 +233,4 @@ await test('sign out', async () => {
   assert(r === 401, `session after sign out: ${r}`);
 });
 
-// ---------------------------------------------------------------------------------------------
-// Capability (Learn / Live / Lead): the dashboard, a person's page, booking and attendance.
-// (A separate block so that it moves whole into its own file once run.sh runs every *.test.mjs.)
-
-await test('capability: the dashboard shows the tiers and the self-sustainability index', async () => {
-  const page = await newPage();
-  await signIn(page, 'lead@example.nhs.uk');
-  await visit(page, 'capability', '/capability', '#ssi-table');
-  for (const id of ['#count-learn', '#count-live', '#count-lead', '#count-attended']) {
-    const n = Number((await page.textContent(`${id} strong`)).trim());
-    assert(n > 0, `${id}: ${n}`);
-  }
-  assert(/^[0-9.]+$/.test((await page.textContent('#ssi-index')).trim()), 'the index is a number');
-  assert((await page.$$eval('#ssi-table tbody tr', (r) => r.length)) === 5, 'five parts');
-  assert((await page.$$eval('#capability-history tbody tr', (r) => r.length)) === 8, 'eight quarters');
-  await page.selectOption('#cap-org', 'RZA');
-  await page.fill('#cap-as-of', '2024-03-31');
-  await page.click('#capability-filter button');
-  await page.waitForURL((u) => u.search.includes('organisation=RZA'));
-  await page.waitForFunction(() => document.querySelector('h1 + p')?.textContent?.includes('Avonford'));
-  await page.context().close();
-});
-
-await test('capability: book a person on a course, mark attendance, see the tier change', async () => {
-  const page = await newPage();
-  await signIn(page, 'lead@example.nhs.uk');
-  const email = await page.evaluate(async () => {
-    const r = await (await fetch('/api/people')).json();
-    return r.people.find((p) => p.tier === 'none').email;
-  });
-  assert(email, 'a person with no tier in the demo');
-  await visit(page, 'person', `/person?email=${encodeURIComponent(email)}`, '#person-tier');
-  assert((await page.textContent('#person-tier')).includes('No tier yet'), 'no tier at first');
-  await page.selectOption('#att-course', 'LLL-L1');
-  await page.selectOption('#att-attended', 'no');
-  await page.click('#att-submit');
-  await page.waitForSelector('#person-saved');
-  assert((await page.textContent('#person-tier')).includes('No tier yet'), 'a booking is not evidence');
-  assert((await page.textContent('#person-training')).includes('Booked'), 'the booking is listed');
-  await page.evaluate(() => document.querySelector('#person-saved')?.remove());
-  await page.selectOption('#att-course', 'LLL-L1');
-  await page.selectOption('#att-attended', 'yes');
-  await page.click('#att-submit');
-  await page.waitForSelector('#person-saved');
-  await page.waitForFunction(() => document.querySelector('#person-tier')?.textContent?.includes('Learn'));
-  assert((await page.textContent('#person-basis')).includes('LLL-L1'), 'the evidence names the course');
-  assert((await page.textContent('#person-history')).includes('Learn'), 'the history keeps the change');
-  await axe(page, 'person after attendance');
-  await page.screenshot({ path: join(SCREENSHOTS, 'person-after-attendance-desktop.png'), fullPage: true });
-  // An override without a reason is refused on the screen; the API refuses it too.
-  await page.selectOption('#ov-tier', 'lead');
-  await page.click('#override-form button');
-  await page.waitForSelector('#person-error');
-  assert((await page.textContent('#person-tier')).includes('Learn'), 'still Learn');
-  const status = await page.evaluate(async (e) => {
-    const csrf = sessionStorage.getItem('shewhart.csrf') ?? '';
-    const r = await fetch(`/api/people/${encodeURIComponent(e)}/tier`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify({ tier: 'lead' }),
-    });
-    return r.status;
-  }, email);
-  assert(status === 400 || status === 403, `override without a reason: ${status}`);
-  await page.setViewportSize(phone);
-  await page.screenshot({ path: join(SCREENSHOTS, 'person-after-attendance-phone.png'), fullPage: true });
-  await page.context().close();
-});
-
-await browser.close();
-const failed = results.filter(([, e]) => e).length;
-console.log(`screens photographed at 1280×800 and 390×844: ${screens.join(', ')}`);
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish();

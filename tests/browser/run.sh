@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests of the web front end: builds ui/ (npm ci + vite), starts a throwaway
 # `shewhart serve` on a free 127.0.0.1 port with a fresh demo database and test accounts, runs
-# browser.test.mjs (playwright-core driving Debian's /usr/bin/chromium, headless), stops the
-# server. Exits non-zero on any failure; the last line is "N passed, M failed".
+# every tests/browser/*.test.mjs (each its own node process, sharing harness.mjs; playwright-core
+# driving Debian's /usr/bin/chromium, headless), stops the server. Exits non-zero on any failure;
+# the last line is "N passed, M failed (all files)".
 #
 # Usage: tests/browser/run.sh [PATH/TO/shewhart]   (or SHEWHART_BIN=...)
 # Skips (exit 77) only when node or chromium is missing AND $CI is not set.
@@ -72,15 +73,29 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-set +e
-BASE_URL="http://127.0.0.1:$port" PASSWORD="$password" CHROMIUM="$chromium" UI_DIR="$repo/ui" \
-  SCREENSHOTS="$here/screenshots" node "$here/browser.test.mjs" | tee "$work/out.txt"
-status=${PIPESTATUS[0]}
-set -e
+# Every *.test.mjs, one node process each, against the same server (in name order); the totals
+# of their "N passed, M failed" lines make the last line.
+status=0 passed=0 failed=0
+for file in "$here"/*.test.mjs; do
+  echo "--- $(basename "$file")"
+  set +e
+  BASE_URL="http://127.0.0.1:$port" PASSWORD="$password" CHROMIUM="$chromium" UI_DIR="$repo/ui" \
+    SCREENSHOTS="$here/screenshots" node "$file" | tee "$work/out.txt"
+  file_status=${PIPESTATUS[0]}
+  set -e
+  summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/out.txt" | tail -n 1)"
+  if [[ -z "$summary" ]]; then summary="0 passed, 1 failed"; fi
+  passed=$((passed + ${summary%% passed*}))
+  file_failed=${summary#*, }
+  failed=$((failed + ${file_failed%% failed}))
+  if ((file_status != 0)); then
+    status=1
+    if [[ "$summary" == "0 passed, 0 failed" ]]; then failed=$((failed + 1)); fi
+  fi
+done
 if ((status != 0)); then
   echo "--- server log (last 20 lines) ---"
   tail -n 20 "$work/server.log" || true
-  summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/out.txt" | tail -n 1)"
-  echo "${summary:-0 passed, 1 failed}"
 fi
+echo "$passed passed, $failed failed (all files)"
 exit "$status"

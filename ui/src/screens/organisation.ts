@@ -81,7 +81,7 @@ function renderTimeline(box: HTMLElement, items: TimelineItem[]): void {
   };
   box.innerHTML = items.length
     ? `<fieldset class="nhsuk-fieldset"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Strands shown</legend>
-      <div class="nhsuk-checkboxes nhsuk-checkboxes--small app-inline-checkboxes">${sources
+      <div class="nhsuk-checkboxes nhsuk-checkboxes--small nhsuk-checkboxes--inline">${sources
         .map((s) => `<div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="strand-${esc(s)}" type="checkbox" value="${esc(s)}" checked><label class="nhsuk-label nhsuk-checkboxes__label" for="strand-${esc(s)}">${esc(timelineNames[s] ?? s)} (${items.filter((i) => i.source === s).length})</label></div>`)
         .join('')}</div></fieldset>
       <ol class="app-timeline" id="timeline-list"></ol>
@@ -159,7 +159,16 @@ export async function organisationScreen(main: HTMLElement, p: Record<string, st
       }
     }),
   );
-  main.querySelector('#signals')!.innerHTML = signals.length
-    ? `<ol class="app-signals" id="signal-list">${signals.map((s) => `<li>${s.source ? signalTag(s.source) : tag(s.kind, s.colour)} <a href="${esc(s.href)}">${esc(s.text)}</a></li>`).join('')}</ol>`
+  // The first few, ranked; the rest on request (a trust can have dozens).
+  const kFirst = 8;
+  const box = main.querySelector<HTMLElement>('#signals')!;
+  box.innerHTML = signals.length
+    ? `<ol class="app-signals" id="signal-list">${signals.map((s, i) => `<li${i >= kFirst ? ' hidden' : ''}>${s.source ? signalTag(s.source) : tag(s.kind, s.colour)} <a href="${esc(s.href)}">${esc(s.text)}</a></li>`).join('')}</ol>${
+        signals.length > kFirst ? `<button class="nhsuk-button nhsuk-button--secondary" id="signals-more" type="button">Show the other ${signals.length - kFirst} signals</button>` : ''
+      }`
     : '<p id="signal-list">No signals: nothing shows concern, failing assurance, an outlier, an incident of severe harm, a poor rating or late data.</p>';
+  box.querySelector('#signals-more')?.addEventListener('click', (ev) => {
+    box.querySelectorAll<HTMLElement>('#signal-list li[hidden]').forEach((li) => (li.hidden = false));
+    (ev.currentTarget as HTMLElement).remove();
+  });
 }
