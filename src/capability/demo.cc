@@ -79,25 +79,6 @@ constexpr CourseSpec kCourses[] = {
     {"LLL-C2", "Lead: leading improvement masterclass", "lead", "masterclass", "in person"},
 };
 
-void Add(Table* t, std::vector<std::string> cells) {
-  imports::TableRow r;
-  r.number = static_cast<int64_t>(t->rows.size()) + 2;
-  r.cells = std::move(cells);
-  r.cells.resize(t->header.size());
-  t->rows.push_back(std::move(r));
-}
-
-Status Load(db::Connection& conn, std::string_view kind, Table table, std::string_view actor,
-            std::string_view at) {
-  table.name = "demo-" + std::string(kind) + ".csv";
-  for (const imports::Importer& i : Importers()) {
-    if (i.kind != kind) continue;
-    const imports::ImportOptions o{.actor = std::string(actor), .now = std::string(at)};
-    return i.import_table(conn, table, "demo", o).status();
-  }
-  return InternalError("no importer " + std::string(kind));
-}
-
 // The first day of month `index` counted from April 2022 (0), plus `day` - 1.
 Date MonthDay(int index, int day) {
   const int total = 2022 * 12 + 3 + index;
@@ -131,7 +112,7 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
     std::transform(local.begin(), local.end(), local.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     const std::string email = local + "@" + domain;
-    Add(&people,
+    people.AddRow(
         {email, first + " " + last, org, gp ? "General practice" : pick(kProfessions), "yes"});
     all.push_back({email});
   };
@@ -143,11 +124,13 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
     std::snprintf(code, sizeof(code), "N99%03d", g);
     for (int i = 0; i < kPeoplePerPractice; ++i) add_person(code, "nhs.net", true);
   }
-  RETURN_IF_ERROR(Load(conn, "people", std::move(people), actor, at));
+  RETURN_IF_ERROR(
+      imports::ImportGenerated(conn, Importers(), "people", std::move(people), actor, at));
 
   Table courses{.name = "", .header = {"code", "title", "tier", "level", "format"}};
-  for (const CourseSpec& c : kCourses) Add(&courses, {c.code, c.title, c.tier, c.level, c.format});
-  RETURN_IF_ERROR(Load(conn, "courses", std::move(courses), actor, at));
+  for (const CourseSpec& c : kCourses) courses.AddRow({c.code, c.title, c.tier, c.level, c.format});
+  RETURN_IF_ERROR(
+      imports::ImportGenerated(conn, Importers(), "courses", std::move(courses), actor, at));
 
   // Who goes how far, and when. Learn sessions monthly from June 2022 (month 2); waves of the
   // practitioner programme in October 2022, April 2023 and October 2023; coach cohorts in
@@ -180,22 +163,22 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
       const char* course = u(rng) < 0.6 ? "LLL-L1" : "LLL-L2";
       // One in ten was booked on an earlier session and did not come.
       if (p.learn_month > 2 && u(rng) < 0.1) {
-        Add(&attendance,
+        attendance.AddRow(
             {p.email, course, FormatIsoDate(MonthDay(p.learn_month - 1, 12)), "no", "attendee"});
       }
-      Add(&attendance,
+      attendance.AddRow(
           {p.email, course, FormatIsoDate(MonthDay(p.learn_month, 12)), "yes", "attendee"});
     }
     if (p.live_month >= 0) {
-      Add(&attendance,
+      attendance.AddRow(
           {p.email, "LLL-P1", FormatIsoDate(MonthDay(p.live_month, 5)), "yes", "attendee"});
       if (u(rng) < 0.4) {
-        Add(&attendance,
+        attendance.AddRow(
             {p.email, "LLL-P2", FormatIsoDate(MonthDay(p.live_month + 2, 20)), "yes", "attendee"});
       }
     }
     if (p.lead_month >= 0) {
-      Add(&attendance,
+      attendance.AddRow(
           {p.email, "LLL-C1", FormatIsoDate(MonthDay(p.lead_month, 8)), "yes", "attendee"});
       leads.push_back({p.lead_month, i});
     }
@@ -211,16 +194,17 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
     const double share = std::min(0.95, 0.3 + 0.08 * (m - 10));
     for (const char* course : {"LLL-L1", "LLL-L2"}) {
       if (u(rng) < share) {
-        Add(&attendance, {all[faculty[rng() % faculty.size()]].email, course,
-                          FormatIsoDate(MonthDay(m, 12)), "yes", "trainer"});
+        attendance.AddRow({all[faculty[rng() % faculty.size()]].email, course,
+                           FormatIsoDate(MonthDay(m, 12)), "yes", "trainer"});
       }
     }
     if (m == 18) {
-      Add(&attendance, {all[faculty[rng() % faculty.size()]].email, "LLL-P1",
-                        FormatIsoDate(MonthDay(m, 5)), "yes", "trainer"});
+      attendance.AddRow({all[faculty[rng() % faculty.size()]].email, "LLL-P1",
+                         FormatIsoDate(MonthDay(m, 5)), "yes", "trainer"});
     }
   }
-  RETURN_IF_ERROR(Load(conn, "attendance", std::move(attendance), actor, at));
+  RETURN_IF_ERROR(
+      imports::ImportGenerated(conn, Importers(), "attendance", std::move(attendance), actor, at));
 
   // Coaching: each Lead person coaches one to three practitioners of a later wave; the
   // practitioner programme's own coaches (the external faculty) are not in the register.
@@ -241,12 +225,12 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
       if (j == coach || c.live_month <= cohort || c.lead_month >= 0) continue;
       const Date started = MonthDay(c.live_month, 15);
       const bool ended = u(rng) < 0.5 && c.live_month + 7 < 24;
-      Add(&coaching, {all[coach].email, c.email, FormatIsoDate(started),
-                      ended ? FormatIsoDate(MonthDay(c.live_month + 7, 1)) : "", pick(kProjects)});
+      coaching.AddRow({all[coach].email, c.email, FormatIsoDate(started),
+                       ended ? FormatIsoDate(MonthDay(c.live_month + 7, 1)) : "", pick(kProjects)});
       ++given;
     }
   }
-  return Load(conn, "coaching", std::move(coaching), actor, at);
+  return imports::ImportGenerated(conn, Importers(), "coaching", std::move(coaching), actor, at);
 }
 
 }  // namespace shewhart::capability

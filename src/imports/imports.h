@@ -145,6 +145,12 @@ struct Importer {
 // The data platform's own kinds: organisations, metrics, observations.
 std::span<const Importer> Importers();
 
+// Imports a table generated in code (the demo's) as the file "demo-KIND.csv", with the importer
+// of `kind` among `importers`, by `actor` at `at`. InternalError for a kind not among them.
+Status ImportGenerated(db::Connection& conn, std::span<const Importer> importers,
+                       std::string_view kind, Table table, std::string_view actor,
+                       std::string_view at);
+
 // Reads a CSV or .xlsx file, hashes its bytes and imports it with `importer`. Errors as the
 // importer's, and IoError for an unreadable file.
 Result<ImportReport> ImportFile(db::Connection& conn, const Importer& importer,

@@ -6,11 +6,11 @@
 #include <semaphore>
 #include <utility>
 
+#include "base/text_checks.h"
 #include "csv/csv_reader.h"
 #include "imports/imports.h"
 #include "imports/internal/xlsx.h"
 #include "imports/problems.h"
-#include "base/text_checks.h"
 
 namespace shewhart::imports {
 namespace {
@@ -161,6 +161,14 @@ Result<Table> ReadTable(const std::string& path) {
   if (EndsWith(path, ".xlsx") || StartsWithZipMagic(path)) return ReadXlsxTable(path);
   ASSIGN_OR_RETURN(std::unique_ptr<csv::Reader> reader, csv::Reader::Open(path));
   return FromCsvReader(reader.get());
+}
+
+void Table::AddRow(std::vector<std::string> cells) {
+  TableRow r;
+  r.number = header_row + static_cast<int64_t>(rows.size()) + 1;
+  r.cells = std::move(cells);
+  r.cells.resize(header.size());
+  rows.push_back(std::move(r));
 }
 
 }  // namespace shewhart::imports

@@ -39,6 +39,9 @@ struct Table {
 
   // Index of the header column named `name` (case-insensitive); nullopt if absent.
   std::optional<size_t> Column(std::string_view name) const;
+  // Appends a row as a file would hold it (numbered after the header; cells padded or cut to the
+  // header's width): for tables generated in code, such as the demo's.
+  void AddRow(std::vector<std::string> cells);
 };
 
 // Reads a .xlsx file (by extension, or when the content starts with a zip signature) or else a

@@ -57,8 +57,8 @@ struct Org {
   bool mental = false;
 };
 constexpr Org kOrgs[] = {
-    {"RZA", 55, 9},   {"RZB", 38, 7},  {"RZC", 30, 4}, {"RZD", 26, 3, true},
-    {"RZE", 14, 5},   {"NZH01", 2, 0.3}, {"NZI01", 3, 0.6},
+    {"RZA", 55, 9}, {"RZB", 38, 7},    {"RZC", 30, 4},    {"RZD", 26, 3, true},
+    {"RZE", 14, 5}, {"NZH01", 2, 0.3}, {"NZI01", 3, 0.6},
 };
 
 struct Weighted {
@@ -66,17 +66,27 @@ struct Weighted {
   double weight;
 };
 constexpr Weighted kCategories[] = {
-    {"Falls", 22}, {"Medication", 18}, {"Pressure ulcer", 12}, {"Treatment and procedure", 12},
-    {"Diagnosis and assessment", 8}, {"Infection", 6}, {"Discharge and transfer", 8},
-    {"Violence and aggression", 5}, {"Documentation", 9},
+    {"Falls", 22},
+    {"Medication", 18},
+    {"Pressure ulcer", 12},
+    {"Treatment and procedure", 12},
+    {"Diagnosis and assessment", 8},
+    {"Infection", 6},
+    {"Discharge and transfer", 8},
+    {"Violence and aggression", 5},
+    {"Documentation", 9},
 };
 constexpr Weighted kHarm[] = {
     {"none", 70}, {"low", 23}, {"moderate", 5.5}, {"severe", 1.2}, {"fatal", 0.3},
 };
 constexpr Weighted kSubjects[] = {
-    {"Clinical treatment", 30}, {"Communications", 18}, {"Appointments", 10},
-    {"Values and behaviours (staff)", 12}, {"Admissions and discharges", 10},
-    {"Waiting times", 12}, {"Patient care", 8},
+    {"Clinical treatment", 30},
+    {"Communications", 18},
+    {"Appointments", 10},
+    {"Values and behaviours (staff)", 12},
+    {"Admissions and discharges", 10},
+    {"Waiting times", 12},
+    {"Patient care", 8},
 };
 constexpr Weighted kOutcomes[] = {{"upheld", 25}, {"partly_upheld", 35}, {"not_upheld", 40}};
 
@@ -106,25 +116,6 @@ Date MonthStart(int index) {  // 0 = April 2022
   return DaysFromCivil(total / 12, total % 12 + 1, 1);
 }
 
-void Add(Table* t, std::vector<std::string> cells) {
-  imports::TableRow r;
-  r.number = static_cast<int64_t>(t->rows.size()) + 2;
-  r.cells = std::move(cells);
-  r.cells.resize(t->header.size());
-  t->rows.push_back(std::move(r));
-}
-
-Status Load(db::Connection& conn, std::string_view kind, Table table, std::string_view actor,
-            std::string_view at) {
-  table.name = "demo-" + std::string(kind) + ".csv";
-  for (const imports::Importer& i : Importers()) {
-    if (i.kind != kind) continue;
-    const imports::ImportOptions o{.actor = std::string(actor), .now = std::string(at)};
-    return i.import_table(conn, table, "demo", o).status();
-  }
-  return InternalError("no importer " + std::string(kind));
-}
-
 std::string Iso(Date d) { return FormatIsoDate(d); }
 
 }  // namespace
@@ -151,19 +142,18 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
   Gen g;
   // ---- incidents
   Table inc;
-  inc.header = {"reference", "organisation", "occurred", "reported", "category", "harm",
-                "response", "status", "summary", "metric"};
+  inc.header = {"reference", "organisation", "occurred", "reported", "category",
+                "harm",      "response",     "status",   "summary",  "metric"};
   int n = 0;
   auto incident = [&](const std::string& unit, Date day, const std::string& category,
                       const std::string& harm, const std::string& summary) {
-    const std::string response = harm == "fatal" || (harm == "severe" && g.Uniform() < 0.6)
-                                     ? "psii"
+    const std::string response = harm == "fatal" || (harm == "severe" && g.Uniform() < 0.6) ? "psii"
                                  : harm == "moderate" ? (g.Uniform() < 0.5 ? "aar" : "swarm")
                                                       : "";
     const std::string status = day < MonthStart(kMonths - 3) ? "closed" : "under_review";
-    Add(&inc, {"DEMO-I" + std::to_string(++n), unit, Iso(day), Iso(day + g.Below(4)), category,
-               harm, response, harm == "none" || harm == "low" ? "closed" : status, summary,
-               category == "Falls" ? "FALLS" : ""});
+    inc.AddRow({"DEMO-I" + std::to_string(++n), unit, Iso(day), Iso(day + g.Below(4)), category,
+                harm, response, harm == "none" || harm == "low" ? "closed" : status, summary,
+                category == "Falls" ? "FALLS" : ""});
   };
   for (int m = 0; m < kMonths; ++m) {
     const Date start = MonthStart(m);
@@ -198,20 +188,21 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
       }
     }
   }
-  RETURN_IF_ERROR(Load(conn, "incidents", std::move(inc), actor, at));
+  RETURN_IF_ERROR(
+      imports::ImportGenerated(conn, Importers(), "incidents", std::move(inc), actor, at));
 
   // ---- complaints
   Table cmp;
-  cmp.header = {"reference", "organisation", "received", "subject", "service", "outcome",
-                "days_to_respond", "summary"};
+  cmp.header = {"reference", "organisation", "received",        "subject",
+                "service",   "outcome",      "days_to_respond", "summary"};
   n = 0;
   const Date last = MonthStart(kMonths) - 1;
   auto complaint = [&](const std::string& unit, Date day, const std::string& subject,
                        const std::string& service, const std::string& summary) {
     const bool open = day > last - 30;
-    Add(&cmp, {"DEMO-C" + std::to_string(++n), unit, Iso(day), subject, service,
-               open ? "" : g.Pick(kOutcomes), open ? "" : std::to_string(15 + g.Below(40)),
-               summary});
+    cmp.AddRow({"DEMO-C" + std::to_string(++n), unit, Iso(day), subject, service,
+                open ? "" : g.Pick(kOutcomes), open ? "" : std::to_string(15 + g.Below(40)),
+                summary});
   };
   for (int m = 0; m < kMonths; ++m) {
     const Date start = MonthStart(m);
@@ -235,47 +226,48 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
       }
     }
   }
-  RETURN_IF_ERROR(Load(conn, "complaints", std::move(cmp), actor, at));
+  RETURN_IF_ERROR(
+      imports::ImportGenerated(conn, Importers(), "complaints", std::move(cmp), actor, at));
 
   // ---- audits
   Table aud;
-  aud.header = {"reference", "organisation", "audit", "standard", "date", "result", "met",
-                "actions", "metric"};
-  Add(&aud, {"DEMO-A1", "RZA", "National Audit of Inpatient Falls",
-             "Lying and standing blood pressure recorded within 48 hours of admission",
-             "2023-02-15", "58%", "partly_met", "Falls bundle training on every medical ward",
-             "FALLS"});
-  Add(&aud, {"DEMO-A2", "RZA", "National Audit of Inpatient Falls",
-             "Lying and standing blood pressure recorded within 48 hours of admission",
-             "2024-02-20", "41%", "not_met",
-             "Relaunch the falls bundle on Ward 7; night-time intentional rounding", "FALLS"});
-  Add(&aud, {"DEMO-A3", "RZB", "Sepsis screening (local)",
-             "Adults with suspected sepsis screened within 1 hour of arrival", "2023-11-10", "93%",
-             "met", "", ""});
-  Add(&aud, {"DEMO-A4", "RZB", "National Emergency Laparotomy Audit",
-             "Consultant surgeon present in theatre for high-risk cases", "2023-09-01", "81%",
-             "partly_met", "Rota review for out-of-hours consultant cover", ""});
-  Add(&aud, {"DEMO-A5", "RZC", "Pressure ulcer prevention (local)",
-             "Risk assessment within 6 hours of first visit", "2023-12-01", "96%", "met", "",
-             "PU_CAT2"});
-  Add(&aud, {"DEMO-A6", "RZD", "National Clinical Audit of Psychosis",
-             "Physical health checks for people with psychosis", "2023-06-30", "64%", "not_met",
-             "Physical health clinics in every community team", ""});
-  Add(&aud, {"DEMO-A7", "RZA", "Hand hygiene (local)", "Hand hygiene compliance at 95% or more",
-             "2024-01-15", "97%", "met", "", ""});
-  RETURN_IF_ERROR(Load(conn, "audits", std::move(aud), actor, at));
+  aud.header = {"reference", "organisation", "audit",   "standard", "date",
+                "result",    "met",          "actions", "metric"};
+  aud.AddRow({"DEMO-A1", "RZA", "National Audit of Inpatient Falls",
+              "Lying and standing blood pressure recorded within 48 hours of admission",
+              "2023-02-15", "58%", "partly_met", "Falls bundle training on every medical ward",
+              "FALLS"});
+  aud.AddRow({"DEMO-A2", "RZA", "National Audit of Inpatient Falls",
+              "Lying and standing blood pressure recorded within 48 hours of admission",
+              "2024-02-20", "41%", "not_met",
+              "Relaunch the falls bundle on Ward 7; night-time intentional rounding", "FALLS"});
+  aud.AddRow({"DEMO-A3", "RZB", "Sepsis screening (local)",
+              "Adults with suspected sepsis screened within 1 hour of arrival", "2023-11-10", "93%",
+              "met", "", ""});
+  aud.AddRow({"DEMO-A4", "RZB", "National Emergency Laparotomy Audit",
+              "Consultant surgeon present in theatre for high-risk cases", "2023-09-01", "81%",
+              "partly_met", "Rota review for out-of-hours consultant cover", ""});
+  aud.AddRow({"DEMO-A5", "RZC", "Pressure ulcer prevention (local)",
+              "Risk assessment within 6 hours of first visit", "2023-12-01", "96%", "met", "",
+              "PU_CAT2"});
+  aud.AddRow({"DEMO-A6", "RZD", "National Clinical Audit of Psychosis",
+              "Physical health checks for people with psychosis", "2023-06-30", "64%", "not_met",
+              "Physical health clinics in every community team", ""});
+  aud.AddRow({"DEMO-A7", "RZA", "Hand hygiene (local)", "Hand hygiene compliance at 95% or more",
+              "2024-01-15", "97%", "met", "", ""});
+  RETURN_IF_ERROR(imports::ImportGenerated(conn, Importers(), "audits", std::move(aud), actor, at));
 
   // ---- ratings (generated; the care homes' report links are their real CQC pages)
   Table rat;
-  rat.header = {"organisation", "published", "overall", "safe", "effective", "caring",
-                "responsive", "well_led", "report"};
+  rat.header = {"organisation", "published",  "overall",  "safe",  "effective",
+                "caring",       "responsive", "well_led", "report"};
   const char* g4 = "good";
-  auto rating = [&](const std::string& org, const std::string& date,
-                    std::vector<std::string> r, const std::string& report) {
+  auto rating = [&](const std::string& org, const std::string& date, std::vector<std::string> r,
+                    const std::string& report) {
     std::vector<std::string> row = {org, date};
     row.insert(row.end(), r.begin(), r.end());
     row.push_back(report);
-    Add(&rat, std::move(row));
+    rat.AddRow(std::move(row));
   };
   rating("RZA", "2022-03-10", {g4, "requires_improvement", g4, g4, g4, g4}, "");
   rating("RZB", "2019-11-20", {g4, g4, g4, g4, g4, g4}, "");
@@ -293,8 +285,8 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
   for (const CareHome& h : kCareHomes) {
     const bool story = std::string(h.code) == kCommunicationHome;
     const std::string report = std::string("https://www.cqc.org.uk/location/") + h.code;
-    rating(h.code, "2021-0" + std::to_string(3 + g.Below(6)) + "-15",
-           {g4, g4, g4, g4, g4, g4}, report);
+    rating(h.code, "2021-0" + std::to_string(3 + g.Below(6)) + "-15", {g4, g4, g4, g4, g4, g4},
+           report);
     if (story) {
       rating(h.code, "2024-02-08",
              {"requires_improvement", g4, "requires_improvement", g4, "requires_improvement",
@@ -302,45 +294,51 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
              report);
     }
   }
-  RETURN_IF_ERROR(Load(conn, "ratings", std::move(rat), actor, at));
+  RETURN_IF_ERROR(
+      imports::ImportGenerated(conn, Importers(), "ratings", std::move(rat), actor, at));
 
   // ---- soft intelligence
   Table notes;
   notes.header = {"organisation", "noted_on", "text", "source", "theme", "concerning", "metric"};
-  Add(&notes, {"RZA", "2023-12-04",
-               "Staff on Ward 7 say nights often run with one registered nurse for 28 patients",
-               "staff", "Staffing", "yes", "FALLS"});
-  Add(&notes, {"RZA", "2024-01-22", "Freedom to Speak Up guardian reports more concerns from "
-               "older people's medicine about safe staffing", "staff", "Staffing", "yes", ""});
-  Add(&notes, {kCommunicationHome, "2023-09-18",
-               "Healthwatch heard from several families that they are not told when their "
-               "relative is unwell or moved to hospital",
-               "partner", "Communication", "yes", ""});
-  Add(&notes, {"RZB", "2023-08-30", "Local paper reports long waits for theatre lists after the "
-               "theatre closure", "media", "Access", "yes", "RTT18"});
-  Add(&notes, {"RZC", "2023-05-11", "Patients praise the new discharge conversations",
-               "patient_public", "Discharge", "no", "FFT_IP"});
-  Add(&notes, {"RZE", "2023-11-02", "Handover delays at Avonford reported by crews at night",
-               "partner", "Handover", "yes", "AMB_CAT2"});
-  RETURN_IF_ERROR(Load(conn, "notes", std::move(notes), actor, at));
+  notes.AddRow({"RZA", "2023-12-04",
+                "Staff on Ward 7 say nights often run with one registered nurse for 28 patients",
+                "staff", "Staffing", "yes", "FALLS"});
+  notes.AddRow({"RZA", "2024-01-22",
+                "Freedom to Speak Up guardian reports more concerns from "
+                "older people's medicine about safe staffing",
+                "staff", "Staffing", "yes", ""});
+  notes.AddRow({kCommunicationHome, "2023-09-18",
+                "Healthwatch heard from several families that they are not told when their "
+                "relative is unwell or moved to hospital",
+                "partner", "Communication", "yes", ""});
+  notes.AddRow({"RZB", "2023-08-30",
+                "Local paper reports long waits for theatre lists after the "
+                "theatre closure",
+                "media", "Access", "yes", "RTT18"});
+  notes.AddRow({"RZC", "2023-05-11", "Patients praise the new discharge conversations",
+                "patient_public", "Discharge", "no", "FFT_IP"});
+  notes.AddRow({"RZE", "2023-11-02", "Handover delays at Avonford reported by crews at night",
+                "partner", "Handover", "yes", "AMB_CAT2"});
+  RETURN_IF_ERROR(
+      imports::ImportGenerated(conn, Importers(), "notes", std::move(notes), actor, at));
 
   // ---- horizon scanning
   Table hz;
-  hz.header = {"reference", "title", "type", "published", "due", "organisations", "metrics",
-               "responded", "response", "link"};
-  Add(&hz, {"NatPSA/2023/010", "Identifying oesophageal placement of nasogastric tubes",
-            "safety_alert", "2023-10-12", "2024-01-31", "RZA;RZB;RZC", "", "", "",
-            "https://www.england.nhs.uk/patient-safety/"});
-  Add(&hz, {"NICE-CG161-R", "Falls in older people: assessing risk and prevention (review)",
-            "guidance", "2023-09-01", "2024-03-01", "RZA;RZB;RZC", "FALLS", "2024-02-20",
-            "Gap analysis done; falls bundle relaunch agreed", ""});
-  Add(&hz, {"CQC-SOC-2023", "State of Care 2022/23", "report", "2023-10-20", "", "", "",
-            "2023-12-01", "Discussed at the System Quality Group", ""});
-  Add(&hz, {"NHSE-PSIRF-2", "PSIRF: oversight roles and responsibilities", "guidance",
-            "2023-06-01", "2023-12-31", "RZD;RZE", "SI", "", "", ""});
-  Add(&hz, {"DHSC-CH-COMMS", "Keeping families informed in care homes", "guidance",
-            "2023-07-01", "2024-01-15", kCommunicationHome, "", "", "", ""});
-  return Load(conn, "horizon", std::move(hz), actor, at);
+  hz.header = {"reference",     "title",   "type",      "published", "due",
+               "organisations", "metrics", "responded", "response",  "link"};
+  hz.AddRow({"NatPSA/2023/010", "Identifying oesophageal placement of nasogastric tubes",
+             "safety_alert", "2023-10-12", "2024-01-31", "RZA;RZB;RZC", "", "", "",
+             "https://www.england.nhs.uk/patient-safety/"});
+  hz.AddRow({"NICE-CG161-R", "Falls in older people: assessing risk and prevention (review)",
+             "guidance", "2023-09-01", "2024-03-01", "RZA;RZB;RZC", "FALLS", "2024-02-20",
+             "Gap analysis done; falls bundle relaunch agreed", ""});
+  hz.AddRow({"CQC-SOC-2023", "State of Care 2022/23", "report", "2023-10-20", "", "", "",
+             "2023-12-01", "Discussed at the System Quality Group", ""});
+  hz.AddRow({"NHSE-PSIRF-2", "PSIRF: oversight roles and responsibilities", "guidance",
+             "2023-06-01", "2023-12-31", "RZD;RZE", "SI", "", "", ""});
+  hz.AddRow({"DHSC-CH-COMMS", "Keeping families informed in care homes", "guidance", "2023-07-01",
+             "2024-01-15", kCommunicationHome, "", "", "", ""});
+  return imports::ImportGenerated(conn, Importers(), "horizon", std::move(hz), actor, at);
 }
 
 }  // namespace shewhart::intelligence

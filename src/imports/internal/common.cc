@@ -8,18 +8,17 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "access/audit.h"
+#include "base/text_checks.h"
 #include "csv/csv_reader.h"
 #include "db/migrate.h"
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
 #include "imports/imports.h"
-#include "base/text_checks.h"
 #include "observations/observations.h"
 #include "oversight/spc_store.h"
 
@@ -77,8 +76,8 @@ void CheckNoNhsNumbers(const Table& table, const TableRow& row,
 
 Status RecordImportAudit(db::Connection& conn, const ImportOptions& options, std::string_view kind,
                          std::string_view sha256, const ImportReport& report) {
-  const nlohmann::json after = {{"file", report.file},     {"sha256", sha256},
-                                {"rows", report.rows},     {"added", report.added},
+  const nlohmann::json after = {{"file", report.file},       {"sha256", sha256},
+                                {"rows", report.rows},       {"added", report.added},
                                 {"changed", report.changed}, {"unchanged", report.unchanged}};
   return access::RecordAudit(
       conn, {.at = options.now,
@@ -112,6 +111,18 @@ constexpr Importer kImporters[] = {
 }  // namespace
 
 std::span<const Importer> Importers() { return kImporters; }
+
+Status ImportGenerated(db::Connection& conn, std::span<const Importer> importers,
+                       std::string_view kind, Table table, std::string_view actor,
+                       std::string_view at) {
+  table.name = "demo-" + std::string(kind) + ".csv";
+  for (const Importer& i : importers) {
+    if (i.kind != kind) continue;
+    const ImportOptions o{.actor = std::string(actor), .now = std::string(at)};
+    return i.import_table(conn, table, "demo", o).status();
+  }
+  return InternalError("no importer " + std::string(kind));
+}
 
 Result<ImportReport> ImportFile(db::Connection& conn, const Importer& importer,
                                 const std::string& path, const ImportOptions& options) {
