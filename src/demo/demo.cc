@@ -248,7 +248,8 @@ Status AddAeData(const std::string& path, Generated* g) {
                                 ": not the A&E attendances file (expected period, "
                                 "org_code, type, attendances, breaches, admissions)");
   }
-  AddRow(&g->orgs, {"ENG", "England (all A&E providers)", "nation", "", "", "", "", ""});
+  AddRow(&g->orgs, {"ENG", "England A&E benchmark set (NHS England, Apr 2016 to Mar 2019)",
+                    "nation", "", "", "", "", ""});
   std::set<std::string> orgs;
   for (const TableRow& r : ae.rows) {
     if (r.cells[*c_type] != "1") continue;

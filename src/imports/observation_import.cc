@@ -135,6 +135,8 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
       ok = false;
     } else if (options.unit_in_scope && !options.unit_in_scope(unit->id)) {
       outside_scope.insert(unit->code);
+      // Listed with every other problem of the file, not instead of them.
+      problems.Add(row.number, "unit", unit->code + " is outside your scope");
       ok = false;
     }
     const std::optional<Date> period = ParseIsoDate(period_text);
@@ -235,8 +237,12 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
   if (!outside_scope.empty()) {
     std::string list;
     for (const std::string& c : outside_scope) list += (list.empty() ? "" : ", ") + c;
+    // Still refused as out of scope (403), but naming every problem of the file.
     return Status(StatusCode::kPermissionDenied,
-                  "the file has rows for organisations outside your scope: " + list);
+                  "the file has rows for organisations outside your scope: " + list + "; " +
+                      std::to_string(problems.count()) +
+                      (problems.count() == 1 ? " problem" : " problems") +
+                      "; nothing was imported.\n" + problems.Format());
   }
   RETURN_IF_ERROR(problems.ToStatus(table.name));
 

@@ -118,6 +118,10 @@ constexpr std::string_view kSelectExpectations =
 constexpr std::string_view kSelectReceived =
     "SELECT period, received_at FROM observation WHERE metric_id = ? AND unit_id = ?";
 
+constexpr std::string_view kSelectLatestExpected =
+    "SELECT MAX(o.period), MAX(e.due_days) FROM observation o JOIN submission_expectation e "
+    "ON e.unit_id = o.unit_id AND e.metric_id = o.metric_id";
+
 constexpr size_t kChunkRows = 8192;
 
 db::Value DateValue(Date d) { return db::Value(FormatIsoDate(d)); }
@@ -253,6 +257,16 @@ Status SetReceivedAt(db::Connection& conn, int64_t metric_id, int64_t unit_id, D
 }
 
 Date DueDate(Date period, int32_t days) { return AddMonths(period, 1) + days; }
+
+Result<Date> DefaultSubmissionsAsOf(db::Connection& conn, Date today, std::optional<Date>* latest) {
+  ASSIGN_OR_RETURN(std::optional<db::Row> row, conn.QueryRow(kSelectLatestExpected, {}));
+  if (!row || !row->OptionalText(0)) return today;
+  const std::optional<Date> period = ParseIsoDate(*row->OptionalText(0));
+  if (!period) return today;
+  if (latest != nullptr) *latest = period;
+  const int32_t due_days = static_cast<int32_t>(row->OptionalInt(1).value_or(0));
+  return std::min(today, DueDate(*period, due_days));
+}
 
 Result<std::vector<SubmissionStatus>> Submissions(db::Connection& conn, Date as_of) {
   struct Exp {

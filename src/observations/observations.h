@@ -145,6 +145,13 @@ struct SubmissionStatus {
 // is on or before `as_of`. Ordered by unit code.
 Result<std::vector<SubmissionStatus>> Submissions(db::Connection& conn, Date as_of);
 
+// The date submissions are judged at when none is asked for: the due date (under the longest
+// due_days of any expectation) of the LATEST PERIOD LOADED for any expected series, or `today`
+// if that is earlier or nothing is loaded — so that data ending in March 2024 do not make every
+// later month "owed" (issue 16). *latest (optional) receives that latest period.
+Result<Date> DefaultSubmissionsAsOf(db::Connection& conn, Date today,
+                                    std::optional<Date>* latest = nullptr);
+
 // The first day of the month after `period` plus `days` days (the due date of a monthly period).
 Date DueDate(Date period, int32_t days);
 

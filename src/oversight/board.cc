@@ -1,5 +1,13 @@
 #include "oversight/board.h"
 
+#include <algorithm>
+#include <charconv>
+#include <iterator>
+#include <optional>
+#include <unordered_map>
+
+#include "directory/directory.h"
+
 namespace shewhart::oversight {
 namespace {
 
@@ -8,11 +16,14 @@ namespace {
 #define SHEWHART_BOARD_COLUMNS                                                          \
   "SELECT m.code, v.name, v.domain, v.improvement_direction, u.code, u.name, u.kind, "  \
   "COALESCE(p.code, ''), r.aggregate, r.variation, r.assurance, r.mean, r.lpl, r.upl, " \
-  "r.target, r.last_period, r.n_points, r.n_improvement, r.n_concern "
-#define SHEWHART_BOARD_LATEST_VERSION            \
-  "JOIN metric m ON m.id = r.metric_id "         \
-  "JOIN metric_version v ON v.metric_id = m.id " \
-  " AND v.version = (SELECT MAX(w.version) FROM metric_version w WHERE w.metric_id = m.id) "
+  "r.target, r.last_period, r.n_points, r.n_improvement, r.n_concern, r.aggregation, "  \
+  "r.reported, r.held_back "
+#define SHEWHART_BOARD_LATEST_VERSION                                       \
+  "JOIN metric m ON m.id = r.metric_id "                                    \
+  "JOIN metric_version v ON v.metric_id = m.id "                            \
+  " AND v.version = COALESCE((SELECT MAX(w.version) FROM metric_version w " \
+  "   WHERE w.metric_id = m.id AND w.status <> 'draft'), "                  \
+  "  (SELECT MAX(w.version) FROM metric_version w WHERE w.metric_id = m.id)) "
 #define SHEWHART_BOARD_ORDER                                                              \
   "ORDER BY CASE WHEN r.variation IN ('concern_high', 'concern_low') THEN 0 "             \
   "WHEN r.assurance = 'consistent_fail' THEN 1 WHEN r.assurance = 'inconsistent' THEN 2 " \
@@ -40,8 +51,19 @@ constexpr std::string_view kBoardInPlace = SHEWHART_BOARD_COLUMNS
 #undef SHEWHART_BOARD_ORDER
 
 constexpr int64_t kMaxLimit = 50000;
+// A scoped selection reads every row of the selection before paging it.
+constexpr int64_t kEveryRow = 1'000'000'000;
 
 }  // namespace
+
+Result<BoardFilter> WithDefaultScope(db::Connection& conn, BoardFilter filter) {
+  if (!filter.scope.empty() || !filter.place.empty()) return filter;
+  ASSIGN_OR_RETURN(
+      std::optional<db::Row> row,
+      conn.QueryRow("SELECT code FROM unit WHERE kind = 'system' ORDER BY id LIMIT 1"));
+  if (row) filter.scope = row->Text(0);
+  return filter;
+}
 
 int ConcernRank(std::string_view variation, std::string_view assurance) {
   if (variation == "concern_high" || variation == "concern_low") return 0;
@@ -57,12 +79,38 @@ Result<std::vector<BoardRow>> BoardSummary(db::Connection& conn, const BoardFilt
   }
   if (f.offset < 0) return InvalidArgumentError("the board's offset must not be negative");
   std::vector<BoardRow> rows;
+  // A scope is applied over the selection as a whole, then paged.
+  std::optional<directory::Directory> dir;
+  const directory::Unit* scope = nullptr;
+  int64_t limit = f.limit, offset = f.offset;
+  if (!f.scope.empty()) {
+    ASSIGN_OR_RETURN(directory::Directory d, directory::Directory::Load(conn));
+    dir.emplace(std::move(d));
+    scope = dir->FindByCode(f.scope);
+    if (scope == nullptr)
+      return NotFoundError("there is no system or organisation \"" + f.scope + "\"");
+    limit = kEveryRow;
+    offset = 0;
+  }
+  std::unordered_map<std::string, bool> in_scope;  // unit code -> inside the scope
+  auto keep = [&](const BoardRow& b) {
+    if (scope == nullptr) return true;
+    if (b.unit == scope->code) return b.aggregate == directory::IsAggregateRootKind(scope->kind);
+    if (!directory::IsAggregateRootKind(scope->kind) || b.aggregate) return false;
+    auto it = in_scope.find(b.unit);
+    if (it == in_scope.end()) {
+      const directory::Unit* u = dir->FindByCode(b.unit);
+      it = in_scope.emplace(b.unit, u != nullptr && dir->IsOrganisationUnder(u->id, scope->id))
+               .first;
+    }
+    return it->second;
+  };
   const bool in_place = !f.place.empty();
   const std::vector<db::Value> params =
-      in_place ? std::vector<db::Value>{f.place,  f.domain, f.domain, f.kind,  f.kind,
-                                        f.metric, f.metric, f.limit,  f.offset}
+      in_place ? std::vector<db::Value>{f.place,  f.domain, f.domain, f.kind, f.kind,
+                                        f.metric, f.metric, limit,    offset}
                : std::vector<db::Value>{f.domain, f.domain, f.place,  f.place, f.kind,
-                                        f.kind,   f.metric, f.metric, f.limit, f.offset};
+                                        f.kind,   f.metric, f.metric, limit,   offset};
   RETURN_IF_ERROR(conn.Query(in_place ? kBoardInPlace : kBoard, params, [&](const db::Row& r) {
     BoardRow b;
     b.metric = r.Text(0);
@@ -84,9 +132,25 @@ Result<std::vector<BoardRow>> BoardSummary(db::Connection& conn, const BoardFilt
     b.n_points = r.Int(16);
     b.n_improvement = r.Int(17);
     b.n_concern = r.Int(18);
-    rows.push_back(std::move(b));
+    b.aggregation = r.Text(19);
+    // The last "n/N" of the per-point list is the latest period shown.
+    const std::string& reported = r.Text(20);
+    const std::string_view last = std::string_view(reported).substr(reported.rfind(',') + 1);
+    if (const size_t slash = last.find('/'); slash != std::string_view::npos) {
+      std::from_chars(last.data(), last.data() + slash, b.reported);
+      std::from_chars(last.data() + slash + 1, last.data() + last.size(), b.expected);
+    }
+    b.held_back = r.Text(21);
+    if (keep(b)) rows.push_back(std::move(b));
     return db::Flow::kContinue;
   }));
+  if (scope != nullptr) {
+    // Paged after the scope was applied.
+    const size_t from = std::min(rows.size(), static_cast<size_t>(f.offset));
+    const size_t to = std::min(rows.size(), from + static_cast<size_t>(f.limit));
+    rows = std::vector<BoardRow>(std::make_move_iterator(rows.begin() + from),
+                                 std::make_move_iterator(rows.begin() + to));
+  }
   return rows;
 }
 

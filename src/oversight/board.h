@@ -35,6 +35,10 @@ struct BoardFilter {
   std::string place;   // code of the unit's parent, e.g. "PL1"; "" = any
   std::string kind;    // e.g. "acute trust"; "" = any
   std::string metric;  // a metric code; "" = any
+  // A system or nation: its aggregate and the organisations below it (so the national A&E
+  // benchmark set stays out of an ICS's board); an organisation: its own series. "" = any.
+  // NotFound for an unknown code.
+  std::string scope;
   int64_t limit = 5000;
   int64_t offset = 0;
 };
@@ -56,7 +60,19 @@ struct BoardRow {
   int64_t n_points = 0;
   int64_t n_improvement = 0;
   int64_t n_concern = 0;
+  // Aggregates: how the value is formed ("pooled", "sum", "mean"; "" for a unit's own series),
+  // how many organisations reported the latest period shown of how many expected, and the
+  // periods held back after it ("YYYY-MM-DD n/N", comma-separated; spc_store.h).
+  std::string aggregation;
+  int32_t reported = 0, expected = 0;
+  std::string held_back;
 };
+
+// The filter with its scope made explicit: when neither a scope nor a place is given, the first
+// unit of kind "system" (the ICS), so that a benchmark set under a nation (the national A&E data)
+// is never mixed into a system's board or pack unless asked for (scope=ENG). Unchanged when
+// there is no system.
+Result<BoardFilter> WithDefaultScope(db::Connection& conn, BoardFilter filter);
 
 // 0 (concern) .. 3 (nothing to look at), as in the order above.
 int ConcernRank(std::string_view variation, std::string_view assurance);

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "dictionary/dictionary.h"
@@ -28,7 +29,33 @@ bool IsPeerKind(std::string_view kind) {
   return kind != "system" && kind != "place" && kind != "nation";
 }
 
-Result<PeriodRows> LoadPeriod(db::Connection& conn, std::string_view metric_code, Date period) {
+// The ids of the units the filter keeps; nullopt = every unit.
+Result<std::optional<std::unordered_set<int64_t>>> PeerIds(db::Connection& conn,
+                                                           const PeerFilter& f) {
+  if (f.kind.empty() && f.group.empty()) return std::optional<std::unordered_set<int64_t>>();
+  ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(conn));
+  const directory::Unit* group = nullptr;
+  if (!f.group.empty()) {
+    group = dir.FindByCode(f.group);
+    if (group == nullptr || !directory::IsGroupKind(group->kind)) {
+      return NotFoundError("there is no peer group \"" + f.group + "\"");
+    }
+  }
+  std::unordered_set<int64_t> ids;
+  for (const directory::Unit& u : dir.units()) {
+    if (!f.kind.empty() && u.kind != f.kind) continue;
+    if (group != nullptr &&
+        !std::binary_search(u.group_ids.begin(), u.group_ids.end(), group->id)) {
+      continue;
+    }
+    ids.insert(u.id);
+  }
+  return std::optional<std::unordered_set<int64_t>>(std::move(ids));
+}
+
+Result<PeriodRows> LoadPeriod(db::Connection& conn, std::string_view metric_code, Date period,
+                              const PeerFilter& peers) {
+  ASSIGN_OR_RETURN(const std::optional<std::unordered_set<int64_t>> keep, PeerIds(conn, peers));
   ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
   const dictionary::Metric* metric = dict.FindByCode(metric_code);
   if (metric == nullptr || metric->versions.empty()) {
@@ -45,6 +72,7 @@ Result<PeriodRows> LoadPeriod(db::Connection& conn, std::string_view metric_code
       conn, metric->id, period, period, [&](const observations::StoredObservation& s) {
         auto it = units.find(s.obs.unit_id);
         if (it == units.end() || !IsPeerKind(it->second.second)) return;
+        if (keep && !keep->count(s.obs.unit_id)) return;
         out.codes.push_back(it->second.first);
         out.obs.push_back(s.obs);
       }));
@@ -59,9 +87,9 @@ stats::Direction DirectionOf(const std::string& word) {
 
 }  // namespace
 
-Result<FunnelView> FunnelForPeriod(db::Connection& conn, std::string_view metric_code,
-                                   Date period) {
-  ASSIGN_OR_RETURN(PeriodRows rows, LoadPeriod(conn, metric_code, period));
+Result<FunnelView> FunnelForPeriod(db::Connection& conn, std::string_view metric_code, Date period,
+                                   const PeerFilter& peers) {
+  ASSIGN_OR_RETURN(PeriodRows rows, LoadPeriod(conn, metric_code, period, peers));
   const dictionary::MetricVersion& v = rows.version;
   if (!v.has_ratio()) {
     return FailedPreconditionError("a funnel needs a numerator and a denominator; " +
@@ -86,8 +114,8 @@ Result<FunnelView> FunnelForPeriod(db::Connection& conn, std::string_view metric
 }
 
 Result<StandingView> StandingForPeriod(db::Connection& conn, std::string_view metric_code,
-                                       Date period) {
-  ASSIGN_OR_RETURN(PeriodRows rows, LoadPeriod(conn, metric_code, period));
+                                       Date period, const PeerFilter& peers) {
+  ASSIGN_OR_RETURN(PeriodRows rows, LoadPeriod(conn, metric_code, period, peers));
   std::vector<double> values;
   values.reserve(rows.obs.size());
   for (const observations::Observation& o : rows.obs) {
@@ -103,7 +131,8 @@ Result<StandingView> StandingForPeriod(db::Connection& conn, std::string_view me
 }
 
 Result<BenchmarkView> BenchmarkForPeriod(db::Connection& conn, std::string_view metric_code,
-                                         Date period) {
+                                         Date period, const PeerFilter& peers) {
+  ASSIGN_OR_RETURN(const std::optional<std::unordered_set<int64_t>> keep, PeerIds(conn, peers));
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
   const dictionary::Metric* metric = dict.FindByCode(metric_code);
@@ -140,6 +169,7 @@ Result<BenchmarkView> BenchmarkForPeriod(db::Connection& conn, std::string_view 
                                   [&](const observations::StoredObservation& s) {
                                     auto it = units.find(s.obs.unit_id);
                                     if (it == units.end() || !IsPeerKind(it->second.second)) return;
+                                    if (keep && !keep->count(s.obs.unit_id)) return;
                                     Series& x = series[it->second.first];
                                     x.dates.push_back(s.obs.period);
                                     x.values.push_back(s.obs.value.value_or(kNaN));

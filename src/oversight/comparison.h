@@ -36,6 +36,14 @@
 
 namespace shewhart::oversight {
 
+// Like for like: which organisations are compared. An empty filter compares every organisation
+// with data; `kind` keeps one kind of organisation ("acute trust"); `group` keeps the members of
+// one group (a peer group's or collaborative's code). NotFound for an unknown group.
+struct PeerFilter {
+  std::string kind;
+  std::string group;
+};
+
 struct FunnelView {
   std::string metric;  // code
   Date period = 0;
@@ -46,7 +54,8 @@ struct FunnelView {
 // NotFound for an unknown metric; FailedPrecondition when the definition in force for `period`
 // is a plain value (a funnel needs a numerator and a denominator). Observations without a
 // positive denominator are left out.
-Result<FunnelView> FunnelForPeriod(db::Connection& conn, std::string_view metric_code, Date period);
+Result<FunnelView> FunnelForPeriod(db::Connection& conn, std::string_view metric_code, Date period,
+                                   const PeerFilter& peers = {});
 
 struct StandingView {
   std::string metric;  // code
@@ -58,7 +67,7 @@ struct StandingView {
 // NotFound for an unknown metric. A missing value (a ratio with a zero denominator) takes no part
 // (stats::ComputeStanding's NaN rule).
 Result<StandingView> StandingForPeriod(db::Connection& conn, std::string_view metric_code,
-                                       Date period);
+                                       Date period, const PeerFilter& peers = {});
 
 // One organisation in a BenchmarkView.
 struct UnitBenchmark {
@@ -99,7 +108,7 @@ struct BenchmarkView {
 // NotFound for an unknown metric. Organisations as for FunnelForPeriod (for proportions and rates,
 // those with a positive denominator in the period).
 Result<BenchmarkView> BenchmarkForPeriod(db::Connection& conn, std::string_view metric_code,
-                                         Date period);
+                                         Date period, const PeerFilter& peers = {});
 
 // The rate of improvement of one series (every stored observation of the metric for the unit).
 // NotFound for an unknown metric or unit.

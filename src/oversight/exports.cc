@@ -222,7 +222,8 @@ bool IsSignal(const BoardRow& row) { return ConcernRank(row.variation, row.assur
 Result<BoardWorkbookReport> WriteBoardWorkbook(db::Connection& conn,
                                                const BoardExportOptions& options,
                                                const std::string& path) {
-  ASSIGN_OR_RETURN(std::vector<BoardRow> rows, BoardSummary(conn, options.filter));
+  ASSIGN_OR_RETURN(const BoardFilter filter, WithDefaultScope(conn, options.filter));
+  ASSIGN_OR_RETURN(std::vector<BoardRow> rows, BoardSummary(conn, filter));
   ASSIGN_OR_RETURN(Ids ids, LoadIds(conn));
   BoardWorkbookReport report;
   report.rows = static_cast<int64_t>(rows.size());
@@ -429,40 +430,125 @@ Result<BoardWorkbookReport> WriteBoardWorkbook(db::Connection& conn,
 
 Result<BoardPackReport> WriteBoardPack(db::Connection& conn, const BoardExportOptions& options,
                                        const std::string& path) {
-  ASSIGN_OR_RETURN(std::vector<BoardRow> rows, BoardSummary(conn, options.filter));
+  ASSIGN_OR_RETURN(const BoardFilter filter, WithDefaultScope(conn, options.filter));
+  ASSIGN_OR_RETURN(std::vector<BoardRow> rows, BoardSummary(conn, filter));
   ASSIGN_OR_RETURN(Ids ids, LoadIds(conn));
   BoardPackReport report;
   report.rows = static_cast<int64_t>(rows.size());
 
-  chart::TablePageInput cover;
-  cover.title = "Board summary: Making Data Count variation and assurance";
-  cover.subtitle = FilterText(options.filter, options.generated_at) + " · " +
-                   std::to_string(rows.size()) + " series, concerns first";
-  cover.columns = {{"Metric", 1.3},    {"Name", 4.2}, {"Unit", 3.6},   {"Variation", 2.2},
-                   {"Assurance", 2.2}, {"Mean", 0.9}, {"Target", 0.9}, {"Latest", 1.5}};
-  for (const BoardRow& b : rows) {
-    cover.rows.push_back(
-        {.cells = {b.metric, b.name, UnitLabel(b), ShortVariation(b.variation),
-                   ShortAssurance(b.assurance), Number(b.mean), Number(b.target), b.last_period},
-         .marker = VariationOf(b.variation)});
+  // The scope every page names: the system or organisation, else the filter in words.
+  const directory::Unit* scope_unit =
+      filter.scope.empty() ? nullptr : ids.dir.FindByCode(filter.scope);
+  std::string scope = scope_unit != nullptr ? scope_unit->name : FilterText(filter, "");
+  if (scope_unit != nullptr) {
+    const std::string rest =
+        FilterText({.domain = filter.domain, .kind = filter.kind, .metric = filter.metric}, "");
+    if (rest != "All metrics and units") scope += " · " + rest;
   }
-  cover.notes = {
+  const std::string made = options.generated_at.empty() ? "" : " · made " + options.generated_at;
+  // The scope's own rows (a system's aggregates, an organisation's series): the summary. Without
+  // a scope unit, every row is its own.
+  std::vector<const BoardRow*> own, others;
+  for (const BoardRow& b : rows) {
+    (scope_unit == nullptr || b.unit == scope_unit->code ? own : others).push_back(&b);
+  }
+  std::string latest;
+  for (const BoardRow& b : rows) latest = std::max(latest, b.last_period);
+  int counts[4] = {0, 0, 0, 0};
+  for (const BoardRow* b : own) ++counts[ConcernRank(b->variation, b->assurance)];
+
+  ASSIGN_OR_RETURN(std::unique_ptr<chart::PdfBoardPack> pack, chart::PdfBoardPack::Create(path));
+  // 1. The cover.
+  chart::TablePageInput cover;
+  cover.title = "Board pack: " + scope;
+  cover.subtitle = "Quality oversight in Making Data Count charts" + made;
+  cover.columns = {{"", 2.5}, {"", 6}};
+  cover.rows = {{.cells = {"Scope", scope}},
+                {.cells = {"Latest period", latest.empty() ? "none" : latest}},
+                {.cells = {"Measures in the summary", std::to_string(own.size())}},
+                {.cells = {"Special cause of concern", std::to_string(counts[0])}},
+                {.cells = {"Consistently failing the target", std::to_string(counts[1])}},
+                {.cells = {"Hit and miss against the target", std::to_string(counts[2])}},
+                {.cells = {"Nothing to look at", std::to_string(counts[3])}},
+                {.cells = {"Contents",
+                           "Where to look first; the summary with icons and latest values; "
+                           "then a chart for each measure that needs attention"}}};
+  cover.notes = {"Every page names its scope: " + scope + "."};
+  ASSIGN_OR_RETURN(int pages, pack->AddTablePages(cover));
+  report.table_pages += pages;
+
+  // 2. Where to look first: the signals, the scope's own first, then its organisations'.
+  std::vector<const BoardRow*> signals;
+  for (const auto* list : {&own, &others}) {
+    for (const BoardRow* b : *list) {
+      if (ConcernRank(b->variation, b->assurance) < 2) signals.push_back(b);
+    }
+  }
+  std::stable_sort(signals.begin(), signals.end(), [](const BoardRow* a, const BoardRow* b) {
+    return ConcernRank(a->variation, a->assurance) < ConcernRank(b->variation, b->assurance);
+  });
+  constexpr size_t kWhereToLook = 15;
+  chart::TablePageInput look;
+  look.title = "Where to look first: " + scope;
+  look.subtitle = "Special cause of concern first, then targets consistently failed" + made;
+  look.columns = {{"Measure", 4.2},   {"Where", 3.4},  {"Variation", 2.2},
+                  {"Assurance", 2.2}, {"Latest", 1.2}, {"Target", 0.9}};
+  for (size_t i = 0; i < signals.size() && i < kWhereToLook; ++i) {
+    const BoardRow& b = *signals[i];
+    look.rows.push_back({.cells = {b.name, UnitLabel(b), ShortVariation(b.variation),
+                                   ShortAssurance(b.assurance), b.last_period, Number(b.target)},
+                         .marker = VariationOf(b.variation)});
+  }
+  if (look.rows.empty())
+    look.notes.push_back("Nothing shows special cause of concern or a failing target.");
+  if (signals.size() > kWhereToLook) {
+    look.notes.push_back(std::to_string(signals.size() - kWhereToLook) +
+                         " more signals are on the board on screen and in the workbook.");
+  }
+  ASSIGN_OR_RETURN(pages, pack->AddTablePages(look));
+  report.table_pages += pages;
+
+  // 3. The summary: the scope's own measures with icons and latest values.
+  chart::TablePageInput summary;
+  summary.title = "Summary: " + scope;
+  summary.subtitle = std::to_string(own.size()) + " measures, concerns first" + made;
+  summary.columns = {{"Measure", 4.6}, {"Variation", 2.2}, {"Assurance", 2.2}, {"Mean", 0.9},
+                     {"Limits", 1.7},  {"Target", 0.9},    {"Latest", 1.3},    {"Reported", 1.1}};
+  for (const BoardRow* b : own) {
+    summary.rows.push_back(
+        {.cells = {b->name, ShortVariation(b->variation), ShortAssurance(b->assurance),
+                   Number(b->mean), Number(b->lpl) + " to " + Number(b->upl), Number(b->target),
+                   b->last_period,
+                   b->expected > 0
+                       ? std::to_string(b->reported) + " of " + std::to_string(b->expected)
+                       : ""},
+         .marker = VariationOf(b->variation)});
+  }
+  summary.notes = {
       "Concern: special cause variation that is worse than before; improvement: better than "
       "before; special cause: a change in a metric with no better direction. Consistently "
       "passing or failing: the process limits are on one side of the target; hit and miss: the "
       "target lies within them.",
       "The dot before each row is the colour of its variation icon: orange = special cause of "
       "concern, blue = improvement, purple = special cause with no better direction, grey = "
-      "common cause.",
-      "Variation compares the latest points with the process's own limits; assurance says "
-      "whether the limits put the target within reach. The charts that follow are the series "
-      "with a signal (concern, a failing or hit-and-miss target), concerns first."};
+      "common cause. Reported: organisations that reported the latest period shown, of those "
+      "expected; months too few reported are held back."};
+  ASSIGN_OR_RETURN(pages, pack->AddTablePages(summary));
+  report.table_pages += pages;
 
-  ASSIGN_OR_RETURN(std::unique_ptr<chart::PdfBoardPack> pack, chart::PdfBoardPack::Create(path));
-  ASSIGN_OR_RETURN(report.table_pages, pack->AddTablePages(cover));
-  for (const BoardRow& b : rows) {
-    if (report.charts >= options.max_charts) break;
-    if (!IsSignal(b)) continue;
+  // 4. Charts only for what needs attention, within the page budget.
+  const int32_t budget =
+      std::max(0, std::min(options.max_charts, options.max_pages - report.table_pages));
+  std::vector<const BoardRow*> charted;
+  for (const BoardRow* b : own) {
+    if (IsSignal(*b)) charted.push_back(b);
+  }
+  for (const BoardRow* b : signals) {
+    if (std::find(charted.begin(), charted.end(), b) == charted.end()) charted.push_back(b);
+  }
+  for (const BoardRow* row : charted) {
+    if (report.charts >= budget) break;
+    const BoardRow& b = *row;
     ASSIGN_OR_RETURN(std::optional<SeriesPoints> p, LoadPoints(conn, ids, b));
     if (!p || p->dates.empty()) continue;
     // The stored series through the engine again, exactly as the store analysed it.
@@ -476,7 +562,7 @@ Result<BoardPackReport> WriteBoardPack(db::Connection& conn, const BoardExportOp
     AnalyseSpcSeries(in, &out);
     chart::XmrChartInput chart_in;
     chart_in.title = UnitLabel(b) + ": " + b.name;
-    chart_in.subtitle = b.metric + " · " + b.domain + " · " +
+    chart_in.subtitle = "Board pack: " + scope + " · " + b.domain + " · " +
                         (b.improvement_direction == "increase"   ? "higher is better"
                          : b.improvement_direction == "decrease" ? "lower is better"
                                                                  : "no better direction");

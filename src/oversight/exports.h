@@ -10,9 +10,14 @@
 //   - "Key": every icon's meaning;
 //   - one sheet per metric: each unit's series (period, value, mean, lower and upper process
 //     limits, the limits stepping at recalculations) with a native Excel line chart beside it.
-// The board pack (cairo, chart::PdfBoardPack): a cover of the summary table (as many A4 pages
-// as it needs, with the icons' key), then one Making Data Count chart per series that has a
-// signal (special cause of concern, a failing or hit-and-miss target), concerns first.
+// The board pack (cairo, chart::PdfBoardPack), every page naming its scope: a cover (scope,
+// latest period, counts), "where to look first" (the signals: concerns, then failing targets —
+// the scope's own, then its organisations'), the summary of the scope's own measures (icons,
+// mean and limits, target, latest period, organisations reported), then one Making Data Count
+// chart per measure that needs attention (the scope's own signals, then the rest of where to
+// look first) while pages remain under max_pages.
+// Both exports take the filter with its default scope (board.h WithDefaultScope): the first
+// system, unless a scope or place is given.
 //
 // Writes `path` (replacing it). Thread-compatible.
 //
@@ -38,6 +43,9 @@ struct BoardExportOptions {
   // At most this many charts (workbook: series with their chart; pack: chart pages), taken in
   // the board's order; the summary always lists every row.
   int32_t max_charts = 300;
+  // The pack's pages at most: the cover, where to look first and the summary, then charts while
+  // pages remain (a board reads twenty pages, not three hundred).
+  int32_t max_pages = 24;
 };
 
 struct BoardWorkbookReport {

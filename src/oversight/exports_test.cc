@@ -1,14 +1,17 @@
 // The board exports: the workbook opens (a zip with the parts Excel needs: the summary, the key,
 // one sheet per metric, one native chart per series, the icon colours as conditional formats)
-// and the board pack has a cover plus one chart page per signal (pdfinfo counts the pages when
-// poppler-utils is installed). SQLite and PostgreSQL, over tests/cases/imports/base.
+// and the board pack has a cover, where to look first, the summary and one chart page per
+// signal, each page naming its scope (pdfinfo and pdftotext when poppler-utils is installed).
+// SQLite and PostgreSQL, over tests/cases/imports/base.
 #include "oversight/exports.h"
 
 #include <zip.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "imports/imports.h"
@@ -128,36 +131,69 @@ TEST_P(ExportsTest, WorkbookHasTheSummaryTheKeyAndASheetAndChartsPerMetric) {
   EXPECT_EQ(series, 4u);
 }
 
-TEST_P(ExportsTest, BoardPackHasACoverAndOneChartPerSignalConcernsFirst) {
-  std::vector<BoardRow> rows = ValueOrDie(BoardSummary(*conn_, {}));
-  int signals = 0;
-  for (const BoardRow& b : rows) signals += IsSignal(b) ? 1 : 0;
-  ASSERT_GE(signals, 1);  // the concern at RBB at least
-  ASSERT_EQ(rows[0].variation, "concern_high");
+// The text of every page (pdftotext), or empty when poppler-utils is not installed.
+std::vector<std::string> PdfPages(const std::string& path) {
+  std::vector<std::string> pages;
+  if (std::system("command -v pdftotext >/dev/null 2>&1") != 0) return pages;
+  std::unique_ptr<FILE, int (*)(FILE*)> p(
+      popen(("pdftotext -layout '" + path + "' - 2>/dev/null").c_str(), "r"), pclose);
+  if (!p) return pages;
+  std::string text;
+  char buf[4096];
+  while (std::fgets(buf, sizeof(buf), p.get()) != nullptr) text += buf;
+  size_t start = 0;
+  for (size_t ff = text.find('\f'); ff != std::string::npos; ff = text.find('\f', start)) {
+    pages.push_back(text.substr(start, ff - start));
+    start = ff + 1;
+  }
+  return pages;
+}
+
+TEST_P(ExportsTest, BoardPackHasACoverWhereToLookTheSummaryAndChartsOfSignals) {
+  std::vector<BoardRow> rows = ValueOrDie(BoardSummary(*conn_, {.scope = "SYS"}));
+  // The system's own measures (its aggregates) with any signal, then its organisations' concerns
+  // and failing targets.
+  int charts = 0;
+  for (const BoardRow& b : rows) {
+    charts += b.unit == "SYS" ? IsSignal(b) : ConcernRank(b.variation, b.assurance) < 2;
+  }
+  ASSERT_GE(charts, 1);  // the concern at RBB at least
 
   const std::string path = (dir_ / "board.pdf").string();
+  // No scope given: the first system.
   BoardPackReport r = ValueOrDie(WriteBoardPack(*conn_, {}, path));
   EXPECT_EQ(r.rows, 9);
-  EXPECT_EQ(r.table_pages, 1);
-  EXPECT_EQ(r.charts, signals);
-  EXPECT_EQ(r.pages, 1 + signals);
+  EXPECT_EQ(r.table_pages, 3);  // cover, where to look first, summary
+  EXPECT_EQ(r.charts, charts);
+  EXPECT_EQ(r.pages, 3 + charts);
   EXPECT_EQ(ReadText(path).substr(0, 5), "%PDF-");
   const int pages = PdfInfoPages(path);
   if (pages >= 0) {
-    EXPECT_EQ(pages, 1 + signals);
+    EXPECT_EQ(pages, 3 + charts);
+  }
+  const std::vector<std::string> text = PdfPages(path);
+  if (!text.empty()) {
+    EXPECT_EQ(static_cast<int>(text.size()), r.pages);
+    for (size_t i = 0; i < text.size(); ++i) {
+      EXPECT_NE(text[i].find("Test Integrated Care System"), std::string::npos) << "page " << i + 1;
+    }
+    EXPECT_NE(text[1].find("Where to look first"), std::string::npos);
+    EXPECT_NE(text[1].find("C. difficile cases"), std::string::npos);
   }
 
-  // Filters narrow both; a filter that selects nothing still gives a cover.
+  // Filters narrow both; a filter that selects nothing still gives the three table pages.
   BoardPackReport none =
       ValueOrDie(WriteBoardPack(*conn_, {.filter = {.domain = "well-led"}}, path));
   EXPECT_EQ(none.rows, 0);
-  EXPECT_EQ(none.pages, 1);
+  EXPECT_EQ(none.pages, 3);
   if (PdfInfoPages(path) >= 0) {
-    EXPECT_EQ(PdfInfoPages(path), 1);
+    EXPECT_EQ(PdfInfoPages(path), 3);
   }
-  // The chart cap holds.
+  // The chart cap and the page budget hold.
   BoardPackReport capped = ValueOrDie(WriteBoardPack(*conn_, {.max_charts = 0}, path));
   EXPECT_EQ(capped.charts, 0);
+  BoardPackReport short_pack = ValueOrDie(WriteBoardPack(*conn_, {.max_pages = 3}, path));
+  EXPECT_EQ(short_pack.pages, 3);
 }
 
 TEST_P(ExportsTest, BadFilterOrPathIsAnErrorNotACrash) {

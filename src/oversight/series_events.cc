@@ -5,9 +5,9 @@
 
 #include "access/audit.h"
 #include "base/date.h"
+#include "base/text_checks.h"
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
-#include "base/text_checks.h"
 
 namespace shewhart::oversight {
 namespace {
@@ -50,6 +50,11 @@ constexpr std::string_view kInsert =
 constexpr std::string_view kSelectEvents =
     "SELECT id, period, kind, text, created_by, created_at FROM series_event "
     "WHERE metric_id = ? AND unit_id = ? AND aggregate = ? ORDER BY period, id";
+
+constexpr std::string_view kSelectEvent =
+    "SELECT id, period, kind, text, created_by, created_at FROM series_event "
+    "WHERE id = ? AND metric_id = ? AND unit_id = ? AND aggregate = ? AND kind = 'recalculation'";
+constexpr std::string_view kDeleteEvent = "DELETE FROM series_event WHERE id = ?";
 
 std::string Trim(std::string_view s) {
   constexpr std::string_view kSpace = " \t\r\n\f\v";
@@ -192,12 +197,52 @@ Result<RecalculationOutcome> AddRecalculation(db::Connection& conn, const NewSer
   if (!after) return InternalError("the recomputed series has no stored result");
   out.groups_after = GroupsJson(after->groups);
   ASSIGN_OR_RETURN(const std::string target, AuditTarget(conn, event.series));
-  RETURN_IF_ERROR(access::RecordAudit(
-      conn, who, "series.recalculate", target,
-      Dump({{"groups", GroupsOf(out.groups_before)}}),
-      Dump({{"period", out.event.period},
-            {"reason", out.event.text},
-            {"groups", GroupsOf(out.groups_after)}})));
+  RETURN_IF_ERROR(access::RecordAudit(conn, who, "series.recalculate", target,
+                                      Dump({{"groups", GroupsOf(out.groups_before)}}),
+                                      Dump({{"period", out.event.period},
+                                            {"reason", out.event.text},
+                                            {"groups", GroupsOf(out.groups_after)}})));
+  RETURN_IF_ERROR(tx.Commit());
+  return out;
+}
+
+Result<RecalculationOutcome> UndoRecalculation(db::Connection& conn, const SeriesKey& series,
+                                               int64_t id, const access::Acting& who) {
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
+  ASSIGN_OR_RETURN(std::optional<db::Row> row,
+                   conn.QueryRow(kSelectEvent,
+                                 {id, series.metric_id, series.unit_id, series.aggregate ? 1 : 0}));
+  if (!row) {
+    return NotFoundError("this series has no recalculation " + std::to_string(id) +
+                         " recorded by a person");
+  }
+  RecalculationOutcome out;
+  out.event = {.id = row->Int(0),
+               .series = series,
+               .period = row->Text(1),
+               .kind = SeriesEventKind::kRecalculation,
+               .text = row->Text(3),
+               .created_by = row->Text(4),
+               .created_at = row->Text(5)};
+  ASSIGN_OR_RETURN(std::optional<StoredSpcResult> before, LoadSpcResult(conn, series));
+  out.groups_before = before ? GroupsJson(before->groups) : "[]";
+  RETURN_IF_ERROR(conn.Execute(kDeleteEvent, {id}));
+  ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(conn));
+  ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
+  const SeriesKey affected[] = {series};
+  ASSIGN_OR_RETURN(RecomputeStats stats, RecomputeSpc(conn, dir, dict, affected, who.at));
+  (void)stats;
+  ASSIGN_OR_RETURN(std::optional<StoredSpcResult> after, LoadSpcResult(conn, series));
+  out.groups_after = after ? GroupsJson(after->groups) : "[]";
+  ASSIGN_OR_RETURN(const std::string target, AuditTarget(conn, series));
+  RETURN_IF_ERROR(access::RecordAudit(conn, who, "series.recalculation_undo", target,
+                                      Dump({{"id", out.event.id},
+                                            {"period", out.event.period},
+                                            {"reason", out.event.text},
+                                            {"created_by", out.event.created_by},
+                                            {"created_at", out.event.created_at},
+                                            {"groups", GroupsOf(out.groups_before)}}),
+                                      Dump({{"groups", GroupsOf(out.groups_after)}})));
   RETURN_IF_ERROR(tx.Commit());
   return out;
 }
@@ -211,9 +256,9 @@ Result<SeriesEvent> AddAnnotation(db::Connection& conn, const NewSeriesEvent& ev
   ASSIGN_OR_RETURN(SeriesEvent e,
                    Insert(conn, event, SeriesEventKind::kAnnotation, std::move(text), who.at));
   ASSIGN_OR_RETURN(const std::string target, AuditTarget(conn, event.series));
-  RETURN_IF_ERROR(access::RecordAudit(
-      conn, who, "series.annotate", target, "",
-      Dump({{"id", e.id}, {"period", e.period}, {"text", e.text}})));
+  RETURN_IF_ERROR(
+      access::RecordAudit(conn, who, "series.annotate", target, "",
+                          Dump({{"id", e.id}, {"period", e.period}, {"text", e.text}})));
   RETURN_IF_ERROR(tx.Commit());
   return e;
 }

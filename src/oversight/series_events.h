@@ -91,6 +91,15 @@ struct RecalculationOutcome {
 Result<RecalculationOutcome> AddRecalculation(db::Connection& conn, const NewSeriesEvent& event,
                                               const access::Acting& who);
 
+// Undoes a recalculation a person recorded (the event `id` of kind recalculation on `series`):
+// removes it and recomputes the series (and the aggregates above its unit), in one transaction,
+// audited as "series.recalculation_undo", target as above, {"id", "period", "reason",
+// "created_by", "created_at", "groups"} -> {"groups"}. Returns the removed event in `event`.
+// NotFound when the series has no such recalculation (a definition's restart is not undone
+// here: it follows the definition).
+Result<RecalculationOutcome> UndoRecalculation(db::Connection& conn, const SeriesKey& series,
+                                               int64_t id, const access::Acting& who);
+
 // Records an annotation. Errors: InvalidArgument for the text and period as above (any period of
 // the series, the first included); NotFound when the series has no stored result.
 // Audited as "series.annotate" (target as above; after: id, period, text), in its own

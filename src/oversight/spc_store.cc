@@ -1,9 +1,11 @@
 #include "oversight/spc_store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -57,6 +59,13 @@ constexpr db::Migration kMigrations[] = {
      "ALTER TABLE spc_result ADD COLUMN chart TEXT NOT NULL DEFAULT 'xmr';\n"
      "ALTER TABLE spc_result ADD COLUMN point_limits TEXT NOT NULL DEFAULT '';\n",
      ""},
+    // Aggregates say how they are formed and who reported: per point "n/N", and the periods held
+    // back as "YYYY-MM-DD n/N" (issue 16: no partial months drawn as the system's value).
+    {404, "oversight: aggregates record who reported and what was held back",
+     "ALTER TABLE spc_result ADD COLUMN aggregation TEXT NOT NULL DEFAULT '';\n"
+     "ALTER TABLE spc_result ADD COLUMN reported TEXT NOT NULL DEFAULT '';\n"
+     "ALTER TABLE spc_result ADD COLUMN held_back TEXT NOT NULL DEFAULT '';\n",
+     ""},
 };
 
 constexpr std::string_view kSelectMetricObs =
@@ -85,10 +94,26 @@ constexpr std::string_view kUpsert =
 constexpr std::string_view kSelectResult =
     "SELECT computed_at, n_points, first_period, last_period, mean, lpl, upl, target, variation, "
     "assurance, frequency, n_improvement, n_concern, periods, point_values, point_types, "
-    "groups_json, warnings, chart, point_limits FROM spc_result "
+    "groups_json, warnings, chart, point_limits, aggregation, reported, held_back FROM spc_result "
     "WHERE metric_id = ? AND unit_id = ? AND aggregate = ?";
+constexpr std::string_view kUpdateCoverage =
+    "UPDATE spc_result SET aggregation = ?, reported = ?, held_back = ? "
+    "WHERE metric_id = ? AND unit_id = ? AND aggregate = ?";
+constexpr std::string_view kDeleteResult =
+    "DELETE FROM spc_result WHERE metric_id = ? AND unit_id = ? AND aggregate = ?";
+constexpr std::string_view kSelectMetricUnits =
+    "SELECT DISTINCT unit_id FROM observation WHERE metric_id = ?";
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// An organisation silent this many months before a period is no longer expected to report it.
+constexpr int kLapseMonths = 6;
+
+// The first day of the month `months` after the month of `d`.
+Date AddMonths(Date d, int months) {
+  const CivilDate c = CivilFromDays(d);
+  const int32_t total = c.year * 12 + (c.month - 1) + months;
+  return DaysFromCivil(total / 12, total % 12 + 1, 1);
+}
 
 std::string Num(double v) {
   if (!std::isfinite(v)) return "";
@@ -322,6 +347,15 @@ Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const
     n_improvement += t == stats::PointType::kImprovement;
     n_concern += t == stats::PointType::kConcern;
   }
+  // A count, proportion or rate cannot fall below zero: its lower limit is shown floored at 0,
+  // as qicharts2 does for non-negative data (y.neg = FALSE; its c, u and p charts always). No
+  // point or assurance changes: no value is below 0, and a limit of 0 is never crossed.
+  const bool floor_at_zero =
+      (latest.has_ratio() || AggregationOf(latest) == "sum") &&
+      std::none_of(data.values.begin(), data.values.end(), [](double v) { return v < 0; });
+  for (stats::XmrGroup& gr : out.xmr.groups) {
+    if (floor_at_zero && gr.lpl < 0) gr.lpl = 0;
+  }
   std::vector<StoredGroup> stored_groups;
   for (size_t g = 0; g < out.xmr.groups.size(); ++g) {
     const stats::XmrGroup& gr = out.xmr.groups[g];
@@ -365,16 +399,36 @@ struct Accumulator {
   int64_t n = 0;
 };
 
+// "a/b" -> {a, b}; {0, 0} when unreadable.
+std::pair<int32_t, int32_t> ParseFraction(std::string_view text) {
+  const size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return {0, 0};
+  int32_t a = 0, b = 0;
+  std::from_chars(text.data(), text.data() + slash, a);
+  std::from_chars(text.data() + slash + 1, text.data() + text.size(), b);
+  return {a, b};
+}
+
+bool Contains(std::string_view text, std::string_view word) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find(word) != std::string::npos;
+}
+
 // Recomputes, for one metric, the units in `units` and the aggregates for `roots`.
 Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
                        const dictionary::Metric& metric, const std::set<int64_t>& units,
-                       const std::set<int64_t>& roots, std::string_view at, RecomputeStats* stats) {
+                       const std::set<int64_t>& roots, std::string_view at,
+                       const AggregatePolicy& policy, RecomputeStats* stats) {
   // Observations of the metric, grouped per unit (query order: unit, period).
   std::unordered_map<int64_t, SeriesData> own;
   std::map<int64_t, std::map<Date, Accumulator>> agg;  // root -> period -> sums
   // Which roots each organisation unit counts towards (memoised).
   std::unordered_map<int64_t, std::vector<int64_t>> roots_of;
+  // root -> organisation -> the first and last periods it reported (query order: unit, period).
+  std::map<int64_t, std::unordered_map<int64_t, std::pair<Date, Date>>> seen_in;
   const bool ratio = metric.Latest().has_ratio();
+  const std::string_view aggregation = AggregationOf(metric.Latest());
   RecalculationsBySeries recorded;
   RETURN_IF_ERROR(conn.Query(kSelectMetricRecalculations, {metric.id}, [&](const db::Row& r) {
     const std::optional<Date> period = ParseIsoDate(r.Text(2));
@@ -413,6 +467,8 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
       it = roots_of.emplace(unit, std::move(rs)).first;
     }
     for (const int64_t root : it->second) {
+      auto [span, fresh] = seen_in[root].try_emplace(unit, *period, *period);
+      if (!fresh) span->second.second = *period;
       Accumulator& a = agg[root][*period];
       if (ratio) {
         const std::optional<double> num = r.OptionalDouble(3), den = r.OptionalDouble(4);
@@ -438,8 +494,34 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
   }
   for (const auto& [root, periods] : agg) {
     SeriesData s;
+    std::string reported, held_back;
+    const auto& seen = seen_in[root];
     for (const auto& [period, a] : periods) {
-      if (a.n == 0) continue;
+      // Expected: the organisations that had reported by this period, are not closed, and have
+      // not lapsed (an organisation silent for more than kLapseMonths before the period has
+      // stopped reporting; one a few months behind is late, and its absence holds the period).
+      int64_t expected = 0;
+      for (const auto& [unit, first_last] : seen) {
+        const auto [first, last] = first_last;
+        if (first > period || AddMonths(last, kLapseMonths) < period) continue;
+        const directory::Unit* u = dir.FindById(unit);
+        if (u != nullptr && !u->closed.empty()) {
+          const std::optional<Date> closed = ParseIsoDate(u->closed);
+          if (closed && *closed <= period) continue;
+        }
+        ++expected;
+      }
+      expected = std::max(expected, a.n);
+      const std::string fraction = std::to_string(a.n) + "/" + std::to_string(expected);
+      const bool enough =
+          a.n > 0 &&
+          (aggregation == "sum" ? a.n >= expected
+                                : static_cast<double>(a.n) >= policy.min_share * expected - 1e-9);
+      if (!enough) {
+        held_back += (held_back.empty() ? "" : ",") + FormatIsoDate(period) + " " + fraction;
+        continue;
+      }
+      reported += (reported.empty() ? "" : ",") + fraction;
       s.dates.push_back(period);
       if (ratio) {
         // The multiplier of the version in force for the period.
@@ -447,13 +529,21 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
         s.values.push_back(a.den > 0 ? mult * a.num / a.den : kNaN);
         s.numerators.push_back(a.num);
         s.denominators.push_back(a.den > 0 ? a.den : kNaN);
+      } else if (aggregation == "sum") {
+        s.values.push_back(a.sum);
       } else {
         s.values.push_back(a.sum / static_cast<double>(a.n));
       }
     }
-    if (s.dates.empty()) continue;
     const SeriesKey key{metric.id, root, true};
+    if (s.dates.empty()) {
+      // Nothing complete enough to show: no stored aggregate (an older one would mislead).
+      RETURN_IF_ERROR(conn.Execute(kDeleteResult, {key.metric_id, key.unit_id, 1}));
+      continue;
+    }
     RETURN_IF_ERROR(StoreSeries(conn, metric, key, s, recorded_for(key), at));
+    RETURN_IF_ERROR(conn.Execute(kUpdateCoverage, {std::string(aggregation), reported, held_back,
+                                                   key.metric_id, key.unit_id, 1}));
     ++stats->aggregates;
     stats->touched.push_back(key);
   }
@@ -506,9 +596,62 @@ std::string GroupsJson(std::span<const StoredGroup> groups) {
   return out + ']';
 }
 
+const AggregatePolicy& DefaultAggregatePolicy() {
+  static const AggregatePolicy policy = [] {
+    AggregatePolicy p;
+    if (const char* env = std::getenv("SHEWHART_AGGREGATE_MIN_SHARE")) {
+      char* end = nullptr;
+      const double v = std::strtod(env, &end);
+      if (end != env && *end == '\0' && v > 0 && v <= 1) p.min_share = v;
+    }
+    return p;
+  }();
+  return policy;
+}
+
+std::string_view AggregationOf(const dictionary::MetricVersion& v) {
+  if (v.has_ratio()) return "pooled";
+  for (const std::string_view level :
+       {"ratio", "minute", "hour", "day", "week", "score", "index", "year", "%", "per "}) {
+    if (Contains(v.unit, level)) return "mean";
+  }
+  for (const std::string_view level : {"mean", "average", "ratio", "rate", "median"}) {
+    if (Contains(v.definition.substr(0, 40), level) || Contains(v.name.substr(0, 40), level)) {
+      return "mean";
+    }
+  }
+  return "sum";
+}
+
+dictionary::Metric GoverningDefinition(const dictionary::Metric& metric) {
+  dictionary::Metric out;
+  out.id = metric.id;
+  out.code = metric.code;
+  for (const dictionary::MetricVersion& v : metric.versions) {
+    if (v.status != "draft") out.versions.push_back(v);
+  }
+  if (out.versions.empty()) out.versions = metric.versions;
+  return out;
+}
+
+Result<RecomputeStats> RecomputeMetricSpc(db::Connection& conn, const directory::Directory& dir,
+                                          const dictionary::Dictionary& dict, int64_t metric_id,
+                                          std::string_view at) {
+  if (dict.FindById(metric_id) == nullptr) {
+    return NotFoundError("there is no metric with id " + std::to_string(metric_id));
+  }
+  std::vector<SeriesKey> keys;
+  RETURN_IF_ERROR(conn.Query(kSelectMetricUnits, {metric_id}, [&](const db::Row& r) {
+    keys.push_back({metric_id, r.Int(0), false});
+    return db::Flow::kContinue;
+  }));
+  return RecomputeSpc(conn, dir, dict, keys, at);
+}
+
 Result<RecomputeStats> RecomputeSpc(db::Connection& conn, const directory::Directory& dir,
                                     const dictionary::Dictionary& dict,
-                                    std::span<const SeriesKey> affected, std::string_view at) {
+                                    std::span<const SeriesKey> affected, std::string_view at,
+                                    const AggregatePolicy& policy) {
   // Per metric: the units whose own series to recompute, and the aggregate roots named directly.
   std::map<int64_t, std::pair<std::set<int64_t>, std::set<int64_t>>> by_metric;
   for (const SeriesKey& k : affected) {
@@ -519,16 +662,18 @@ Result<RecomputeStats> RecomputeSpc(db::Connection& conn, const directory::Direc
   for (auto& [metric_id, units_and_roots] : by_metric) {
     const std::set<int64_t>& units = units_and_roots.first;
     std::set<int64_t>& roots = units_and_roots.second;
-    const dictionary::Metric* metric = dict.FindById(metric_id);
-    if (metric == nullptr || metric->versions.empty()) {
+    const dictionary::Metric* loaded = dict.FindById(metric_id);
+    if (loaded == nullptr || loaded->versions.empty()) {
       return InternalError("recompute: metric " + std::to_string(metric_id) + " is not loaded");
     }
+    const dictionary::Metric governing = GoverningDefinition(*loaded);
+    const dictionary::Metric* metric = &governing;
     for (const int64_t u : units) {
       const directory::Unit* unit = dir.FindById(u);
       if (unit == nullptr || !directory::IsOrganisationKind(unit->kind)) continue;
       for (const int64_t r : dir.AggregateRoots(u)) roots.insert(r);
     }
-    RETURN_IF_ERROR(RecomputeMetric(conn, dir, *metric, units, roots, at, &stats));
+    RETURN_IF_ERROR(RecomputeMetric(conn, dir, *metric, units, roots, at, policy, &stats));
   }
   std::sort(stats.touched.begin(), stats.touched.end());
   return stats;
@@ -611,6 +756,19 @@ Result<std::optional<StoredSpcResult>> LoadSpcResult(db::Connection& conn, const
       if (!word.empty()) std::from_chars(word.data(), word.data() + word.size(), *v);
       cell = space == std::string_view::npos ? std::string_view() : cell.substr(space + 1);
     }
+  }
+  s.aggregation = r.Text(20);
+  for (const std::string_view cell : SplitCommas(r.Text(21))) {
+    const auto [n, of] = ParseFraction(cell);
+    s.reported.push_back(n);
+    s.expected.push_back(of);
+  }
+  for (const std::string_view cell : SplitCommas(r.Text(22))) {
+    const size_t space = cell.find(' ');
+    const std::optional<Date> period = ParseIsoDate(cell.substr(0, space));
+    if (!period || space == std::string_view::npos) continue;
+    const auto [n, of] = ParseFraction(cell.substr(space + 1));
+    s.held_back.push_back({*period, n, of});
   }
   const std::string warnings = r.Text(17);
   for (size_t start = 0; start < warnings.size();) {

@@ -15,10 +15,19 @@
 //     reason (series_events.h; table series_event, whose schema is migration 402 here).
 // Aggregate series: for every unit of kind system or nation above an affected unit, the metric's
 // system-level series over the ORGANISATIONS below that root (places, groups, wards and the
-// root's own submissions excluded): for proportions and rates, multiplier x (sum of numerators)
-// / (sum of denominators) per period; for plain values, the MEAN of the organisations' values
-// per period (a sum would change meaning whenever an organisation misses a month). Each period
-// uses whichever organisations reported it.
+// root's own submissions excluded), formed as the definition says (AggregationOf):
+//   "pooled" for proportions and rates: multiplier x (sum of numerators) / (sum of denominators);
+//   "sum"    for counts (a plain value counting things: cases, people, projects): the TOTAL;
+//   "mean"   for levels (a plain value that is a ratio, a time, a mean or a score): the MEAN.
+// Honest about who reported: a period's value uses only the organisations that reported it, and
+// is compared with the organisations EXPECTED to report it (those below the root that had
+// reported the metric at or before the period, were not closed before it and had reported within
+// the six months before it — one silent for longer has stopped, one a few months behind is
+// late). A period is
+// analysed only when enough have reported (AggregatePolicy: every expected organisation for a
+// total, else at least min_share of them); the others are HELD BACK — not plotted, not analysed,
+// listed with "n of N reported" — so one organisation ahead of the rest is never drawn as the
+// system's value. Every analysed point carries its own "n of N".
 //
 // Storage: one row per series in spc_result (aggregate = 0 for a unit's own series, 1 for an
 // aggregate), holding the summary (icons, latest mean and limits, counts, warnings) and the
@@ -65,6 +74,26 @@ struct SeriesKey {
   friend auto operator<=>(const SeriesKey&, const SeriesKey&) = default;
 };
 
+// When a system's value for a period is complete enough to show.
+struct AggregatePolicy {
+  // The share of the expected organisations that must have reported a pooled rate or proportion
+  // or a mean (0 < share <= 1). A total ("sum") always needs every expected organisation.
+  double min_share = 0.75;
+};
+// The policy in force: min_share from the environment variable SHEWHART_AGGREGATE_MIN_SHARE
+// when it holds a number in (0, 1], else 0.75. Read once.
+const AggregatePolicy& DefaultAggregatePolicy();
+
+// How a metric's system value is formed from its organisations' values: "pooled", "sum" or
+// "mean" (see above). A plain value is a count ("sum") unless its unit names a level (ratio,
+// minutes, hours, days, weeks, score, index, years, %) or its definition says it is a mean,
+// average, ratio or rate.
+std::string_view AggregationOf(const dictionary::MetricVersion& v);
+
+// The definition that governs stored results: the metric without its DRAFT versions (a draft is
+// work in progress until agreed), or the metric itself when every version is a draft.
+dictionary::Metric GoverningDefinition(const dictionary::Metric& metric);
+
 struct RecomputeStats {
   int64_t series = 0;              // units' own series recomputed
   int64_t aggregates = 0;          // aggregate series recomputed
@@ -78,7 +107,14 @@ struct RecomputeStats {
 // UTC).
 Result<RecomputeStats> RecomputeSpc(db::Connection& conn, const directory::Directory& dir,
                                     const dictionary::Dictionary& dict,
-                                    std::span<const SeriesKey> affected, std::string_view at);
+                                    std::span<const SeriesKey> affected, std::string_view at,
+                                    const AggregatePolicy& policy = DefaultAggregatePolicy());
+
+// Recomputes every stored series of one metric (every unit's and every aggregate), as after its
+// definition changed. NotFound when the metric is not in `dict`.
+Result<RecomputeStats> RecomputeMetricSpc(db::Connection& conn, const directory::Directory& dir,
+                                          const dictionary::Dictionary& dict, int64_t metric_id,
+                                          std::string_view at);
 
 // Recomputes every series that has observations (and every aggregate).
 Result<RecomputeStats> RecomputeAllSpc(db::Connection& conn, const directory::Directory& dir,
@@ -105,6 +141,13 @@ struct StoredGroup {
   std::string reason;                 // why it starts (groups after the first); "" for the first
 };
 
+// An aggregate's period that was held back: too few organisations had reported it.
+struct HeldBackPeriod {
+  Date period = 0;
+  int32_t reported = 0;
+  int32_t expected = 0;
+};
+
 // A stored result, decoded: the one reader of spc_result's text columns is LoadSpcResult.
 struct StoredSpcResult {
   SeriesKey key;
@@ -123,6 +166,12 @@ struct StoredSpcResult {
   std::vector<StoredPoint> points;    // in period order
   std::vector<StoredGroup> groups;    // in order; at least one when there are points
   std::vector<std::string> warnings;  // plain English, one sentence each
+  // Aggregates only ("" and empty otherwise): how the value is formed ("pooled", "sum", "mean"),
+  // for each point how many organisations reported it of how many were expected, and the
+  // periods held back (after or between the points), in period order.
+  std::string aggregation;
+  std::vector<int32_t> reported, expected;  // one per point
+  std::vector<HeldBackPeriod> held_back;
 };
 
 // The letter a point type is stored as (c common cause, i improvement, x concern, h neutral high,

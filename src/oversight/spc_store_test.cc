@@ -61,18 +61,126 @@ TEST_P(SpcStoreTest, ImportStoresEverySeriesAndTheSystemAggregates) {
   // 6 series with observations, and one aggregate per metric for the system SYS.
   EXPECT_EQ(Count("spc_result WHERE aggregate = 0"), 6);
   EXPECT_EQ(Count("spc_result WHERE aggregate = 1"), 3);
-  // A rate aggregates as multiplier x sum of numerators / sum of denominators.
+  // A rate aggregates as multiplier x sum of numerators / sum of denominators, labelled pooled.
+  // February has RAA alone (1 of 2): held back, not drawn as the system's value.
   StoredSpcResult falls = Load("FALLS", "SYS", true);
-  EXPECT_EQ(Periods(falls), "2023-01-01,2023-02-01");
-  const std::string jan = Values(falls).substr(0, Values(falls).find(','));
-  EXPECT_DOUBLE_EQ(std::stod(jan), 1000.0 * (71 + 40) / (24000 + 15000));
-  // A plain value aggregates as the mean of the organisations that reported.
-  EXPECT_EQ(Values(Load("CDIFF", "SYS", true)), "3,3");
+  EXPECT_EQ(falls.aggregation, "pooled");
+  EXPECT_EQ(Periods(falls), "2023-01-01");
+  EXPECT_DOUBLE_EQ(std::stod(Values(falls)), 1000.0 * (71 + 40) / (24000 + 15000));
+  ASSERT_EQ(falls.reported.size(), 1u);
+  EXPECT_EQ(falls.reported[0], 2);
+  EXPECT_EQ(falls.expected[0], 2);
+  ASSERT_EQ(falls.held_back.size(), 1u);
+  EXPECT_EQ(FormatIsoDate(falls.held_back[0].period), "2023-02-01");
+  EXPECT_EQ(falls.held_back[0].reported, 1);
+  EXPECT_EQ(falls.held_back[0].expected, 2);
+  // A count ("cases") aggregates as the TOTAL of the organisations, labelled as a sum.
+  StoredSpcResult cdiff = Load("CDIFF", "SYS", true);
+  EXPECT_EQ(cdiff.aggregation, "sum");
+  EXPECT_EQ(Values(cdiff), "6");
   StoredSpcResult fft = Load("FFT", "RAA", false);
   EXPECT_EQ(fft.n_points, 1);
   EXPECT_EQ(Types(fft), "c");
   ASSERT_TRUE(fft.target.has_value());
   EXPECT_EQ(*fft.target, 95);
+}
+
+// Issue 16's story: one trust uploads three months ahead of every other trust. The system's
+// value for those months is held back ("1 of 2 reported"), never plotted as an improvement.
+TEST_P(SpcStoreTest, OneTrustAheadIsHeldBackNotPlottedAsTheSystem) {
+  LoadBase(/*with_observations=*/false);
+  std::string obs = "metric,unit,period,value,numerator,denominator\n";
+  for (int m = 1; m <= 12; ++m) {
+    char period[16];
+    std::snprintf(period, sizeof period, "2023-%02d-01", m);
+    obs += "FALLS,RAA," + std::string(period) + ",," + std::to_string(80 + m % 3) + ",24000\n";
+    obs += "FALLS,RBB," + std::string(period) + ",," + std::to_string(50 + m % 2) + ",15000\n";
+  }
+  // RAA alone for the next three months, with far fewer falls (the RZA story of the issue).
+  for (const char* period : {"2024-01-01", "2024-02-01", "2024-03-01"}) {
+    obs += "FALLS,RAA," + std::string(period) + ",,30,24000\n";
+  }
+  WriteText(dir_ / "ahead.csv", obs);
+  ValueOrDie(imports::ImportObservationsFile(*conn_, (dir_ / "ahead.csv").string(), Options()));
+  StoredSpcResult sys = Load("FALLS", "SYS", true);
+  EXPECT_EQ(sys.last_period, "2023-12-01");
+  EXPECT_EQ(sys.n_points, 12);
+  for (const StoredPoint& p : sys.points) EXPECT_GT(p.value, 3.0) << FormatIsoDate(p.period);
+  EXPECT_EQ(sys.n_improvement, 0);
+  ASSERT_EQ(sys.held_back.size(), 3u);
+  for (const HeldBackPeriod& h : sys.held_back) {
+    EXPECT_EQ(h.reported, 1);
+    EXPECT_EQ(h.expected, 2);
+  }
+  EXPECT_EQ(FormatIsoDate(sys.held_back.back().period), "2024-03-01");
+  // RAA's own series does show its three months.
+  EXPECT_EQ(Load("FALLS", "RAA", false).n_points, 15);
+  // Once RBB reports them too, the months join the system's series.
+  WriteText(dir_ / "rbb.csv",
+            "metric,unit,period,numerator,denominator\nFALLS,RBB,2024-01-01,50,15000\n"
+            "FALLS,RBB,2024-02-01,51,15000\nFALLS,RBB,2024-03-01,50,15000\n");
+  ValueOrDie(imports::ImportObservationsFile(*conn_, (dir_ / "rbb.csv").string(), Options()));
+  sys = Load("FALLS", "SYS", true);
+  EXPECT_EQ(sys.n_points, 15);
+  EXPECT_TRUE(sys.held_back.empty());
+}
+
+// An organisation that stopped reporting long ago (merged, say) does not hold the system back
+// for ever: six months after its last report it is no longer expected.
+TEST_P(SpcStoreTest, AnOrganisationThatStoppedIsNoLongerExpected) {
+  LoadBase(/*with_observations=*/false);
+  std::string obs = "metric,unit,period,value\n";
+  for (int m = 1; m <= 12; ++m) {
+    char period[16];
+    std::snprintf(period, sizeof period, "2023-%02d-01", m);
+    obs += "CDIFF,RAA," + std::string(period) + ",3\n";
+    if (m <= 3) obs += "CDIFF,RBB," + std::string(period) + ",2\n";
+  }
+  WriteText(dir_ / "stopped.csv", obs);
+  ValueOrDie(imports::ImportObservationsFile(*conn_, (dir_ / "stopped.csv").string(), Options()));
+  StoredSpcResult sys = Load("CDIFF", "SYS", true);
+  // Jan-Mar: both (totals of 5); Apr-Sep: RBB late, held back; Oct-Dec: RAA alone is the system.
+  EXPECT_EQ(Periods(sys), "2023-01-01,2023-02-01,2023-03-01,2023-10-01,2023-11-01,2023-12-01");
+  EXPECT_EQ(sys.held_back.size(), 6u);
+  EXPECT_EQ(sys.reported.back(), 1);
+  EXPECT_EQ(sys.expected.back(), 1);
+}
+
+// Counts cannot be negative: an XmR chart of a count shows its lower limit at 0, not below.
+TEST_P(SpcStoreTest, ACountsLowerLimitIsFlooredAtZero) {
+  LoadBase(/*with_observations=*/false);
+  std::string text = "metric,unit,period,value\n";
+  for (int m = 1; m <= 12; ++m) {
+    char line[64];
+    std::snprintf(line, sizeof(line), "CDIFF,RBB,2022-%02d-01,%d\n", m, m % 2 == 0 ? 0 : 3);
+    text += line;
+  }
+  WriteText(dir_ / "counts.csv", text);
+  ValueOrDie(imports::ImportObservationsFile(*conn_, (dir_ / "counts.csv").string(), Options()));
+  StoredSpcResult r = Load("CDIFF", "RBB", false);
+  ASSERT_EQ(r.groups.size(), 1u);
+  EXPECT_EQ(r.groups[0].lpl, 0.0);  // mean 1.5 - 2.66 x 3 would be -6.48
+  EXPECT_EQ(r.lpl, 0.0);
+  EXPECT_NEAR(r.upl, 1.5 + 2.66 * 3, 1e-9);  // the upper limit is untouched
+  EXPECT_EQ(r.n_concern + r.n_improvement, 0);
+}
+
+TEST_P(SpcStoreTest, AggregationFollowsTheDefinition) {
+  dictionary::MetricVersion v;
+  v.measure = "rate";
+  EXPECT_EQ(AggregationOf(v), "pooled");
+  v.measure = "value";
+  v.unit = "projects";
+  v.definition = "Registered QI projects active at the end of the month.";
+  EXPECT_EQ(AggregationOf(v), "sum");
+  v.unit = "minutes";
+  EXPECT_EQ(AggregationOf(v), "mean");
+  v.unit = "patients";
+  v.definition = "Mean daily number of inpatients who no longer meet the criteria to reside.";
+  EXPECT_EQ(AggregationOf(v), "mean");
+  v.unit = "ratio";
+  v.definition = "Observed over expected deaths.";
+  EXPECT_EQ(AggregationOf(v), "mean");
 }
 
 TEST_P(SpcStoreTest, RecomputeTouchesExactlyTheAffectedSeries) {

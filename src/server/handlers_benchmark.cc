@@ -39,7 +39,9 @@ Result<http::Response> Benchmark(RequestContext& ctx) {
   std::optional<Date> period = ParseIsoDate(*text);
   if (!period) return InvalidArgumentError("\"period\" must be a date written YYYY-MM-DD");
   ASSIGN_OR_RETURN(oversight::BenchmarkView v,
-                   oversight::BenchmarkForPeriod(ctx.conn, ctx.req.Param("metric"), *period));
+                   oversight::BenchmarkForPeriod(ctx.conn, ctx.req.Param("metric"), *period,
+                                                 {.kind = ctx.req.Query("kind").value_or(""),
+                                                  .group = ctx.req.Query("group").value_or("")}));
   json units = json::array();
   for (const oversight::UnitBenchmark& u : v.units) {
     const oversight::BenchmarkUnit& c = u.comparison;

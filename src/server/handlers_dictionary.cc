@@ -5,6 +5,7 @@
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
 #include "http/json.h"
+#include "oversight/definitions.h"
 #include "server/internal/handlers.h"
 
 namespace shewhart::server::handlers {
@@ -44,16 +45,21 @@ Result<const dictionary::Metric*> FindMetric(const dictionary::Dictionary& dict,
   return m;
 }
 
-// One lifecycle step of a definition (dictionary::AgreeVersion / RetireVersion, each audited).
+// One lifecycle step of a definition (oversight::AgreeDefinition / RetireDefinition: the audited
+// step and the recomputation of the metric's stored results).
 Result<http::Response> ChangeStatus(RequestContext& ctx, std::string_view to) {
   const std::string& code = ctx.req.Param("code");
   ASSIGN_OR_RETURN(int64_t n, http::ParseIntParam("version", ctx.req.Param("version"), 1, 1000000));
   const int32_t version = static_cast<int32_t>(n);
-  Result<dictionary::MetricVersion> before =
-      to == "agreed" ? dictionary::AgreeVersion(ctx.conn, code, version, ctx.Acting())
-                     : dictionary::RetireVersion(ctx.conn, code, version, ctx.Acting());
-  if (!before.ok()) return before.status();
-  return http::JsonResponse({{"code", code}, {"version", version}, {"status", to}});
+  // The step and the recomputation of the metric's stored results, in one transaction.
+  Result<oversight::DefinitionOutcome> out =
+      to == "agreed" ? oversight::AgreeDefinition(ctx.conn, code, version, ctx.Acting())
+                     : oversight::RetireDefinition(ctx.conn, code, version, ctx.Acting());
+  if (!out.ok()) return out.status();
+  return http::JsonResponse({{"code", code},
+                             {"version", version},
+                             {"status", to},
+                             {"recomputed", out->recomputed.series + out->recomputed.aggregates}});
 }
 
 Result<std::optional<Date>> OptionalDate(const json& body, std::string_view key) {

@@ -71,6 +71,7 @@ Result<oversight::BoardExportOptions> OptionsOf(const RequestContext& ctx) {
   o.filter.place = ctx.req.Query("place").value_or("");
   o.filter.kind = ctx.req.Query("kind").value_or("");
   o.filter.metric = ctx.req.Query("metric").value_or("");
+  o.filter.scope = ctx.req.Query("scope").value_or("");
   o.filter.limit = 50000;
   o.generated_at = ctx.now;
   return o;

@@ -10,6 +10,7 @@
 #include "observations/observations.h"
 #include "oversight/board.h"
 #include "oversight/comparison.h"
+#include "oversight/report.h"
 #include "oversight/spc_store.h"
 #include "server/internal/handlers.h"
 
@@ -29,6 +30,30 @@ Result<Date> PeriodParam(const RequestContext& ctx) {
   return *d;
 }
 
+// "YYYY-MM-DD n/N,..." (board.h) -> [{"period", "reported", "expected"}, ...].
+json HeldBackJson(std::string_view text) {
+  json out = json::array();
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view cell = text.substr(0, comma);
+    const size_t space = cell.find(' '), slash = cell.find('/');
+    if (space != std::string_view::npos && slash != std::string_view::npos && slash > space) {
+      out.push_back(
+          {{"period", std::string(cell.substr(0, space))},
+           {"reported", std::stoi(std::string(cell.substr(space + 1, slash - space - 1)))},
+           {"expected", std::stoi(std::string(cell.substr(slash + 1)))}});
+    }
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+// Like for like: ?kind= and ?group= (oversight::PeerFilter).
+oversight::PeerFilter PeersOf(const RequestContext& ctx) {
+  return {.kind = ctx.req.Query("kind").value_or(""), .group = ctx.req.Query("group").value_or("")};
+}
+
 }  // namespace
 
 Result<http::Response> Board(RequestContext& ctx) {
@@ -36,6 +61,7 @@ Result<http::Response> Board(RequestContext& ctx) {
   const std::string place = ctx.req.Query("place").value_or("");
   const std::string kind = ctx.req.Query("kind").value_or("");
   const std::string metric = ctx.req.Query("metric").value_or("");
+  const std::string scope = ctx.req.Query("scope").value_or("");
   int64_t limit = 5000, offset = 0;
   if (auto l = ctx.req.Query("limit")) {
     ASSIGN_OR_RETURN(limit, http::ParseIntParam("limit", *l, 1, 50000));
@@ -48,6 +74,7 @@ Result<http::Response> Board(RequestContext& ctx) {
                                                       .place = place,
                                                       .kind = kind,
                                                       .metric = metric,
+                                                      .scope = scope,
                                                       .limit = limit,
                                                       .offset = offset}));
   json rows = json::array();
@@ -70,13 +97,72 @@ Result<http::Response> Board(RequestContext& ctx) {
                     {"last_period", r.last_period},
                     {"n_points", r.n_points},
                     {"n_improvement", r.n_improvement},
-                    {"n_concern", r.n_concern}});
+                    {"n_concern", r.n_concern},
+                    {"aggregation", r.aggregation.empty() ? json(nullptr) : json(r.aggregation)},
+                    {"reported", r.expected > 0 ? json(r.reported) : json(nullptr)},
+                    {"expected", r.expected > 0 ? json(r.expected) : json(nullptr)},
+                    {"held_back", HeldBackJson(r.held_back)}});
   }
   return http::JsonResponse({{"rows", rows}, {"limit", limit}, {"offset", offset}});
 }
 
+// The integrated performance report of one scope (oversight/report.h).
+Result<http::Response> BoardReport(RequestContext& ctx) {
+  ASSIGN_OR_RETURN(
+      oversight::Report rep,
+      oversight::BuildReport(ctx.conn, {.scope = ctx.req.Query("scope").value_or(""),
+                                        .domain = ctx.req.Query("domain").value_or("")}));
+  json rows = json::array();
+  for (const oversight::ReportRow& x : rep.rows) {
+    const oversight::BoardRow& r = x.row;
+    rows.push_back({{"metric", r.metric},
+                    {"name", r.name},
+                    {"domain", r.domain},
+                    {"improvement_direction", r.improvement_direction},
+                    {"unit", x.unit},
+                    {"aggregate", r.aggregate},
+                    {"variation", r.variation},
+                    {"assurance", r.assurance},
+                    {"latest", Num(x.latest)},
+                    {"last_period", r.last_period},
+                    {"target", Num(r.target)},
+                    {"mean", Num(r.mean)},
+                    {"lpl", Num(r.lpl)},
+                    {"upl", Num(r.upl)},
+                    {"aggregation", r.aggregation.empty() ? json(nullptr) : json(r.aggregation)},
+                    {"reported", r.expected > 0 ? json(r.reported) : json(nullptr)},
+                    {"expected", r.expected > 0 ? json(r.expected) : json(nullptr)},
+                    {"held_back", HeldBackJson(r.held_back)},
+                    {"trend",
+                     {{"per_year", Num(x.slope_per_year)},
+                      {"lower95", Num(x.slope_lower95)},
+                      {"upper95", Num(x.slope_upper95)},
+                      {"unit", x.unit + " a year"},
+                      {"word", x.trend_word}}},
+                    {"peers",
+                     {{"period", x.peer_period},
+                      {"group", x.peer_group},
+                      {"n", x.peers},
+                      {"favourable", x.favourable},
+                      {"unfavourable", x.unfavourable},
+                      {"outlier", x.outlier.empty() ? json(nullptr) : json(x.outlier)},
+                      {"position", x.position > 0 ? json(x.position) : json(nullptr)},
+                      {"best", Num(x.best)},
+                      {"best_unit", x.best_unit.empty() ? json(nullptr) : json(x.best_unit)},
+                      {"best_name", x.best_name.empty() ? json(nullptr) : json(x.best_name)}}}});
+  }
+  return http::JsonResponse(
+      {{"scope", rep.scope},
+       {"scope_name", rep.scope_name},
+       {"scope_kind", rep.scope_kind},
+       {"aggregate", rep.aggregate},
+       {"latest_period", rep.latest_period.empty() ? json(nullptr) : json(rep.latest_period)},
+       {"rows", rows}});
+}
+
 Result<http::Response> Series(RequestContext& ctx) {
-  ASSIGN_OR_RETURN(int64_t metric_id, dictionary::MetricIdByCode(ctx.conn, ctx.req.Param("metric")));
+  ASSIGN_OR_RETURN(int64_t metric_id,
+                   dictionary::MetricIdByCode(ctx.conn, ctx.req.Param("metric")));
   ASSIGN_OR_RETURN(int64_t unit_id, directory::UnitIdByCode(ctx.conn, ctx.req.Param("unit")));
   const std::string aggregate = ctx.req.Query("aggregate").value_or("0");
   if (aggregate != "0" && aggregate != "1") {
@@ -106,6 +192,23 @@ Result<http::Response> Series(RequestContext& ctx) {
     groups.push_back(std::move(j));
   }
   const json warnings = r->warnings;
+  json coverage = nullptr;
+  if (!r->aggregation.empty()) {
+    json held = json::array();
+    for (const oversight::HeldBackPeriod& h : r->held_back) {
+      held.push_back({{"period", FormatIsoDate(h.period)},
+                      {"reported", h.reported},
+                      {"expected", h.expected}});
+    }
+    for (size_t i = 0; i < points.size() && i < r->reported.size(); ++i) {
+      points[i]["reported"] = r->reported[i];
+      points[i]["expected"] = r->expected[i];
+    }
+    coverage = {{"aggregation", r->aggregation},
+                {"reported", r->reported.empty() ? json(nullptr) : json(r->reported.back())},
+                {"expected", r->expected.empty() ? json(nullptr) : json(r->expected.back())},
+                {"held_back", held}};
+  }
   return http::JsonResponse({{"metric", ctx.req.Param("metric")},
                              {"unit", ctx.req.Param("unit")},
                              {"aggregate", aggregate == "1"},
@@ -126,11 +229,13 @@ Result<http::Response> Series(RequestContext& ctx) {
                                {"n_concern", r->n_concern}}},
                              {"groups", groups},
                              {"points", points},
-                             {"warnings", warnings}});
+                             {"warnings", warnings},
+                             {"coverage", coverage}});
 }
 
 Result<http::Response> Observations(RequestContext& ctx) {
-  ASSIGN_OR_RETURN(int64_t metric_id, dictionary::MetricIdByCode(ctx.conn, ctx.req.Param("metric")));
+  ASSIGN_OR_RETURN(int64_t metric_id,
+                   dictionary::MetricIdByCode(ctx.conn, ctx.req.Param("metric")));
   ASSIGN_OR_RETURN(int64_t unit_id, directory::UnitIdByCode(ctx.conn, ctx.req.Param("unit")));
   std::vector<observations::StoredObservation> rows;
   RETURN_IF_ERROR(observations::ForEachInSeries(
@@ -162,8 +267,9 @@ Result<http::Response> Observations(RequestContext& ctx) {
 
 Result<http::Response> Funnel(RequestContext& ctx) {
   ASSIGN_OR_RETURN(Date period, PeriodParam(ctx));
-  ASSIGN_OR_RETURN(oversight::FunnelView f,
-                   oversight::FunnelForPeriod(ctx.conn, ctx.req.Param("metric"), period));
+  ASSIGN_OR_RETURN(
+      oversight::FunnelView f,
+      oversight::FunnelForPeriod(ctx.conn, ctx.req.Param("metric"), period, PeersOf(ctx)));
   const double k = f.multiplier;
   json units = json::array();
   for (const auto& u : f.result.units) {
@@ -188,8 +294,9 @@ Result<http::Response> Funnel(RequestContext& ctx) {
 
 Result<http::Response> Standing(RequestContext& ctx) {
   ASSIGN_OR_RETURN(Date period, PeriodParam(ctx));
-  ASSIGN_OR_RETURN(oversight::StandingView v,
-                   oversight::StandingForPeriod(ctx.conn, ctx.req.Param("metric"), period));
+  ASSIGN_OR_RETURN(
+      oversight::StandingView v,
+      oversight::StandingForPeriod(ctx.conn, ctx.req.Param("metric"), period, PeersOf(ctx)));
   const stats::StandingResult& s = v.result;
   json units = json::array();
   for (size_t i = 0; i < s.units.size(); ++i) {
@@ -227,10 +334,14 @@ Result<http::Response> Trend(RequestContext& ctx) {
 
 Result<http::Response> Submissions(RequestContext& ctx) {
   Date as_of = static_cast<Date>(ctx.now_s / 86400);
+  std::optional<Date> latest;
   if (auto text = ctx.req.Query("as_of")) {
     std::optional<Date> d = ParseIsoDate(*text);
     if (!d) return InvalidArgumentError("\"as_of\" must be a date written YYYY-MM-DD");
     as_of = *d;
+  } else {
+    // Judged as of the latest period loaded, not today (observations.h).
+    ASSIGN_OR_RETURN(as_of, observations::DefaultSubmissionsAsOf(ctx.conn, as_of, &latest));
   }
   ASSIGN_OR_RETURN(std::vector<observations::SubmissionStatus> rows,
                    observations::Submissions(ctx.conn, as_of));
@@ -243,7 +354,10 @@ Result<http::Response> Submissions(RequestContext& ctx) {
                    {"completeness", Num(s.completeness())},
                    {"timeliness", Num(s.timeliness())}});
   }
-  return http::JsonResponse({{"as_of", FormatIsoDate(as_of)}, {"submissions", out}});
+  return http::JsonResponse(
+      {{"as_of", FormatIsoDate(as_of)},
+       {"latest_period", latest ? json(FormatIsoDate(*latest)) : json(nullptr)},
+       {"submissions", out}});
 }
 
 }  // namespace shewhart::server::handlers

@@ -1,5 +1,6 @@
 // Handlers: what happened to a series — recalculations with their reasons (which rebase the stored
 // result) and annotations of events; the services audit each write in its own transaction.
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "http/json.h"
@@ -64,6 +65,28 @@ Result<http::Response> ListAnnotations(RequestContext& ctx) {
   json out = json::array();
   for (const oversight::SeriesEvent& e : events) out.push_back(EventJson(e));
   return http::JsonResponse({{"annotations", out}});
+}
+
+// The recalculations people recorded, with who and when (each can be undone).
+Result<http::Response> ListRecalculations(RequestContext& ctx) {
+  ASSIGN_OR_RETURN(oversight::SeriesKey key, SeriesOf(ctx));
+  ASSIGN_OR_RETURN(
+      std::vector<oversight::SeriesEvent> events,
+      oversight::ListEvents(ctx.conn, key, oversight::SeriesEventKind::kRecalculation));
+  json out = json::array();
+  for (const oversight::SeriesEvent& e : events) out.push_back(EventJson(e));
+  return http::JsonResponse({{"recalculations", out}});
+}
+
+Result<http::Response> UndoRecalculation(RequestContext& ctx) {
+  ASSIGN_OR_RETURN(oversight::SeriesKey key, SeriesOf(ctx));
+  ASSIGN_OR_RETURN(int64_t id, http::ParseIntParam("id", ctx.req.Param("id"), 1, INT64_MAX));
+  ASSIGN_OR_RETURN(oversight::RecalculationOutcome r,
+                   oversight::UndoRecalculation(ctx.conn, key, id, ctx.Acting()));
+  json out = EventJson(r.event);
+  out["undone"] = true;
+  out["groups"] = GroupsJson(r.groups_after);
+  return http::JsonResponse(out);
 }
 
 Result<http::Response> AddAnnotation(RequestContext& ctx) {

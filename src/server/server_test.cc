@@ -18,10 +18,14 @@
 #include <thread>
 
 #include "access/access.h"
+#include "base/date.h"
 #include "db/db.h"
+#include "dictionary/dictionary.h"
+#include "directory/directory.h"
 #include "http/test_harness.h"
 #include "imports/imports.h"
 #include "imports/table.h"
+#include "observations/observations.h"
 #include "schema/schema.h"
 #include "server/routes.h"
 #include "server/server.h"
@@ -906,6 +910,179 @@ TEST_P(ServerTest, SessionAnswersThePermittedActionsOfTheRole) {
       EXPECT_EQ(signed_in["system_scope"], e.system_scope) << role;
     }
   }
+}
+
+// Issue 16: agreeing a definition with a new target shows the target and the restart at once.
+TEST_P(ServerTest, AgreeingADefinitionRecomputesTheStoredSeriesAtOnce) {
+  Browser lead = SignedIn(Role::kSystemQualityLead);
+  Browser viewer = SignedIn(Role::kViewer);
+  const json v2 = {{"code", "AE4H"},
+                   {"applies_from", "2021-06-01"},
+                   {"name", "A&E 4 hours"},
+                   {"definition", "Share of all attendances seen within 4 hours"},
+                   {"numerator_definition", "Seen in 4 hours"},
+                   {"denominator_definition", "Attendances"},
+                   {"unit", "%"},
+                   {"measure", "proportion"},
+                   {"multiplier", 100},
+                   {"improvement_direction", "increase"},
+                   {"frequency", "monthly"},
+                   {"domain", "responsive"},
+                   {"target", 76}};
+  ASSERT_EQ(lead.Send("POST", "/api/metrics", v2.dump()).status, 201);
+  // A draft does not govern the chart.
+  json before = Json(viewer.Send("GET", "/api/series/AE4H/RJZ"));
+  EXPECT_EQ(before["summary"]["target"], 95);
+  EXPECT_EQ(before["groups"].size(), 1u);
+  http::TestResponse agreed = lead.Send("POST", "/api/metrics/AE4H/versions/2/agree");
+  ASSERT_EQ(agreed.status, 200) << agreed.body;
+  EXPECT_GE(Json(agreed)["recomputed"].get<int>(), 4);  // three trusts and the system
+  json after = Json(viewer.Send("GET", "/api/series/AE4H/RJZ"));
+  EXPECT_EQ(after["summary"]["target"], 76);
+  ASSERT_EQ(after["groups"].size(), 2u) << after.dump();
+  EXPECT_EQ(after["groups"][1]["reason"], "definition changed (version 2)");
+  EXPECT_EQ(after["points"][after["groups"][1]["begin"].get<int>()]["period"], "2021-06-01");
+  json system = Json(viewer.Send("GET", "/api/series/AE4H/QHL?aggregate=1"));
+  EXPECT_EQ(system["summary"]["target"], 76);
+}
+
+// Issue 16: one trust three months ahead: the system value is held back, "1 of 3 reported".
+TEST_P(ServerTest, OneTrustAheadIsHeldBackFromTheSystemValue) {
+  Browser admin = SignedIn(Role::kAdministrator);
+  const std::string ahead =
+      "metric,unit,period,numerator,denominator\nAE4H,RJZ,2022-01-01,990,1000\n"
+      "AE4H,RJZ,2022-02-01,995,1000\nAE4H,RJZ,2022-03-01,999,1000\n";
+  http::TestResponse up = admin.Send("POST", "/api/imports?kind=observations&file_name=ahead.csv",
+                                     ahead, true, "text/csv");
+  ASSERT_EQ(up.status, 201) << up.body;
+  const std::string id = std::to_string(Json(up)["id"].get<int64_t>());
+  ASSERT_EQ(admin.Send("POST", "/api/imports/" + id + "/commit").status, 200);
+  json system = Json(admin.Send("GET", "/api/series/AE4H/QHL?aggregate=1"));
+  EXPECT_EQ(system["summary"]["last_period"], "2021-12-01");
+  EXPECT_EQ(system["points"].size(), 24u);
+  EXPECT_EQ(system["coverage"]["aggregation"], "pooled");
+  EXPECT_EQ(system["coverage"]["reported"], 3);
+  EXPECT_EQ(system["coverage"]["expected"], 3);
+  ASSERT_EQ(system["coverage"]["held_back"].size(), 3u) << system.dump();
+  EXPECT_EQ(system["coverage"]["held_back"][2]["period"], "2022-03-01");
+  EXPECT_EQ(system["coverage"]["held_back"][2]["reported"], 1);
+  EXPECT_EQ(system["coverage"]["held_back"][2]["expected"], 3);
+  EXPECT_EQ(system["points"][23]["reported"], 3);
+  // The board says the same, and RJZ's own series has its months.
+  json board = Json(admin.Send("GET", "/api/board?scope=QHL"));
+  bool saw = false;
+  for (const auto& r : board["rows"]) {
+    if (!r["aggregate"].get<bool>()) continue;
+    saw = true;
+    EXPECT_EQ(r["last_period"], "2021-12-01");
+    EXPECT_EQ(r["held_back"].size(), 3u);
+    EXPECT_EQ(r["reported"], 3);
+  }
+  EXPECT_TRUE(saw);
+  EXPECT_EQ(Json(admin.Send("GET", "/api/series/AE4H/RJZ"))["points"].size(), 27u);
+}
+
+// Issue 16: a recalculation says who made it and when, and can be undone (audited).
+TEST_P(ServerTest, RecalculationHistoryWithWhoWhenAndUndo) {
+  Browser lead = SignedIn(Role::kSystemQualityLead);
+  Browser viewer = SignedIn(Role::kViewer);
+  Browser admin = SignedIn(Role::kAdministrator);
+  const std::string base = "/api/series/AE4H/RJZ/recalculations";
+  ASSERT_EQ(
+      lead.Send("POST", base, json({{"period", "2021-01-01"}, {"reason", "New model"}}).dump())
+          .status,
+      201);
+  json list = Json(viewer.Send("GET", base));
+  ASSERT_EQ(list["recalculations"].size(), 1u) << list.dump();
+  const json r = list["recalculations"][0];
+  EXPECT_EQ(r["created_by"], "system.lead@nhs.net");
+  EXPECT_FALSE(r["created_at"].get<std::string>().empty());
+  EXPECT_EQ(r["text"], "New model");
+  const std::string one = base + "/" + std::to_string(r["id"].get<int64_t>());
+  EXPECT_EQ(viewer.Send("DELETE", one).status, 403);
+  EXPECT_EQ(lead.Send("DELETE", base + "/999999").status, 404);
+  http::TestResponse undone = lead.Send("DELETE", one);
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  EXPECT_EQ(Json(undone)["groups"].size(), 1u);
+  EXPECT_EQ(Json(viewer.Send("GET", "/api/series/AE4H/RJZ"))["groups"].size(), 1u);
+  EXPECT_EQ(Json(viewer.Send("GET", base))["recalculations"].size(), 0u);
+  int seen = 0;
+  for (const auto& e : Json(admin.Send("GET", "/api/audit?limit=100"))["entries"]) {
+    if (e["action"] != "series.recalculation_undo") continue;
+    ++seen;
+    EXPECT_EQ(e["actor"], "user:system.lead@nhs.net");
+    EXPECT_EQ(e["before"]["reason"], "New model");
+    EXPECT_EQ(e["before"]["created_by"], "system.lead@nhs.net");
+    EXPECT_EQ(e["after"]["groups"].size(), 1u);
+  }
+  EXPECT_EQ(seen, 1);
+}
+
+// Issue 16: an out-of-scope row is refused (403) but no longer hides the file's other problems.
+TEST_P(ServerTest, AnOutOfScopeRowDoesNotHideTheOtherProblems) {
+  Browser submitter = SignedIn(Role::kDataSubmitter);  // scope: RJZ
+  http::TestResponse up =
+      submitter.Send("POST", "/api/imports?kind=observations",
+                     "metric,unit,period,value\nAE4H,RYJ,2022-01-01,90\nAE4H,RJZ,2022-13-01,x\n",
+                     true, "text/csv");
+  ASSERT_EQ(up.status, 201);
+  http::TestResponse r = submitter.Send(
+      "POST", "/api/imports/" + std::to_string(Json(up)["id"].get<int64_t>()) + "/preview");
+  EXPECT_EQ(r.status, 403);
+  const std::string message = Json(r)["error"]["message"];
+  EXPECT_NE(message.find("RYJ is outside your scope"), std::string::npos) << message;
+  EXPECT_NE(message.find("row 3"), std::string::npos) << message;
+  EXPECT_NE(message.find("period"), std::string::npos) << message;
+}
+
+// Issue 16: the four questions for a system and for one organisation (whole-number positions).
+TEST_P(ServerTest, BoardReportAnswersTheFourQuestions) {
+  Browser viewer = SignedIn(Role::kViewer);
+  json system = Json(viewer.Send("GET", "/api/board/report"));
+  EXPECT_EQ(system["scope"], "QHL");
+  EXPECT_TRUE(system["aggregate"].get<bool>());
+  ASSERT_EQ(system["rows"].size(), 1u) << system.dump();
+  const json row = system["rows"][0];
+  EXPECT_EQ(row["peers"]["n"], 3);
+  EXPECT_EQ(row["trend"]["unit"], "% a year");
+  EXPECT_TRUE(row["latest"].is_number());
+  json org = Json(viewer.Send("GET", "/api/board/report?scope=RJZ"));
+  ASSERT_EQ(org["rows"].size(), 1u);
+  const json p = org["rows"][0]["peers"];
+  EXPECT_TRUE(p["position"].is_number_integer()) << p.dump();
+  EXPECT_EQ(p["n"], 3);
+  EXPECT_EQ(p["group"], "acute trust");
+  EXPECT_EQ(viewer.Send("GET", "/api/board/report?scope=NOPE").status, 404);
+  EXPECT_EQ(viewer.Send("GET", "/api/board/report?scope=NW").status, 400);
+}
+
+// Issue 16: submissions are judged as of the latest period loaded, not today.
+TEST_P(ServerTest, SubmissionsAreJudgedAsOfTheLatestPeriodLoaded) {
+  {
+    auto conn = db::Open(url_);
+    ASSERT_TRUE(conn.ok());
+    auto metric = dictionary::MetricIdByCode(**conn, "AE4H");
+    auto unit = directory::UnitIdByCode(**conn, "RJZ");
+    ASSERT_TRUE(metric.ok() && unit.ok());
+    ASSERT_TRUE(
+        observations::UpsertExpectation(
+            **conn,
+            {.unit_id = *unit, .metric_id = *metric, .first_period = DaysFromCivil(2020, 1, 1)},
+            "test", "2024-05-02T10:00:00Z")
+            .ok());
+  }
+  Browser viewer = SignedIn(Role::kViewer);
+  json subs = Json(viewer.Send("GET", "/api/submissions"));
+  EXPECT_EQ(subs["latest_period"], "2021-12-01");
+  EXPECT_EQ(subs["as_of"], "2022-01-21");  // December's due date, not today
+  ASSERT_EQ(subs["submissions"].size(), 1u) << subs.dump();
+  EXPECT_EQ(subs["submissions"][0]["expected"], 24);
+  EXPECT_EQ(subs["submissions"][0]["received"], 24);
+  // Asked for a date, the answer is as of that date.
+  EXPECT_GT(
+      Json(viewer.Send("GET", "/api/submissions?as_of=2030-01-01"))["submissions"][0]["expected"]
+          .get<int>(),
+      24);
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, ServerTest, ::testing::Values("sqlite", "postgresql"));

@@ -135,6 +135,61 @@ export interface BoardRow {
   unit: string;
   unit_name: string;
   variation: Variation;
+  // Aggregates: how the system's value is formed, who reported its latest period and what is
+  // held back (too few organisations reported it).
+  aggregation?: 'pooled' | 'sum' | 'mean' | null;
+  reported?: number | null;
+  expected?: number | null;
+  held_back?: HeldBack[];
+}
+
+export interface HeldBack {
+  period: string;
+  reported: number;
+  expected: number;
+}
+
+// GET /api/board/report: the four questions for one scope (src/oversight/report.h).
+export interface ReportRow {
+  metric: string;
+  name: string;
+  domain: string;
+  improvement_direction: string;
+  unit: string;
+  aggregate: boolean;
+  variation: Variation;
+  assurance: Assurance;
+  latest: number | null;
+  last_period: string;
+  target: number | null;
+  mean: number | null;
+  lpl: number | null;
+  upl: number | null;
+  aggregation: 'pooled' | 'sum' | 'mean' | null;
+  reported: number | null;
+  expected: number | null;
+  held_back: HeldBack[];
+  trend: { per_year: number | null; lower95: number | null; upper95: number | null; unit: string; word: string };
+  peers: {
+    period: string;
+    group: string;
+    n: number;
+    favourable: number;
+    unfavourable: number;
+    outlier: 'favourable' | 'unfavourable' | 'none' | null;
+    position: number | null;
+    best: number | null;
+    best_unit: string | null;
+    best_name: string | null;
+  };
+}
+export interface Report {
+  scope: string;
+  scope_name: string;
+  scope_kind: string;
+  aggregate: boolean;
+  latest_period: string | null;
+  rows: ReportRow[];
 }
 
 export interface Organisation {
@@ -182,6 +237,8 @@ export interface SeriesPoint {
   period: string;
   type: 'c' | 'i' | 'x' | 'h' | 'l';
   value: number | null;
+  reported?: number;
+  expected?: number;
 }
 export interface SeriesGroup {
   begin: number;
@@ -200,6 +257,7 @@ export interface Series {
   groups: SeriesGroup[];
   points: SeriesPoint[];
   warnings: string[];
+  coverage?: { aggregation: 'pooled' | 'sum' | 'mean'; reported: number | null; expected: number | null; held_back: HeldBack[] } | null;
   summary: {
     assurance: Assurance;
     variation: Variation;

@@ -92,10 +92,14 @@ export function spcOption(s: Series, o: SpcOptions = {}): echarts.EChartsCoreOpt
     {
       name: 'Value',
       type: 'line',
-      data: s.points.map((p) => ({ value: p.value, itemStyle: { color: typeColour[p.type] } })),
+      data: s.points.map((p) => ({ value: p.value, itemStyle: { color: typeColour[p.type] }, symbolSize: p.type === 'c' ? undefined : small ? 6 : 9 })),
       lineStyle: { color: colours.line, width: 1.5 },
       itemStyle: { color: colours.common },
       symbol: 'circle',
+      // Every point keeps its dot and colour at any width: echarts would otherwise hide symbols
+      // on a narrow axis, and with them the special-cause colours.
+      showSymbol: true,
+      showAllSymbol: true,
       symbolSize: small ? 4 : 7,
       connectNulls: false,
       z: 5,
@@ -141,7 +145,26 @@ export function spcOption(s: Series, o: SpcOptions = {}): echarts.EChartsCoreOpt
   };
 }
 
-export function funnelOption(f: Funnel, names: Map<string, string>): echarts.EChartsCoreOption {
+// An outlier's colour: improvement (blue) on the better side, concern (orange) on the worse, purple
+// when neither side is better. A favourable outlier is never drawn in the concern colour.
+export function outlierColour(outlier: string, direction: string): string {
+  if (outlier === 'none') return colours.common;
+  const side = outlier.includes('high') ? 1 : outlier.includes('low') ? -1 : 0;
+  const better = direction === 'increase' ? 1 : direction === 'decrease' ? -1 : 0;
+  if (side === 0 || better === 0) return colours.neutral;
+  return side * better > 0 ? colours.improvement : colours.concern;
+}
+
+// "Higher than expected – favourable", in words, for an outlier given which way is better.
+export function outlierText(outlier: string, direction: string): string {
+  if (outlier === 'none') return 'within the limits';
+  const high = outlier.includes('high');
+  const better = direction === 'increase' ? 1 : direction === 'decrease' ? -1 : 0;
+  const word = better === 0 ? '' : (high ? 1 : -1) * better > 0 ? ' – favourable' : ' – unfavourable';
+  return `${high ? 'higher' : 'lower'} than expected${word}`;
+}
+
+export function funnelOption(f: Funnel, names: Map<string, string>, direction = 'neutral'): echarts.EChartsCoreOption {
   const units = [...f.units].sort((a, b) => a.denominator - b.denominator);
   const lo = units[0]?.denominator ?? 0, hi = units[units.length - 1]?.denominator ?? 1;
   const pad = Math.max((hi - lo) * 0.08, hi * 0.02);
@@ -157,7 +180,7 @@ export function funnelOption(f: Funnel, names: Map<string, string>): echarts.ECh
       trigger: 'item',
       formatter: (p: { seriesName: string; data: [number, number, string, string] }) =>
         p.seriesName === 'Organisations'
-          ? `<strong>${names.get(p.data[2]) ?? p.data[2]}</strong><br>Value: ${fmt(p.data[1], 2)}<br>Size: ${fmt(p.data[0], 0)}<br>${p.data[3] === 'none' ? 'Within the limits' : `Outlier: ${p.data[3]}`}`
+          ? `<strong>${names.get(p.data[2]) ?? p.data[2]}</strong><br>Value: ${fmt(p.data[1], 2)}<br>Size: ${fmt(p.data[0], 0)}<br>${p.data[3] === 'none' ? 'Within the limits' : `Outlier: ${outlierText(p.data[3], direction)}`}`
           : '',
     },
     xAxis: { type: 'value', name: 'Denominator (size)', nameLocation: 'middle', nameGap: 28, min: Math.max(0, Math.floor(lo - pad)), max: Math.ceil(hi + pad) },
@@ -168,7 +191,7 @@ export function funnelOption(f: Funnel, names: Map<string, string>): echarts.ECh
         type: 'scatter',
         itemStyle: { color: colours.common },
         symbolSize: 9,
-        data: units.map((u) => ({ value: [u.denominator, u.value, u.unit, u.outlier], itemStyle: { color: u.outlier === 'none' ? colours.common : u.outlier.includes('high') || u.outlier.includes('low') ? colours.concern : colours.neutral } })),
+        data: units.map((u) => ({ value: [u.denominator, u.value, u.unit, u.outlier], itemStyle: { color: outlierColour(u.outlier, direction) } })),
         z: 5,
       },
       { name: 'System average', type: 'line', data: units.map((u) => [u.denominator, f.target]), symbol: 'none', itemStyle: { color: '#212b32' }, lineStyle: { color: '#212b32', width: 1.2 }, silent: true },

@@ -65,3 +65,49 @@ export function download(name: string, data: Blob): void {
     a.remove();
   }, 1000);
 }
+
+// How old a period's data are, in words: "latest period Mar 2024, 32 months ago".
+export function freshness(p: string | null | undefined, now = new Date()): string {
+  if (!p) return 'no data yet';
+  const [y, m] = p.split('-').map(Number);
+  if (!y || !m) return `latest period ${period(p)}`;
+  const months = (now.getUTCFullYear() - y) * 12 + (now.getUTCMonth() + 1 - m);
+  const ago = months <= 0 ? 'this month' : months === 1 ? '1 month ago' : `${months} months ago`;
+  return `latest period ${period(p)}, ${ago}`;
+}
+
+// How a system's value is formed from its organisations', as a label.
+export function aggregationText(a: string | null | undefined): string {
+  if (a === 'sum') return 'Total of the organisations';
+  if (a === 'mean') return 'Average of the organisations';
+  if (a === 'pooled') return 'All organisations pooled (total numerator over total denominator)';
+  return '';
+}
+
+// A kind of organisation in plain words: "gp practice" -> "GP practice".
+export function kindName(kind: string | null | undefined): string {
+  if (!kind) return '';
+  const k = kind.replace(/\bgp\b/gi, 'GP');
+  return k[0]!.toUpperCase() + k.slice(1);
+}
+
+// "Lower is better" and its kin, from an improvement direction.
+export function betterText(direction: string | null | undefined): string {
+  return ({ increase: 'Higher is better', decrease: 'Lower is better', neutral: 'Neither higher nor lower is better' } as Record<string, string>)[direction ?? ''] ?? '–';
+}
+
+// Whole-number positions with ties: values ordered best first share the better position
+// ("=2 of 12"), never an average rank such as 5.5.
+export function positions(values: (number | null)[], better: 1 | -1): { position: number | null; tied: boolean }[] {
+  return values.map((v) => {
+    if (v === null || !Number.isFinite(v)) return { position: null, tied: false };
+    let ahead = 0;
+    let same = 0;
+    for (const w of values) {
+      if (w === null || !Number.isFinite(w)) continue;
+      if ((w - v) * better > 0) ahead++;
+      else if (w === v) same++;
+    }
+    return { position: ahead + 1, tied: same > 1 };
+  });
+}

@@ -32,6 +32,7 @@ Result<http::Response> SetGlossaryTerm(RequestContext& ctx);
 
 // handlers_oversight.cc
 Result<http::Response> Board(RequestContext& ctx);
+Result<http::Response> BoardReport(RequestContext& ctx);
 Result<http::Response> Series(RequestContext& ctx);
 Result<http::Response> Observations(RequestContext& ctx);
 Result<http::Response> Funnel(RequestContext& ctx);
@@ -45,6 +46,8 @@ Result<http::Response> Benchmark(RequestContext& ctx);
 // handlers_series_events.cc
 Result<http::Response> AddRecalculation(RequestContext& ctx);
 Result<http::Response> ListAnnotations(RequestContext& ctx);
+Result<http::Response> ListRecalculations(RequestContext& ctx);
+Result<http::Response> UndoRecalculation(RequestContext& ctx);
 Result<http::Response> AddAnnotation(RequestContext& ctx);
 
 // handlers_exports.cc

@@ -1,14 +1,14 @@
 // Data: upload a CSV or Excel file, preview it with every problem in plain words, commit it; and
 // the submissions matrix (who owes what, what is late).
 import { account, ApiError, can, get, hasSystemScope, post, type ImportReport, type Organisation, type Submission } from '../api';
-import { esc, fmt, tag } from '../dom';
+import { esc, fmt, period, tag } from '../dom';
 
 const banner = `<div class="nhsuk-warning-callout" id="pii-banner"><h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Do not enter patient-identifiable information</span></h2>
 <p>Upload counts and rates only: no names, NHS numbers, dates of birth or addresses. Files that contain NHS numbers are refused.</p></div>`;
 
 export async function dataScreen(main: HTMLElement): Promise<void> {
   const [subs, orgs] = await Promise.all([
-    get<{ as_of: string; submissions: Submission[] }>('/api/submissions'),
+    get<{ as_of: string; latest_period?: string | null; submissions: Submission[] }>('/api/submissions'),
     get<{ organisations: Organisation[] }>('/api/organisations').catch(() => ({ organisations: [] as Organisation[] })),
   ]);
   const names = new Map(orgs.organisations.map((o) => [o.code, o.name]));
@@ -41,7 +41,7 @@ export async function dataScreen(main: HTMLElement): Promise<void> {
       : `<p>You can see what has been submitted. Uploading data needs the data submitter role.</p>`
   }
   <h2 class="nhsuk-heading-m" id="submissions-heading">Submissions</h2>
-  <p>Who has sent what was expected up to ${esc(subs.as_of)}: late and incomplete first.</p>
+  <p id="submissions-as-of">Who has sent what was expected ${subs.latest_period ? `up to the latest period loaded, ${esc(period(subs.latest_period))} (due by ${esc(subs.as_of)})` : `up to ${esc(subs.as_of)}`}: late and incomplete first.</p>
   <div class="app-scroll" role="region" aria-labelledby="submissions-heading" tabindex="0"><table class="nhsuk-table" id="submissions-table">
   <thead><tr><th scope="col">Organisation</th><th scope="col" class="app-num">Expected</th><th scope="col" class="app-num">Received</th><th scope="col" class="app-num">On time</th><th scope="col" class="app-num">Complete</th><th scope="col">Status</th></tr></thead>
   <tbody>${rows

@@ -1,7 +1,7 @@
 // Dictionary: search and read the metric definitions; propose a change (proposers); agree a draft
 // (agreers); compare two versions of a definition side by side.
 import { ApiError, can, get, post, type Metric, type MetricVersion } from '../api';
-import { breadcrumbs, enc, errorSummary, esc, tag } from '../dom';
+import { betterText, breadcrumbs, enc, errorSummary, esc, tag } from '../dom';
 import { navigate } from '../router';
 
 const statusTag = (s: string) => tag(s, s === 'agreed' ? 'green' : s === 'draft' ? 'yellow' : 'grey');
@@ -17,7 +17,7 @@ export async function dictionaryScreen(main: HTMLElement): Promise<void> {
   <table class="nhsuk-table" id="dict-table"><thead><tr><th scope="col">Measure</th><th scope="col">Domain</th><th scope="col">Status</th></tr></thead>
   <tbody>${list
     .map(
-      (m) => `<tr data-search="${esc(`${m.code} ${m.name} ${m.definition} ${m.domain}`.toLowerCase())}"><td><a href="/dictionary/${enc(m.code)}">${esc(m.name)}</a><br><span class="nhsuk-body-s">${esc(m.definition)}</span></td><td>${esc(m.domain)}</td><td>${statusTag(m.status)} <span class="nhsuk-body-s">v${m.version}</span></td></tr>`,
+      (m) => `<tr data-search="${esc(`${m.code} ${m.name} ${m.definition} ${m.domain}`.toLowerCase())}"><td><a href="/dictionary/${enc(m.code)}">${esc(m.name)}</a><br><span class="nhsuk-body-s">${esc(m.definition)}</span></td><td>${esc(plain('domain', m.domain))}</td><td>${statusTag(m.status)} <span class="nhsuk-body-s">v${m.version}</span></td></tr>`,
     )
     .join('')}</tbody></table>`;
   const input = main.querySelector<HTMLInputElement>('#dict-search')!;
@@ -40,7 +40,7 @@ const fields: [keyof MetricVersion, string][] = [
   ['measure', 'Measure'],
   ['unit', 'Unit'],
   ['multiplier', 'Multiplier'],
-  ['improvement_direction', 'Better is'],
+  ['improvement_direction', 'Which way is better'],
   ['chart_type', 'Chart'],
   ['frequency', 'Frequency'],
   ['domain', 'Domain'],
@@ -53,6 +53,17 @@ const fields: [keyof MetricVersion, string][] = [
   ['agreed_at', 'Agreed on'],
   ['created_by', 'Proposed by'],
 ];
+
+// A definition's field in plain words ("Lower is better", not "decrease"; "XmR chart", not "xmr").
+function plain(k: keyof MetricVersion, v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  if (k === 'improvement_direction') return betterText(s);
+  if (k === 'chart_type') return ({ xmr: 'XmR chart (Making Data Count)', p: 'p chart', u: 'u chart', c: 'c chart', run: 'Run chart' } as Record<string, string>)[s] ?? s;
+  if (k === 'measure') return ({ value: 'A single value', proportion: 'A proportion', rate: 'A rate' } as Record<string, string>)[s] ?? s;
+  if (k === 'domain' || k === 'frequency') return s ? s[0]!.toUpperCase() + s.slice(1) : s;
+  return s;
+}
 
 export async function definitionScreen(main: HTMLElement, p: Record<string, string>, q: URLSearchParams): Promise<void> {
   if (p.code === 'new') return proposeForm(main, null);
@@ -76,7 +87,7 @@ export async function definitionScreen(main: HTMLElement, p: Record<string, stri
   <div class="app-scroll" role="region" aria-labelledby="history-heading" tabindex="0"><table class="nhsuk-table app-compare" id="compare-table"><thead><tr><th scope="col">Field</th><th scope="col">Version ${L.version}</th><th scope="col">Version ${R.version}</th></tr></thead>
   <tbody>${fields
     .map(([k, label]) => {
-      const a = L[k] ?? '', b = R[k] ?? '';
+      const a = plain(k, L[k]), b = plain(k, R[k]);
       const diff = String(a) !== String(b);
       return `<tr${diff ? ' class="app-changed"' : ''}><th scope="row">${label}${diff ? ' <span class="nhsuk-u-visually-hidden">(changed)</span>' : ''}</th><td>${esc(a || '–')}</td><td>${diff ? `<ins>${esc(b || '–')}</ins>` : esc(b || '–')}</td></tr>`;
     })
@@ -113,8 +124,10 @@ function proposeForm(box: HTMLElement, base: { code: string; v: MetricVersion } 
   const v = base?.v;
   const input = (id: string, label: string, value: unknown, hint = '') =>
     `<div class="nhsuk-form-group" id="g-${id}"><label class="nhsuk-label" for="p-${id}">${label}</label>${hint ? `<div class="nhsuk-hint" id="p-${id}-hint">${hint}</div>` : ''}<div id="e-${id}"></div><input class="nhsuk-input" id="p-${id}" name="${id}" value="${esc(value ?? '')}"${hint ? ` aria-describedby="p-${id}-hint"` : ''}></div>`;
-  const select = (id: string, label: string, options: string[], value: string) =>
-    `<div class="nhsuk-form-group"><label class="nhsuk-label" for="p-${id}">${label}</label><select class="nhsuk-select" id="p-${id}" name="${id}">${options.map((o) => `<option${o === value ? ' selected' : ''}>${o}</option>`).join('')}</select></div>`;
+  // Options as [value sent, words shown]: the API's words stay out of sight.
+  const select = (id: string, label: string, options: [string, string][], value: string, hint = '') =>
+    `<div class="nhsuk-form-group"><label class="nhsuk-label" for="p-${id}">${label}</label>${hint ? `<div class="nhsuk-hint" id="p-${id}-hint">${hint}</div>` : ''}<select class="nhsuk-select" id="p-${id}" name="${id}"${hint ? ` aria-describedby="p-${id}-hint"` : ''}>${options.map(([o, words]) => `<option value="${esc(o)}"${o === value ? ' selected' : ''}>${esc(words)}</option>`).join('')}</select></div>`;
+  const domains: [string, string][] = ['safe', 'effective', 'caring', 'responsive', 'well-led', 'workforce', 'improvement capability'].map((d) => [d, d[0]!.toUpperCase() + d.slice(1)]);
   box.innerHTML = `${base ? '' : breadcrumbs([['/dictionary', 'Dictionary']], 'Propose a new measure')}
   <form class="app-panel" id="propose-form" novalidate><h2 class="nhsuk-heading-m">${base ? `Propose a change to ${esc(base.code)}` : 'Propose a new measure'}</h2>
   <p>Your proposal becomes a draft. A system quality lead agrees it before it is used.</p>
@@ -125,7 +138,12 @@ function proposeForm(box: HTMLElement, base: { code: string; v: MetricVersion } 
   ${input('numerator_definition', 'Numerator (optional)', v?.numerator_definition)}
   ${input('denominator_definition', 'Denominator (optional)', v?.denominator_definition)}
   ${input('unit', 'Unit', v?.unit, 'For example: per 1,000 bed days')}
-  ${select('improvement_direction', 'Better is', ['increase', 'decrease', 'neutral'], v?.improvement_direction ?? 'neutral')}
+  ${select('domain', 'Domain', [['', 'Choose a domain'], ...domains], v?.domain ?? '')}
+  ${select('measure', 'What kind of number', [['value', 'A single value (a count, a time, a score)'], ['proportion', 'A proportion: numerator out of denominator'], ['rate', 'A rate: numerator per denominator']], v?.measure ?? 'value')}
+  ${input('multiplier', 'Multiplier', v?.multiplier ?? '', 'For a proportion or rate: 100 for a percentage, 1000 for per 1,000. Leave empty for a single value')}
+  ${select('improvement_direction', 'Which way is better', [['increase', 'Higher is better'], ['decrease', 'Lower is better'], ['neutral', 'Neither higher nor lower is better']], v?.improvement_direction ?? 'neutral')}
+  ${select('frequency', 'How often it is reported', [['monthly', 'Monthly'], ['weekly', 'Weekly'], ['quarterly', 'Quarterly'], ['yearly', 'Yearly'], ['daily', 'Daily']], v?.frequency ?? 'monthly')}
+  ${select('chart_type', 'Chart', [['xmr', 'Making Data Count chart (XmR: individual values and moving ranges)'], ['p', 'Proportion chart (p chart)'], ['u', 'Rate chart (u chart)'], ['c', 'Count chart (c chart)'], ['run', 'Run chart']], v?.chart_type ?? 'xmr')}
   ${input('target', 'Target (optional)', v?.target ?? '')}
   ${base ? input('applies_from', 'Applies from', '', 'The first period the new definition covers, as YYYY-MM-DD') : ''}
   <button class="nhsuk-button" type="submit">Propose</button></form>`;
@@ -137,10 +155,13 @@ function proposeForm(box: HTMLElement, base: { code: string; v: MetricVersion } 
     for (const k of ['version', 'status', 'agreed_at', 'agreed_by', 'created_at', 'created_by']) delete body[k];
     for (const k of Object.keys(body)) if (body[k] === null || body[k] === '') delete body[k];
     if (fd.target) body.target = Number(fd.target);
+    if (fd.multiplier) body.multiplier = Number(fd.multiplier);
     const problems: string[] = [];
     if (!fd.code?.trim()) problems.push('Enter a code');
     if (!fd.name?.trim()) problems.push('Enter a name');
     if (!fd.definition?.trim()) problems.push('Enter the definition');
+    if (!fd.domain) problems.push('Choose a domain');
+    if (fd.multiplier && !(Number(fd.multiplier) > 0)) problems.push('Enter the multiplier as a positive number, or leave it empty');
     if (base && !/^\d{4}-\d{2}-\d{2}$/.test(fd.applies_from ?? '')) problems.push('Enter the date the change applies from, as YYYY-MM-DD');
     const errs = box.querySelector<HTMLElement>('#propose-errors')!;
     if (problems.length) {

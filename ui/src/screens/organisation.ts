@@ -2,23 +2,23 @@
 // /api/organisations/{org}/signals: concerns, assurance, funnels, incidents, complaints, audits,
 // ratings, notes, horizon items) plus late or missing submissions, one time line of every strand
 // (GET .../timeline), and all of its measures with icons, standing and trend.
-import { get, type BoardRow, type Organisation, type Standing, type Submission, type Trend } from '../api';
-import { breadcrumbs, enc, esc, fmt, period, tag } from '../dom';
+import { get, type BoardRow, type Organisation, type Report, type Submission } from '../api';
+import { breadcrumbs, enc, esc, fmt, kindName, period, tag } from '../dom';
 import { assuranceIcon, assuranceText, severity, variationIcon, variationText } from '../icons';
 import { signalTag } from './system';
 
 export async function organisationListScreen(main: HTMLElement): Promise<void> {
-  const [orgs, board] = await Promise.all([
-    get<{ organisations: Organisation[] }>('/api/organisations'),
-    get<{ rows: BoardRow[] }>('/api/board?limit=50000'),
-  ]);
+  const orgs = await get<{ organisations: Organisation[] }>('/api/organisations');
+  // The system's organisations: a national benchmark set (under a nation) is not a partner.
+  const system = orgs.organisations.find((o) => o.kind === 'system');
+  const board = await get<{ rows: BoardRow[] }>(`/api/board?limit=50000${system ? `&scope=${enc(system.code)}` : ''}`);
   const score = new Map<string, number>();
   for (const r of board.rows) score.set(r.unit, (score.get(r.unit) ?? 0) + (r.variation.startsWith('concern') ? 1 : 0));
   const list = orgs.organisations.filter((o) => score.has(o.code)).sort((a, b) => (score.get(b.code) ?? 0) - (score.get(a.code) ?? 0) || a.name.localeCompare(b.name));
   main.innerHTML = `<h1 class="nhsuk-heading-l">Organisations</h1><p>Organisations with measures, those with most concerns first.</p>
   <div class="nhsuk-form-group"><label class="nhsuk-label" for="org-search">Search by name or code</label><input class="nhsuk-input nhsuk-input--width-20" id="org-search" type="search" autocomplete="off"></div>
   <table class="nhsuk-table" id="org-table"><thead><tr><th scope="col">Organisation</th><th scope="col">Kind</th><th scope="col" class="app-num">Concerns</th></tr></thead>
-  <tbody>${list.map((o) => `<tr data-search="${esc(`${o.name} ${o.code}`.toLowerCase())}"><td><a href="/organisations/${enc(o.code)}">${esc(o.name)}</a> <span class="nhsuk-body-s">${esc(o.code)}</span></td><td>${esc(o.kind)}</td><td class="app-num">${score.get(o.code) ?? 0}</td></tr>`).join('')}</tbody></table>`;
+  <tbody>${list.map((o) => `<tr data-search="${esc(`${o.name} ${o.code}`.toLowerCase())}"><td><a href="/organisations/${enc(o.code)}">${esc(o.name)}</a> <span class="nhsuk-body-s">${esc(o.code)}</span></td><td>${esc(kindName(o.kind))}</td><td class="app-num">${score.get(o.code) ?? 0}</td></tr>`).join('')}</tbody></table>`;
   const input = main.querySelector<HTMLInputElement>('#org-search')!;
   input.addEventListener('input', () => {
     const t = input.value.trim().toLowerCase();
@@ -119,7 +119,7 @@ export async function organisationScreen(main: HTMLElement, p: Record<string, st
   if (sub && sub.completeness < 0.95) signals.push({ weight: 1, kind: 'Missing data', colour: 'grey', text: `${sub.expected - sub.received} of ${sub.expected} expected submissions are missing`, href: '/data' });
 
   main.innerHTML = `${breadcrumbs([['/board', 'Board summary'], ['/organisations', 'Organisations']], org.name)}
-  <h1 class="nhsuk-heading-l">${esc(org.name)} <span class="nhsuk-caption-l">${esc(org.code)}, ${esc(org.kind)}</span></h1>
+  <h1 class="nhsuk-heading-l">${esc(org.name)} <span class="nhsuk-caption-l">${esc(org.code)}, ${esc(kindName(org.kind))}</span></h1>
   <h2 class="nhsuk-heading-m">Where to look next</h2>
   <div id="signals"><p role="status">Checking standing…</p></div>
   <h2 class="nhsuk-heading-m" id="timeline">Time line</h2>
@@ -140,25 +140,18 @@ export async function organisationScreen(main: HTMLElement, p: Record<string, st
   }`;
 
   renderTimeline(main.querySelector<HTMLElement>('#timeline-box')!, timeline.timeline);
-  await Promise.all(
-    rows.map(async (r, i) => {
-      if (r.aggregate) return;
-      const [st, t] = await Promise.all([
-        get<Standing>(`/api/standing/${enc(r.metric)}?period=${r.last_period}`).catch(() => null),
-        get<Trend>(`/api/trend/${enc(r.metric)}/${enc(code)}`).catch(() => null),
-      ]);
-      const su = st?.units.find((u) => u.unit === code);
-      const sc = main.querySelector(`#standing-${i}`);
-      if (sc && su && st) sc.textContent = `Rank ${fmt(su.rank, 1)} of ${st.n} (quartile ${su.quartile})`;
-      const tc = main.querySelector(`#trend-${i}`);
-      if (tc && t) {
-        const { per_year, lower95, upper95 } = t.theil_sen;
-        const clear = lower95 > 0 || upper95 < 0;
-        const good = r.improvement_direction === 'neutral' ? 'changing' : (per_year > 0) === (r.improvement_direction === 'increase') ? 'improving' : 'worsening';
-        tc.textContent = `${fmt(per_year, 2)} a year${clear ? ` – ${good}` : ' – no clear trend'}`;
-      }
-    }),
-  );
+  // Standing among peers (whole-number positions) and the rate of improvement with its unit: one
+  // request for every measure (GET /api/board/report), no funnel or standing request per row.
+  const report = rows.length ? await get<Report>(`/api/board/report?scope=${enc(code)}`).catch(() => null) : null;
+  rows.forEach((r, i) => {
+    const x = report?.rows.find((y) => y.metric === r.metric);
+    if (!x) return;
+    const sc = main.querySelector(`#standing-${i}`);
+    if (sc && x.peers.position !== null && x.peers.n > 1) sc.textContent = `${x.peers.position} of ${x.peers.n} (${kindName(x.peers.group)})`;
+    else if (sc && x.peers.n <= 1) sc.textContent = 'No peer to compare with';
+    const tc = main.querySelector(`#trend-${i}`);
+    if (tc) tc.textContent = x.trend.per_year === null ? x.trend.word : `${fmt(x.trend.per_year, 2)} ${x.trend.unit} – ${x.trend.word}`;
+  });
   // The first few, ranked; the rest on request (a trust can have dozens).
   const kFirst = 8;
   const box = main.querySelector<HTMLElement>('#signals')!;
