@@ -1007,7 +1007,8 @@ TEST_P(ServerTest, RecalculationHistoryWithWhoWhenAndUndo) {
   EXPECT_EQ(Json(viewer.Send("GET", "/api/series/AE4H/RJZ"))["groups"].size(), 1u);
   EXPECT_EQ(Json(viewer.Send("GET", base))["recalculations"].size(), 0u);
   int seen = 0;
-  for (const auto& e : Json(admin.Send("GET", "/api/audit?limit=100"))["entries"]) {
+  const json audit = Json(admin.Send("GET", "/api/audit?limit=100"));
+  for (const auto& e : audit["entries"]) {
     if (e["action"] != "series.recalculation_undo") continue;
     ++seen;
     EXPECT_EQ(e["actor"], "user:system.lead@nhs.net");
@@ -1015,7 +1016,7 @@ TEST_P(ServerTest, RecalculationHistoryWithWhoWhenAndUndo) {
     EXPECT_EQ(e["before"]["created_by"], "system.lead@nhs.net");
     EXPECT_EQ(e["after"]["groups"].size(), 1u);
   }
-  EXPECT_EQ(seen, 1);
+  EXPECT_EQ(seen, 1) << audit.dump().substr(0, 3000);
 }
 
 // Issue 16: an out-of-scope row is refused (403) but no longer hides the file's other problems.

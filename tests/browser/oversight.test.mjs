@@ -41,7 +41,8 @@ async function brokenWords(page) {
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         const text = n.textContent ?? '';
-        const re = /\S+/g;
+        // A line may break after a hyphen ("Self-harm"); never inside a word or a number.
+        const re = /[^\s-]+-?/g;
         for (let m = re.exec(text); m; m = re.exec(text)) {
           if (m[0].length < 2) continue;
           const range = document.createRange();

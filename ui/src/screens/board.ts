@@ -9,7 +9,7 @@ import { aggregationText, betterText, enc, esc, fmt, freshness, kindName, period
 import { assuranceIcon, assuranceText, severity, variationIcon, variationText } from '../icons';
 import { navigate } from '../router';
 
-const kMaxColumns = 14;
+const kMaxColumns = 10;
 
 const domainOrder = ['safe', 'effective', 'caring', 'responsive', 'well-led', 'workforce', 'improvement capability'];
 const domainName = (d: string) => (d ? d[0]!.toUpperCase() + d.slice(1) : 'Other');
@@ -143,7 +143,7 @@ export async function boardScreen(main: HTMLElement, _p: Record<string, string>,
     <li><a href="/api/board/export.xlsx${filterQuery(scope, domain, place, kind)}" download>Download as an Excel workbook<span class="nhsuk-u-visually-hidden"> (the board summary with its charts)</span></a></li>
     <li><a href="/api/board/pack.pdf${filterQuery(scope, domain, place, kind)}" download>Download the board pack (PDF)</a></li>
   </ul>
-  <h2 class="nhsuk-heading-m" id="grid-heading">Each organisation${system ? ` in ${esc(names.get(system) ?? system)}` : ''}</h2>
+  ${report && !report.aggregate && system ? `<p id="grid-link"><a href="/board?scope=${enc(system)}">See every organisation in ${esc(names.get(system) ?? system)}</a></p>` : `<h2 class="nhsuk-heading-m" id="grid-heading">Each organisation${system ? ` in ${esc(names.get(system) ?? system)}` : ''}</h2>
   <p class="nhsuk-body-s" id="board-count">${metrics.length} measures × ${shown.length} organisations, ${esc(freshness(rows.map((r) => r.last_period).sort().pop()))}. Each cell: how the measure is varying (left icon), whether it will meet its target (right icon) and its mean.${
     units.length > shown.length
       ? ` <strong>${units.length} organisations match; the ${shown.length} needing most attention are shown.</strong> Choose a place or kind to see the others.`
@@ -155,7 +155,7 @@ export async function boardScreen(main: HTMLElement, _p: Record<string, string>,
   <table class="nhsuk-table app-board" id="board-table"><caption class="nhsuk-table__caption nhsuk-u-visually-hidden" id="board-caption">Measures by organisation: variation and assurance</caption>
   <thead><tr><th scope="col">Measure</th>${head}</tr></thead><tbody>${body}</tbody></table></div>`
       : `<p class="nhsuk-body" id="board-empty">No measures match these filters.</p>`
-  }`;
+  }`}`;
   const form = main.querySelector<HTMLFormElement>('#board-filters')!;
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -204,7 +204,7 @@ function fourQuestions(report: Report, rows: ReportRow[]): string {
   <div class="app-question" id="q-variation"><h3 class="nhsuk-heading-s">Is there unwarranted variation?</h3>${variation}</div>
   <div class="app-question" id="q-standing"><h3 class="nhsuk-heading-s">Where do we stand against our peers and the best?</h3>${standing}</div>
   <div class="app-question" id="q-improvement"><h3 class="nhsuk-heading-s">How fast are we improving?</h3>
-    <p><strong>${improving.length}</strong> measures improving, <strong>${worsening.length}</strong> worsening, ${flat.length} with no clear trend${rows.length - improving.length - worsening.length - flat.length ? `, ${rows.length - improving.length - worsening.length - flat.length} with too few points` : ''}.${improving.length ? ` Fastest: ${[...improving].slice(0, 2).map(rate).join('; ')} a year.` : ''}${worsening.length ? ` Worsening: ${worsening.slice(0, 2).map(rate).join('; ')} a year.` : ''}</p></div>
+    <p><strong>${improving.length}</strong> measures improving, <strong>${worsening.length}</strong> worsening, ${flat.length} with no clear trend${rows.length - improving.length - worsening.length - flat.length ? `, ${rows.length - improving.length - worsening.length - flat.length} with too few points` : ''}.${improving.length ? ` Improving: ${improving.slice(0, 2).map(rate).join('; ')}.` : ''}${worsening.length ? ` Worsening: ${worsening.slice(0, 2).map(rate).join('; ')}.` : ''}</p></div>
   </div></section>`;
 }
 
@@ -233,13 +233,13 @@ function performanceReport(rows: ReportRow[], scope: string, href: (r: { metric:
       const id = `report-${d.replace(/\W+/g, '-')}`;
       return `<h3 class="nhsuk-heading-s" id="${id}-heading">${esc(domainName(d))}</h3>
       <div class="app-scroll" role="region" aria-labelledby="${id}-heading" tabindex="0"><table class="nhsuk-table app-report" id="${id}">
-      <thead><tr><th scope="col">Measure</th><th scope="col" class="app-num">Latest</th><th scope="col" class="app-num">Target</th><th scope="col" class="app-num">Mean (limits)</th><th scope="col">Variation and assurance</th><th scope="col">Trend a year</th><th scope="col">Against peers</th></tr></thead>
+      <thead><tr><th scope="col">Measure</th><th scope="col">Latest</th><th scope="col">Target</th><th scope="col">Mean (limits)</th><th scope="col">Variation and assurance</th><th scope="col">Trend a year</th><th scope="col">Against peers</th></tr></thead>
       <tbody>${rs
         .map(
           (r) => `<tr class="app-report__row${severity(r.variation, r.assurance) >= 4 ? ' app-report__row--concern' : ''}" data-metric="${esc(r.metric)}"><th scope="row" class="app-report__measure"><a href="${href({ metric: r.metric, unit: scope, aggregate: r.aggregate })}">${esc(r.name)}</a><br><span class="nhsuk-body-s">${esc(betterText(r.improvement_direction))}${r.aggregate && r.aggregation ? `; ${esc(aggregationText(r.aggregation).toLowerCase())}` : ''}</span></th>
-          <td class="app-num">${esc(fmt(r.latest, 2))}<br><span class="nhsuk-body-s">${esc(r.unit)}, ${esc(period(r.last_period))}${r.expected ? `, ${r.reported} of ${r.expected} reported` : ''}</span></td>
-          <td class="app-num">${esc(fmt(r.target, 2))}</td>
-          <td class="app-num">${esc(fmt(r.mean, 2))}<br><span class="nhsuk-body-s">${esc(fmt(r.lpl, 2))} to ${esc(fmt(r.upl, 2))}</span></td>
+          <td class="app-report__num"><span class="app-nowrap">${esc(fmt(r.latest, 2))}</span> <span class="nhsuk-body-s">${esc(r.unit)}</span><br><span class="nhsuk-body-s">${esc(period(r.last_period))}${r.expected ? `, ${r.reported} of ${r.expected} reported` : ''}</span></td>
+          <td class="app-report__num"><span class="app-nowrap">${esc(fmt(r.target, 2))}</span></td>
+          <td class="app-report__num"><span class="app-nowrap">${esc(fmt(r.mean, 2))}</span><br><span class="nhsuk-body-s app-nowrap">${esc(fmt(r.lpl, 2))} to ${esc(fmt(r.upl, 2))}</span></td>
           <td class="app-report__icons">${variationIcon(r.variation, 28)}${assuranceIcon(r.assurance, 28)}</td>
           <td>${trendCell(r)}</td>
           <td>${peerCell(r)}</td></tr>`,
