@@ -64,6 +64,47 @@ std::string LongDate(std::string_view iso) {
   return std::to_string(c.day) + " " + kMonths[c.month - 1] + " " + std::to_string(c.year);
 }
 
+
+// Lines of at most `width` characters, broken at spaces (a table cell is cut, not wrapped).
+std::vector<std::string> Wrap(const std::string& text, size_t width) {
+  std::vector<std::string> out;
+  std::string line;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out.push_back(line);
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  if (!line.empty() || out.empty()) out.push_back(line);
+  return out;
+}
+
+// Adds `cells` as one or more rows: each cell wrapped to its column's share of about 160
+// characters across the page, the continuation rows blank elsewhere.
+void AddRow(chart::TablePageInput* t, std::vector<std::string> cells) {
+  double total = 0;
+  for (const chart::TableColumn& c : t->columns) total += c.weight;
+  std::vector<std::vector<std::string>> lines;
+  size_t rows = 1;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const double w = i < t->columns.size() ? t->columns[i].weight : 1;
+    const size_t width = std::max<size_t>(8, static_cast<size_t>(160 * w / total) - 2);
+    lines.push_back(Wrap(cells[i], width));
+    rows = std::max(rows, lines.back().size());
+  }
+  for (size_t r = 0; r < rows; ++r) {
+    chart::TableRow row;
+    for (const auto& l : lines) row.cells.push_back(r < l.size() ? l[r] : "");
+    t->rows.push_back(std::move(row));
+  }
+}
+
 // Everything the report says, as sections (the PDF and the workbook write the same ones).
 struct Report {
   std::string title, subtitle;
@@ -161,7 +202,7 @@ Result<Report> BuildReport(db::Connection& conn, const access::Scope& scope,
   summary.table.title = "Summary for the board";
   summary.table.subtitle = rep.subtitle;
   summary.table.columns = {{"What the board needs to know", 1}};
-  auto line = [&](std::string s) { summary.table.rows.push_back({.cells = {std::move(s)}}); };
+  auto line = [&](std::string s) { AddRow(&summary.table, {std::move(s)}); };
   line("Measures: " + Plural(board.size(), "series is", "series are") + " tracked; " +
        std::to_string(board_concerns) + " show a change for the worse that is unlikely to be chance, " +
        std::to_string(board_improving) + " show an improvement, and " + std::to_string(failing) +
@@ -199,12 +240,12 @@ Result<Report> BuildReport(db::Connection& conn, const access::Scope& scope,
   for (const oversight::BoardRow& b : board) {
     if (oversight::ConcernRank(b.variation, b.assurance) > 1) continue;
     if (bs.table.rows.size() >= 40) break;
-    bs.table.rows.push_back({.cells = {b.name, b.unit_name, oversight::VariationMeaning(b.variation),
+    AddRow(&bs.table, {b.name, b.unit_name, oversight::VariationMeaning(b.variation),
                                        b.assurance.empty() ? "No target"
                                                            : oversight::AssuranceMeaning(b.assurance),
-                                       b.last_period.substr(0, 7)}});
+                                       b.last_period.substr(0, 7)});
   }
-  if (bs.table.rows.empty()) bs.table.rows.push_back({.cells = {"No measure shows a concern", "", "", "", ""}});
+  if (bs.table.rows.empty()) AddRow(&bs.table, {"No measure shows a concern", "", "", "", ""});
   rep.sections.push_back(std::move(bs));
 
   // ---- 3. signals that matter
@@ -214,13 +255,13 @@ Result<Report> BuildReport(db::Connection& conn, const access::Scope& scope,
   sig.table.columns = {{"Organisation", 2.5}, {"Signals", 0.8}, {"First to look at", 7}};
   for (const OrganisationWeight& w : weights) {
     if (sig.table.rows.size() >= 15) break;
-    sig.table.rows.push_back({.cells = {w.name, std::to_string(w.signals), w.top.reason}});
+    AddRow(&sig.table, {w.name, std::to_string(w.signals), w.top.reason});
     if (!w.top.metric.empty() && (w.top.source == "spc" || w.top.source == "assurance") &&
         rep.charts.size() < 6) {
       rep.charts.push_back({w.top.metric, w.code, w.name});
     }
   }
-  if (sig.table.rows.empty()) sig.table.rows.push_back({.cells = {"No signals", "", ""}});
+  if (sig.table.rows.empty()) AddRow(&sig.table, {"No signals", "", ""});
   rep.sections.push_back(std::move(sig));
 
   // ---- 4. concerns
@@ -232,10 +273,10 @@ Result<Report> BuildReport(db::Connection& conn, const access::Scope& scope,
   for (const json& c : concerns) {
     std::string orgs;
     for (const json& o : c["organisations"]) orgs += (orgs.empty() ? "" : ", ") + o.get<std::string>();
-    con.table.rows.push_back({.cells = {S(c, "title"), orgs, S(c, "owner"), Words(S(c, "status")),
-                                        S(c, "review_by")}});
+    AddRow(&con.table, {S(c, "title"), orgs, S(c, "owner"), Words(S(c, "status")),
+                                        S(c, "review_by")});
   }
-  if (con.table.rows.empty()) con.table.rows.push_back({.cells = {"No concerns", "", "", "", ""}});
+  if (con.table.rows.empty()) AddRow(&con.table, {"No concerns", "", "", "", ""});
   rep.sections.push_back(std::move(con));
 
   // ---- 5. escalations
@@ -245,11 +286,11 @@ Result<Report> BuildReport(db::Connection& conn, const access::Scope& scope,
   esc.table.columns = {{"Organisation", 2.4}, {"Level", 2}, {"Since", 1.3}, {"Why", 4},
                        {"Step down when", 3.4}};
   for (const json& e : escalations) {
-    esc.table.rows.push_back({.cells = {S(e, "organisation_name"), S(e, "display_name"),
+    AddRow(&esc.table, {S(e, "organisation_name"), S(e, "display_name"),
                                         S(e, "decided_on"), S(e, "reason"),
-                                        S(e, "step_down_criteria")}});
+                                        S(e, "step_down_criteria")});
   }
-  if (esc.table.rows.empty()) esc.table.rows.push_back({.cells = {"Every organisation is at routine monitoring", "", "", "", ""}});
+  if (esc.table.rows.empty()) AddRow(&esc.table, {"Every organisation is at routine monitoring", "", "", "", ""});
   rep.sections.push_back(std::move(esc));
 
   // ---- 6. heat map
@@ -294,10 +335,10 @@ Result<Report> BuildReport(db::Connection& conn, const access::Scope& scope,
     }
     std::string orgs;
     for (const json& o : r["organisations"]) orgs += (orgs.empty() ? "" : ", ") + o.get<std::string>();
-    top.table.rows.push_back({.cells = {S(r, "title"), std::to_string(score), S(r, "band"),
-                                        movement, S(r, "owner"), orgs}});
+    AddRow(&top.table, {S(r, "title"), std::to_string(score), S(r, "band"),
+                                        movement, S(r, "owner"), orgs});
   }
-  if (top.table.rows.empty()) top.table.rows.push_back({.cells = {"No risk is above appetite", "", "", "", "", ""}});
+  if (top.table.rows.empty()) AddRow(&top.table, {"No risk is above appetite", "", "", "", "", ""});
   rep.sections.push_back(std::move(top));
 
   // ---- 8. what changed
@@ -325,8 +366,8 @@ Result<Report> BuildReport(db::Connection& conn, const access::Scope& scope,
     }
   }
   std::sort(changes.begin(), changes.end());
-  for (auto& c : changes) ch.table.rows.push_back({.cells = std::move(c)});
-  if (ch.table.rows.empty()) ch.table.rows.push_back({.cells = {"", "Nothing changed", ""}});
+  for (auto& c : changes) AddRow(&ch.table, std::move(c));
+  if (ch.table.rows.empty()) AddRow(&ch.table, {"", "Nothing changed", ""});
   rep.sections.push_back(std::move(ch));
   return rep;
 }
@@ -471,21 +512,21 @@ Status WriteMeetingPack(db::Connection& conn, const access::Scope& scope, std::s
     page.title = "Item " + std::to_string(n) + ": " + S(item, "title");
     page.subtitle = S(item, "organisation_name");
     page.columns = {{"", 1.6}, {"", 8}};
-    page.rows.push_back({.cells = {"Why it is here", S(item, "detail")}});
+    AddRow(&page, {"Why it is here", S(item, "detail")});
     const std::string ref = S(item, "ref");
     std::string metric;
     if (ref.rfind("concern:", 0) == 0) {
       Result<std::string> c = GetConcern(conn, scope, std::stoll(ref.substr(8)));
       if (c.ok()) {
         const json cj = json::parse(*c);
-        page.rows.push_back({.cells = {"Owner", S(cj, "owner")}});
+        AddRow(&page, {"Owner", S(cj, "owner")});
         for (const json& h : cj["history"]) {
-          page.rows.push_back({.cells = {S(h, "on"), Words(S(h, "to")) + ": " + S(h, "reason")}});
+          AddRow(&page, {S(h, "on"), Words(S(h, "to")) + ": " + S(h, "reason")});
         }
         for (const json& f : cj["follow_ups"]) {
-          page.rows.push_back({.cells = {S(f, "held_on"), "Follow-up with " + S(f, "with_whom") +
+          AddRow(&page, {S(f, "held_on"), "Follow-up with " + S(f, "with_whom") +
                                                               ". Heard: " + S(f, "heard") +
-                                                              " Agreed: " + S(f, "agreed")}});
+                                                              " Agreed: " + S(f, "agreed")});
         }
         if (!cj["metrics"].empty()) metric = cj["metrics"][0].get<std::string>();
       }
@@ -497,25 +538,25 @@ Status WriteMeetingPack(db::Connection& conn, const access::Scope& scope, std::s
       if (e.ok()) {
         const json h_doc = json::parse(*e);
         for (const json& h : h_doc["history"]) {
-          page.rows.push_back({.cells = {S(h, "decided_on"), S(h, "previous_display_name") +
+          AddRow(&page, {S(h, "decided_on"), S(h, "previous_display_name") +
                                                                  " to " + S(h, "display_name") +
-                                                                 ": " + S(h, "reason")}});
+                                                                 ": " + S(h, "reason")});
         }
       }
     } else if (ref.rfind("risk:", 0) == 0) {
       Result<std::string> r = GetRisk(conn, scope, std::stoll(ref.substr(5)));
       if (r.ok()) {
         const json rj = json::parse(*r);
-        page.rows.push_back({.cells = {"Score", S(rj, "score") + " (" + S(rj, "band") + ")"}});
-        page.rows.push_back({.cells = {"Controls", S(rj, "controls")}});
+        AddRow(&page, {"Score", S(rj, "score") + " (" + S(rj, "band") + ")"});
+        AddRow(&page, {"Controls", S(rj, "controls")});
         if (!rj["metrics"].empty()) metric = rj["metrics"][0].get<std::string>();
       }
     }
-    if (!S(item, "minutes").empty()) page.rows.push_back({.cells = {"Minutes", S(item, "minutes")}});
-    if (!S(item, "decision").empty()) page.rows.push_back({.cells = {"Decision", S(item, "decision")}});
+    if (!S(item, "minutes").empty()) AddRow(&page, {"Minutes", S(item, "minutes")});
+    if (!S(item, "decision").empty()) AddRow(&page, {"Decision", S(item, "decision")});
     for (const json& a : item["actions"]) {
-      page.rows.push_back({.cells = {"Action", S(a, "title") + " (" + S(a, "owner") + ", due " +
-                                                   S(a, "due") + ")"}});
+      AddRow(&page, {"Action", S(a, "title") + " (" + S(a, "owner") + ", due " +
+                                                   S(a, "due") + ")"});
     }
     RETURN_IF_ERROR(pack->AddTablePages(page).status());
     if (!metric.empty() && !S(item, "organisation").empty()) {
