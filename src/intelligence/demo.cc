@@ -21,6 +21,7 @@
 #include "directory/directory.h"
 #include "imports/imports.h"
 #include "imports/table.h"
+#include "intelligence/follow_up.h"
 #include "intelligence/part.h"
 #include "intelligence/records.h"
 
@@ -338,7 +339,10 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
              "2023-06-01", "2023-12-31", "RZD;RZE", "SI", "", "", ""});
   hz.AddRow({"DHSC-CH-COMMS", "Keeping families informed in care homes", "guidance", "2023-07-01",
              "2024-01-15", kCommunicationHome, "", "", "", ""});
-  return imports::ImportGenerated(conn, Importers(), "horizon", std::move(hz), actor, at);
+  RETURN_IF_ERROR(
+      imports::ImportGenerated(conn, Importers(), "horizon", std::move(hz), actor, at));
+  // Acting on it: concerns, follow-ups, escalations, risks and meetings (follow_up_demo.cc).
+  return FillFollowUpDemo(conn, actor, at);
 }
 
 }  // namespace shewhart::intelligence

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "intelligence/follow_up.h"
 #include "intelligence/incidents.h"
 #include "intelligence/notes.h"
 #include "intelligence/sources.h"
@@ -35,7 +36,8 @@ const Kind* const kKinds[] = {&IncidentKind(), &ComplaintKind(), &AuditKind(),
 
 std::vector<db::Migration> CollectMigrations() {
   std::vector<db::Migration> all;
-  for (auto list : {NoteMigrations(), IncidentMigrations(), SourceMigrations()}) {
+  for (auto list : {NoteMigrations(), IncidentMigrations(), SourceMigrations(),
+                    FollowUpMigrations()}) {
     all.insert(all.end(), list.begin(), list.end());
   }
   std::sort(all.begin(), all.end(),

@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
+#include "intelligence/follow_up.h"
 #include "intelligence/incidents.h"
 #include "intelligence/part.h"
 #include "intelligence/records.h"
@@ -602,6 +603,10 @@ Result<std::vector<Signal>> OrganisationSignals(db::Connection& conn, const acce
               .comparisons = options.comparisons, .stamp = stamp,
               .org_of = [&](int64_t u) { return mine.count(u) ? *org_id : int64_t{0}; }};
   RETURN_IF_ERROR(c.Run(in));
+  // Overdue actions and risks that need attention (follow_up.h).
+  RETURN_IF_ERROR(AppendFollowUpSignals(
+      conn, scope, as_of, [&](int64_t u) { return mine.count(u) ? *org_id : int64_t{0}; },
+      &c.out));
   std::vector<Signal> out = std::move(c.out[*org_id]);
   RankSignals(&out);
   OrganisationCache().Put(version, key, out);
@@ -669,6 +674,7 @@ Result<std::vector<OrganisationWeight>> SystemSignals(db::Connection& conn,
   Collector c{.conn = conn, .dict = dict, .scope = scope, .as_of = as_of, .since = since,
               .comparisons = options.comparisons, .stamp = stamp, .org_of = org_of};
   RETURN_IF_ERROR(c.Run(in));
+  RETURN_IF_ERROR(AppendFollowUpSignals(conn, scope, as_of, org_of, &c.out));
   std::vector<OrganisationWeight> out;
   for (auto& [org, signals] : c.out) {
     const directory::Unit* u = dir.FindById(org);

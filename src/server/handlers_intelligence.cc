@@ -4,6 +4,7 @@
 
 #include "base/date.h"
 #include "http/json.h"
+#include "intelligence/follow_up.h"
 #include "intelligence/incidents.h"
 #include "intelligence/notes.h"
 #include "intelligence/part.h"
@@ -183,8 +184,16 @@ Result<http::Response> OrgSignals(RequestContext& ctx) {
   ASSIGN_OR_RETURN(intelligence::SignalOptions o, SignalOptionsOf(ctx));
   ASSIGN_OR_RETURN(std::vector<intelligence::Signal> signals,
                    intelligence::OrganisationSignals(ctx.conn, scope, ctx.req.Param("org"), o));
+  // A signal that matches a concern already open links to it (intelligence/follow_up.h).
+  ASSIGN_OR_RETURN(auto open,
+                   intelligence::OpenConcernsBySignal(ctx.conn, scope, ctx.req.Param("org")));
   json list = json::array();
-  for (const intelligence::Signal& s : signals) list.push_back(SignalJson(s));
+  for (const intelligence::Signal& s : signals) {
+    json j = SignalJson(s);
+    auto it = open.find(s.source + "|" + s.metric);
+    j["concern"] = it == open.end() ? json(nullptr) : json(it->second);
+    list.push_back(std::move(j));
+  }
   return http::JsonResponse({{"organisation", ctx.req.Param("org")}, {"signals", list}});
 }
 

@@ -5,6 +5,7 @@
 #include "server/internal/handlers.h"
 #include "server/internal/handlers_capability.h"
 #include "server/internal/handlers_intelligence.h"
+#include "server/internal/handlers_intelligence2.h"
 
 namespace shewhart::server {
 namespace {
@@ -30,6 +31,10 @@ constexpr RoleSet kNoteWriters{Role::kAdministrator, Role::kSystemQualityLead,
 // Who records bookings and attendance and overrides tiers (in their organisations' scope).
 constexpr RoleSet kCapabilityLeads{Role::kAdministrator, Role::kSystemQualityLead,
                                    Role::kOrganisationQualityLead};
+
+// Who raises concerns, holds follow-ups, keeps risks and runs quality meetings (within scope).
+constexpr RoleSet kConcernWriters{Role::kAdministrator, Role::kSystemQualityLead,
+                                  Role::kOrganisationQualityLead};
 
 constexpr Auth kPublic = Auth::kPublic;
 constexpr Auth kSession = Auth::kSession;
@@ -99,6 +104,35 @@ const Route kRoutes[] = {
   {Method::kGet,    "/api/organisations/{org}/timeline",               "timeline.read",            "Every strand of evidence in date order (restricted ones in scope only)", kSession, kAnyone, kFiltered, kNone, h::OrgTimeline, "from,to"},
   {Method::kGet,    "/api/signals",                                    "signal.system",            "The system view: organisations by the weight of their signals", kSession, kAnyone,   kFiltered,  kNone,   h::SystemSignals,      "as_of,place"},
   {Method::kGet,    "/api/metrics/{code}/evidence",                    "evidence.read",            "Incidents, complaints and audits bearing on a metric (restricted ones in scope)", kSession, kAnyone, kFiltered, kNone, h::MetricEvidence},
+  {Method::kGet,    "/api/concerns",                                   "concern.list",             "Concerns in your scope (restricted)",                        kSession, kAnyone,     kFiltered,  kNone,   h::ListConcerns,       "organisation,status,owner"},
+  {Method::kPost,   "/api/concerns",                                   "concern.create",           "Raise a concern from signals, with a named owner (restricted)", kSession, kConcernWriters, kFiltered, kJson, h::CreateConcern},
+  {Method::kGet,    "/api/concerns/{id}",                              "concern.read",             "One concern with its history, follow-ups and actions (restricted)", kSession, kAnyone, kFiltered, kNone,  h::GetConcern},
+  {Method::kPost,   "/api/concerns/{id}/status",                       "concern.move",             "Move a concern on its lifecycle, with a reason",             kSession, kConcernWriters, kFiltered, kJson, h::MoveConcern},
+  {Method::kPost,   "/api/concerns/{id}/follow-ups",                   "follow_up.create",         "Record a follow-up conversation and its actions",            kSession, kConcernWriters, kFiltered, kJson, h::AddFollowUp},
+  {Method::kPost,   "/api/concerns/{id}/actions",                      "action.create",            "Add an action with an owner and a due date to a concern",    kSession, kConcernWriters, kFiltered, kJson, h::AddConcernAction},
+  {Method::kGet,    "/api/actions",                                    "action.list",              "Actions from follow-ups and meetings (restricted)",          kSession, kAnyone,     kFiltered,  kNone,   h::ListActions,        "owner,status,overdue"},
+  {Method::kPost,   "/api/actions/{id}",                               "action.update",            "Complete or reopen an action (its owner or a quality lead)", kSession, kAnyone,     kFiltered,  kJson,   h::UpdateAction},
+  {Method::kGet,    "/api/organisations/{org}/escalations",            "escalation.list",          "An organisation's escalation level and its history (restricted)", kSession, kAnyone, kOrg,    kNone,   h::ListOrgEscalations},
+  {Method::kPost,   "/api/organisations/{org}/escalations",            "escalation.create",        "Move an organisation between escalation levels, with a reason", kSession, kAgreers,  kOrg,       kJson,   h::CreateOrgEscalation},
+  {Method::kGet,    "/api/escalations",                                "escalation.system",        "Organisations above routine, or whose level changed (restricted)", kSession, kAnyone, kFiltered, kNone,  h::ListEscalations,    "from,to"},
+  {Method::kGet,    "/api/escalation-levels",                          "escalation_level.list",    "The escalation levels with their display names and meanings", kSession, kAnyone,    kPublished, kNone,   h::ListEscalationLevels},
+  {Method::kPut,    "/api/escalation-levels/{level}",                  "escalation_level.set",     "Rename an escalation level or restate its meaning",          kSession, kAgreers,    kPublished, kJson,   h::SetEscalationLevel},
+  {Method::kGet,    "/api/risks",                                      "risk.list",                "The system risk register and its heat map (restricted)",     kSession, kAnyone,     kFiltered,  kNone,   h::ListRisks,          "organisation"},
+  {Method::kPost,   "/api/risks",                                      "risk.create",              "Add a risk (consequence x likelihood) to the register",      kSession, kConcernWriters, kFiltered, kJson, h::CreateRisk},
+  {Method::kGet,    "/api/risks/{id}",                                 "risk.read",                "One risk with its review history (restricted)",              kSession, kAnyone,     kFiltered,  kNone,   h::GetRisk},
+  {Method::kPost,   "/api/risks/{id}/review",                          "risk.review",              "Review a risk: new scores and the reason",                   kSession, kConcernWriters, kFiltered, kJson, h::ReviewRisk},
+  {Method::kGet,    "/api/meetings",                                   "meeting.list",             "Quality group meetings visible to you",                      kSession, kAnyone,     kFiltered,  kNone,   h::ListMeetings,       "from"},
+  {Method::kPost,   "/api/meetings",                                   "meeting.create",           "Arrange a quality group meeting; its agenda is generated",   kSession, kConcernWriters, kFiltered, kJson, h::CreateMeeting},
+  {Method::kGet,    "/api/meetings/{id}",                              "meeting.read",             "A meeting with its agenda, minutes, decisions and actions",  kSession, kAnyone,     kFiltered,  kNone,   h::GetMeeting},
+  {Method::kPost,   "/api/meetings/{id}/generate",                     "agenda.generate",          "Regenerate the agenda from what needs the group",            kSession, kConcernWriters, kFiltered, kNone, h::GenerateAgenda},
+  {Method::kPost,   "/api/meetings/{id}/agenda",                       "agenda.add",               "Add an item to a meeting's agenda",                          kSession, kConcernWriters, kFiltered, kJson, h::AddAgendaItem},
+  {Method::kPut,    "/api/meetings/{id}/agenda/{item}",                "agenda.update",            "Edit an agenda item; record its minutes, decision and actions", kSession, kConcernWriters, kFiltered, kJson, h::UpdateAgendaItem},
+  {Method::kDelete, "/api/meetings/{id}/agenda/{item}",                "agenda.remove",            "Remove an agenda item without actions",                      kSession, kConcernWriters, kFiltered, kNone, h::RemoveAgendaItem},
+  {Method::kGet,    "/api/meetings/{id}/pack.pdf",                     "meeting.pack",             "The meeting's pack: agenda, evidence and charts (PDF)",      kSession, kAnyone,     kFiltered,  kNone,   h::MeetingPack},
+  {Method::kGet,    "/api/my-work",                                    "work.read",                "What is assigned to you and what changed since you looked",  kSession, kAnyone,     kFiltered,  kNone,   h::MyWork},
+  {Method::kPost,   "/api/my-work/seen",                               "work.seen",                "Mark your work as looked at now",                            kSession, kAnyone,     kPublished, kNone,   h::MarkWorkSeen},
+  {Method::kGet,    "/api/reports/system-quality.pdf",                 "report.system_quality",    "The system quality report for the governing body (PDF)",     kSession, kAnyone,     kFiltered,  kNone,   h::SystemQualityPdf,   "place,from,to"},
+  {Method::kGet,    "/api/reports/system-quality.xlsx",                "report.system_quality_workbook", "The system quality report as an Excel workbook",       kSession, kAnyone,     kFiltered,  kNone,   h::SystemQualityXlsx,  "place,from,to"},
   {Method::kGet,    "/api/capability",                                 "capability.read",          "Learn / Live / Lead counts, attendance, coaches and the self-sustainability index", kSession, kAnyone, kPublished, kNone, h::Capability, "organisation,as_of"},
   {Method::kGet,    "/api/people",                                     "person.list",              "People in QI capability building, with their tiers",         kSession, kAnyone,     kPublished, kNone,   h::ListPeople,         "organisation,as_of"},
   {Method::kGet,    "/api/people/{email}",                             "person.read",              "A person's page: tier, evidence, training, coaching",        kSession, kAnyone,     kPublished, kNone,   h::GetPerson},

@@ -2,9 +2,10 @@
 // /api/organisations/{org}/signals: concerns, assurance, funnels, incidents, complaints, audits,
 // ratings, notes, horizon items) plus late or missing submissions, one time line of every strand
 // (GET .../timeline), and all of its measures with icons, standing and trend.
-import { get, type BoardRow, type Organisation, type Report, type Submission } from '../api';
+import { can, get, type BoardRow, type Organisation, type Report, type Submission } from '../api';
 import { breadcrumbs, enc, esc, fmt, kindName, period, tag } from '../dom';
 import { assuranceIcon, assuranceText, severity, variationIcon, variationText } from '../icons';
+import { escalationTimeline } from './followup';
 import { signalTag } from './system';
 
 export async function organisationListScreen(main: HTMLElement): Promise<void> {
@@ -33,6 +34,8 @@ interface Signal {
   kind: string;
   colour: string;
   source?: string;
+  concern?: number | null; // an open concern this signal already belongs to
+  raise?: string; // the signal as POST /api/concerns takes it
 }
 
 interface ServerSignal {
@@ -42,6 +45,10 @@ interface ServerSignal {
   href: string;
   weight: number;
   date: string;
+  concern?: number | null;
+  organisation?: string | null;
+  metric?: string | null;
+  period?: string | null;
 }
 
 interface TimelineItem {
@@ -113,13 +120,17 @@ export async function organisationScreen(main: HTMLElement, p: Record<string, st
   const rows = board.rows.filter((r) => r.unit === code).sort((a, b) => severity(b.variation, b.assurance) - severity(a.variation, a.assurance) || a.name.localeCompare(b.name));
   const chartHref = (r: BoardRow) => `/chart/${enc(r.metric)}/${enc(code)}${r.aggregate ? '?aggregate=1' : ''}`;
   // The server ranks every strand (docs/intelligence.md); late and missing data follow them.
-  const signals: Signal[] = server.signals.map((x) => ({ weight: x.weight, kind: '', colour: '', source: x.source, text: x.reason, href: x.href }));
+  const signals: Signal[] = server.signals.map((x) => ({
+    weight: x.weight, kind: '', colour: '', source: x.source, text: x.reason, href: x.href, concern: x.concern ?? null,
+    raise: JSON.stringify({ source: x.source, organisation: x.organisation ?? code, metric: x.metric ?? null, period: x.period ?? null, date: x.date, reason: x.reason, href: x.href }),
+  }));
   const sub = subs.submissions.find((s) => s.unit === code);
   if (sub && sub.timeliness < 0.95) signals.push({ weight: 2, kind: 'Late data', colour: 'yellow', text: `${sub.received - sub.on_time} of ${sub.received} submissions arrived late`, href: '/data' });
   if (sub && sub.completeness < 0.95) signals.push({ weight: 1, kind: 'Missing data', colour: 'grey', text: `${sub.expected - sub.received} of ${sub.expected} expected submissions are missing`, href: '/data' });
 
   main.innerHTML = `${breadcrumbs([['/board', 'Board summary'], ['/organisations', 'Organisations']], org.name)}
   <h1 class="nhsuk-heading-l">${esc(org.name)} <span class="nhsuk-caption-l">${esc(org.code)}, ${esc(kindName(org.kind))}</span></h1>
+  <div id="escalation-box"></div>
   <h2 class="nhsuk-heading-m">Where to look next</h2>
   <div id="signals"><p role="status">Checking standing…</p></div>
   <h2 class="nhsuk-heading-m" id="timeline">Time line</h2>
@@ -152,11 +163,16 @@ export async function organisationScreen(main: HTMLElement, p: Record<string, st
     const tc = main.querySelector(`#trend-${i}`);
     if (tc) tc.textContent = x.trend.per_year === null ? x.trend.word : `${fmt(x.trend.per_year, 2)} ${x.trend.unit} – ${x.trend.word}`;
   });
+  // The escalation level and its time line (restricted: nothing when out of scope).
+  void escalationTimeline(code).then((html) => {
+    const e = main.querySelector<HTMLElement>('#escalation-box');
+    if (e) e.innerHTML = html;
+  });
   // The first few, ranked; the rest on request (a trust can have dozens).
   const kFirst = 8;
   const box = main.querySelector<HTMLElement>('#signals')!;
   box.innerHTML = signals.length
-    ? `<ol class="app-signals" id="signal-list">${signals.map((s, i) => `<li${i >= kFirst ? ' hidden' : ''}>${s.source ? signalTag(s.source) : tag(s.kind, s.colour)} <a href="${esc(s.href)}">${esc(s.text)}</a></li>`).join('')}</ol>${
+    ? `<ol class="app-signals" id="signal-list">${signals.map((s, i) => `<li${i >= kFirst ? ' hidden' : ''}>${s.source ? signalTag(s.source) : tag(s.kind, s.colour)} <a href="${esc(s.href)}">${esc(s.text)}</a>${s.concern ? ` <a class="app-signal-concern" href="/concerns/${s.concern}">Concern ${s.concern}</a>` : s.raise && can('concern.create') ? ` <a class="app-signal-raise" href="/concerns?organisation=${enc(code)}&amp;signal=${enc(s.raise)}#raise">Raise a concern<span class="nhsuk-u-visually-hidden"> from this signal</span></a>` : ''}</li>`).join('')}</ol>${
         signals.length > kFirst ? `<button class="nhsuk-button nhsuk-button--secondary" id="signals-more" type="button">Show the other ${signals.length - kFirst} signals</button>` : ''
       }`
     : '<p id="signal-list">No signals: nothing shows concern, failing assurance, an outlier, an incident of severe harm, a poor rating or late data.</p>';

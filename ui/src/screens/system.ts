@@ -43,6 +43,8 @@ export const sourceTag: Record<string, [string, string]> = {
   rating: ['CQC rating', 'pink'],
   note: ['Soft intelligence', 'aqua-green'],
   horizon: ['Horizon', 'grey'],
+  action: ['Overdue action', 'yellow'],
+  risk: ['System risk', 'purple'],
 };
 
 export function signalTag(source: string): string {
