@@ -829,7 +829,7 @@ Result<Progress> GetProgress(db::Connection& conn, int64_t project_id) {
     std::string detail;
   } steps[] = {
       {0.5, true, "the project is registered"},
-      {1.0, !p.aim.empty() && p.team.size() >= 2,
+      {1.0, !p.aim.empty() && !p.team.empty(),
        std::to_string(p.team.size()) + " team member(s) and an aim"},
       {1.5, primaries > 0 || !p.measures.empty(),
        std::to_string(primaries) + " primary driver(s), " + std::to_string(p.measures.size()) +
@@ -848,10 +848,10 @@ Result<Progress> GetProgress(db::Connection& conn, int64_t project_id) {
                  : "needs the limits recalculated at the change (with its reason) and 12 points since"},
       {5.0, aim_met, aim_met ? "the outcome measure meets its target" : "the aim is not yet met"},
   };
-  bool chain = true;
+  // The highest step whose evidence is met (the measured steps from 3.0 imply cycles logged: the
+  // impact counts only after the first PDSA cycle).
   for (const auto& s : steps) {
-    chain = chain && s.met;
-    if (chain) out.suggested = s.score;
+    if (s.met) out.suggested = s.score;
     out.evidence.push_back({.score = s.score, .label = std::string(ScoreLabel(s.score)),
                             .detail = s.detail, .met = s.met});
   }
