@@ -307,7 +307,12 @@ Result<int64_t> CreateRollout(db::Connection& conn, const access::Acting& who,
   std::set<std::string> seen;
   for (size_t i = 0; i < in.sites.size(); ++i) {
     const std::string field = "sites[" + std::to_string(i) + "]";
-    ASSIGN_OR_RETURN(std::string code, Text(field + ".code", in.sites[i].code, true, 100));
+    // A site's code is an identifier (a CQC location ID such as 1-1938268568 has ten digits that
+    // can pass the NHS number check), not free text: it is not screened; names are.
+    const std::string code = Trim(in.sites[i].code);
+    if (code.empty() || code.size() > 100) {
+      return InvalidArgumentError("\"" + field + ".code\" is required (at most 100 characters)");
+    }
     ASSIGN_OR_RETURN(std::string name, Text(field + ".title", in.sites[i].title, true, 300));
     if (!seen.insert(code).second) return InvalidArgumentError("\"" + field + ".code\" " + code + " is listed twice");
     ASSIGN_OR_RETURN(std::optional<int64_t> unit_id, OptionalUnit(conn, field + ".unit", in.sites[i].unit));
