@@ -15,9 +15,9 @@ await test('improvement: the portfolio shows programmes, roll-outs and impact co
   assert((await page.textContent('#rollout-list')).includes('RESTORE2'), 'the RESTORE2 roll-out');
   assert((await page.textContent('#double-counting')).includes('counted once'), 'a shared series counted once');
   const rollout = await page.getAttribute('#rollout-list a', 'href');
+  const programme = await page.getAttribute('#programme-list a', 'href');
   await visit(page, 'rollout', rollout, '#adoption-curve');
   assert((await page.$$eval('#rollout-sites tbody tr', (r) => r.length)) === 56, 'every Trafford care home');
-  const programme = await page.getAttribute('#programme-list a', 'href');
   await visit(page, 'programme', programme, '#logic-model');
   await page.context().close();
 });
