@@ -7,6 +7,7 @@
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
 #include "imports/uploads.h"
+#include "improvement/part.h"
 #include "intelligence/part.h"
 #include "observations/observations.h"
 #include "oversight/spc_store.h"
@@ -34,6 +35,7 @@ constexpr Part kParts[] = {
      .migrations = intelligence::Migrations,
      .importers = intelligence::Importers,
      .fill_demo = intelligence::FillDemo},
+    {.name = "improvement", .migrations = improvement::Migrations, .importers = improvement::Importers, .fill_demo = improvement::FillDemo},
     {.name = "capability",
      .migrations = capability::Migrations,
      .importers = capability::Importers,

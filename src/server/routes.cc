@@ -4,6 +4,7 @@
 
 #include "server/internal/handlers.h"
 #include "server/internal/handlers_capability.h"
+#include "server/internal/handlers_improvement.h"
 #include "server/internal/handlers_intelligence.h"
 #include "server/internal/handlers_intelligence2.h"
 
@@ -35,6 +36,10 @@ constexpr RoleSet kCapabilityLeads{Role::kAdministrator, Role::kSystemQualityLea
 // Who raises concerns, holds follow-ups, keeps risks and runs quality meetings (within scope).
 constexpr RoleSet kConcernWriters{Role::kAdministrator, Role::kSystemQualityLead,
                                   Role::kOrganisationQualityLead};
+
+// Who runs improvement work: projects, PDSA cycles, programmes (the services check scope and team).
+constexpr RoleSet kImprovers{Role::kAdministrator, Role::kSystemQualityLead,
+                             Role::kOrganisationQualityLead, Role::kQiPractitioner};
 
 constexpr Auth kPublic = Auth::kPublic;
 constexpr Auth kSession = Auth::kSession;
@@ -140,6 +145,31 @@ const Route kRoutes[] = {
   {Method::kPost,   "/api/people/{email}/tier",                        "tier.override",            "Override a person's tier (a reason is required)",            kSession, kCapabilityLeads, kFiltered, kJson, h::OverridePersonTier},
   {Method::kPost,   "/api/people/{email}/attendance",                  "attendance.record",        "Book a person on a course, or mark their attendance",        kSession, kCapabilityLeads, kFiltered, kJson, h::RecordPersonAttendance},
   {Method::kGet,    "/api/courses",                                    "course.list",              "QI courses by tier",                                         kSession, kAnyone,     kPublished, kNone,   h::ListCourses},
+  {Method::kGet,    "/api/projects",                                   "project.list",             "QI projects (restricted ones only in scope or on the team)", kSession, kAnyone,     kFiltered,  kNone,   h::ListProjects,       "organisation,status,programme"},
+  {Method::kPost,   "/api/projects",                                   "project.create",           "Register a QI project in one of your organisations",         kSession, kImprovers,  kFiltered,  kJson,   h::CreateProject},
+  {Method::kGet,    "/api/projects/{id}",                              "project.read",             "A project: aim, team, driver diagram, measures, PDSA cycles", kSession, kAnyone,    kFiltered,  kNone,   h::GetProject},
+  {Method::kPost,   "/api/projects/{id}/measures",                     "measure.create",           "Add an outcome, process or balancing measure (a system series)", kSession, kImprovers, kFiltered, kJson, h::AddProjectMeasure},
+  {Method::kPost,   "/api/projects/{id}/pdsa",                         "pdsa.create",              "Log a PDSA cycle on a change idea (annotates the system charts)", kSession, kImprovers, kFiltered, kJson, h::AddProjectPdsa},
+  {Method::kPut,    "/api/projects/{id}/pdsa/{pdsa}",                  "pdsa.update",              "Record a cycle's do, study and act",                         kSession, kImprovers,  kFiltered,  kJson,   h::UpdateProjectPdsa},
+  {Method::kPost,   "/api/projects/{id}/pdsa/{pdsa}",                  "pdsa.record",              "Record a cycle's do, study and act (as PUT)",                kSession, kImprovers,  kFiltered,  kJson,   h::UpdateProjectPdsa},
+  {Method::kPost,   "/api/projects/{id}/drivers",                      "driver.create",            "Add a primary or secondary driver or a change idea",         kSession, kImprovers,  kFiltered,  kJson,   h::AddProjectDriver},
+  {Method::kPut,    "/api/projects/{id}/drivers/{driver}",             "driver.update",            "Rename a driver or change idea",                             kSession, kImprovers,  kFiltered,  kJson,   h::RenameProjectDriver},
+  {Method::kDelete, "/api/projects/{id}/drivers/{driver}",             "driver.delete",            "Remove a driver or change idea with nothing below it",       kSession, kImprovers,  kFiltered,  kNone,   h::DeleteProjectDriver},
+  {Method::kGet,    "/api/projects/{id}/impact",                       "impact.read",              "Measured impact of each outcome measure, with its evidence", kSession, kAnyone,     kFiltered,  kNone,   h::ProjectImpact},
+  {Method::kGet,    "/api/projects/{id}/progress",                     "progress.read",            "The IHI progress score, the score the evidence supports, the evidence", kSession, kAnyone, kFiltered, kNone, h::ProjectProgress},
+  {Method::kPost,   "/api/projects/{id}/progress",                     "progress.set",             "Set the team's progress score (above the evidence needs a reason)", kSession, kImprovers, kFiltered, kJson, h::SetProjectScore},
+  {Method::kPost,   "/api/projects/{id}/involvement",                  "involvement.create",       "Record co-design involvement (inform, consult, involve, co-produce)", kSession, kImprovers, kFiltered, kJson, h::AddProjectInvolvement},
+  {Method::kGet,    "/api/programmes",                                 "programme.list",           "Improvement programmes",                                     kSession, kAnyone,     kPublished, kNone,   h::ListProgrammes},
+  {Method::kPost,   "/api/programmes",                                 "programme.create",         "Create a programme",                                         kSession, kImprovers,  kFiltered,  kJson,   h::CreateProgramme},
+  {Method::kGet,    "/api/programmes/{id}",                            "programme.read",           "A programme: logic model, milestones, projects",             kSession, kAnyone,     kFiltered,  kNone,   h::GetProgramme},
+  {Method::kPost,   "/api/programmes/{id}/logic",                      "logic.create",             "Add a logic model item (outcomes may link a system series)", kSession, kImprovers,  kFiltered,  kJson,   h::AddProgrammeLogic},
+  {Method::kPost,   "/api/programmes/{id}/milestones",                 "milestone.create",         "Add a milestone to a programme's plan",                      kSession, kImprovers,  kFiltered,  kJson,   h::AddProgrammeMilestone},
+  {Method::kGet,    "/api/programmes/{id}/impact",                     "programme.impact",         "A programme's cumulative impact per metric, never double counting", kSession, kAnyone, kPublished, kNone, h::ProgrammeImpact},
+  {Method::kGet,    "/api/portfolio/impact",                           "portfolio.impact",         "The whole portfolio's cumulative impact per metric",         kSession, kAnyone,     kPublished, kNone,   h::PortfolioImpact},
+  {Method::kGet,    "/api/rollouts",                                   "rollout.list",             "Roll-outs of interventions across units",                    kSession, kAnyone,     kPublished, kNone,   h::ListRollouts},
+  {Method::kPost,   "/api/rollouts",                                   "rollout.create",           "Start a roll-out across a set of sites",                     kSession, kAgreers,    kPublished, kJson,   h::CreateRollout},
+  {Method::kGet,    "/api/rollouts/{id}",                              "rollout.read",             "A roll-out: each site's stage, the adoption curve, outcome before and after", kSession, kAnyone, kPublished, kNone, h::GetRollout},
+  {Method::kPost,   "/api/rollouts/{id}/sites/{site}/stage",           "rollout.stage",            "Move a site to a stage (not_started, training, live, sustained)", kSession, kImprovers, kFiltered, kJson, h::SetRolloutStage},
 };
 // clang-format on
 

@@ -38,5 +38,9 @@ export const screens: readonly ScreenEntry[] = [
   { path: '/meetings/:id', title: 'Meeting', nav: 'meetings', load: async () => (await import('./screens/followup')).meetingScreen },
   { path: '/capability', title: 'Capability', nav: 'capability', menu: 'Capability', load: async () => (await import('./screens/capability')).capabilityScreen },
   { path: '/person', title: 'Person', nav: 'capability', load: async () => (await import('./screens/capability')).personScreen },
+  { path: '/improvement', title: 'Improvement', nav: 'improvement', menu: 'Improvement', load: async () => (await import('./screens/improvement')).improvementScreen },
+  { path: '/projects/:id', title: 'Project', nav: 'improvement', load: async () => (await import('./screens/improvement')).projectScreen },
+  { path: '/programmes/:id', title: 'Programme', nav: 'improvement', load: async () => (await import('./screens/improvement')).programmeScreen },
+  { path: '/rollouts/:id', title: 'Roll-out', nav: 'improvement', load: async () => (await import('./screens/improvement')).rolloutScreen },
   { path: '/data', title: 'Data', nav: 'data', menu: 'Data', load: async () => (await import('./screens/data')).dataScreen },
 ];
