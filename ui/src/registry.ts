@@ -30,6 +30,7 @@ export const screens: readonly ScreenEntry[] = [
   { path: '/glossary', title: 'Glossary', nav: 'glossary', menu: 'Glossary', load: async () => (await import('./screens/glossary')).glossaryScreen },
   { path: '/glossary/:term', title: 'Glossary term', nav: 'glossary', load: async () => (await import('./screens/glossary')).termScreen },
   { path: '/capability', title: 'Capability', nav: 'capability', menu: 'Capability', load: async () => (await import('./screens/capability')).capabilityScreen },
+  { path: '/readiness', title: 'Readiness', nav: 'capability', load: async () => (await import('./screens/readiness')).readinessScreen },
   { path: '/person', title: 'Person', nav: 'capability', load: async () => (await import('./screens/capability')).personScreen },
   { path: '/data', title: 'Data', nav: 'data', menu: 'Data', load: async () => (await import('./screens/data')).dataScreen },
 ];
