@@ -54,13 +54,13 @@ interface Polygon {
 
 // An SVG radar chart: one axis per component, values scaled from lo (centre) to hi (edge).
 export function radarSvg(id: string, title: string, axes: string[], lo: number, hi: number, polygons: Polygon[]): string {
-  const size = 360;
+  const size = 300;
   const c = size / 2;
-  const r = 120;
+  const r = 110;
   const n = axes.length;
   const point = (k: number, v: number) => {
     const a = -Math.PI / 2 + (2 * Math.PI * k) / n;
-    const f = Math.max(0, Math.min(1, (v - lo) / (hi - lo || 1)));
+    const f = Math.max(0, (v - lo) / (hi - lo || 1));
     return [c + Math.cos(a) * r * f, c + Math.sin(a) * r * f] as const;
   };
   const rings = [0.25, 0.5, 0.75, 1]
@@ -69,19 +69,19 @@ export function radarSvg(id: string, title: string, axes: string[], lo: number, 
   const spokes = axes
     .map((a, k) => {
       const [x, y] = point(k, hi);
-      const [lx, ly] = point(k, hi + (hi - lo) * 0.12);
+      const [lx, ly] = point(k, hi + (hi - lo) * 0.1);
       const anchor = Math.abs(lx - c) < 8 ? 'middle' : lx < c ? 'end' : 'start';
-      const words = a.split(' ');
       const lines: string[] = [];
-      for (const w of words) {
-        if (lines.length && (lines[lines.length - 1]! + ' ' + w).length <= 18) lines[lines.length - 1] += ` ${w}`;
+      for (const w of a.split(' ')) {
+        if (lines.length && `${lines[lines.length - 1]!} ${w}`.length <= 20) lines[lines.length - 1] += ` ${w}`;
         else lines.push(w);
       }
-      const text = lines
-        .slice(0, 4)
-        .map((l, i) => `<tspan x="${lx.toFixed(1)}" dy="${i === 0 ? 0 : 11}">${esc(l)}</tspan>`)
-        .join('');
-      return `<line class="app-radar__spoke" x1="${c}" y1="${c}" x2="${x.toFixed(1)}" y2="${y.toFixed(1)}"/><text class="app-radar__label" x="${lx.toFixed(1)}" y="${(ly - (lines.length - 1) * 5).toFixed(1)}" text-anchor="${anchor}">${text}</text>`;
+      const shown = lines.slice(0, 5);
+      // Labels above the centre grow upwards, below it downwards, beside it around the spoke.
+      const step = 14;
+      const top = ly < c - 8 ? ly - (shown.length - 1) * step : ly > c + 8 ? ly + 10 : ly - ((shown.length - 1) * step) / 2 + 4;
+      const text = shown.map((l, i) => `<tspan x="${lx.toFixed(1)}" y="${(top + i * step).toFixed(1)}">${esc(l)}</tspan>`).join('');
+      return `<line class="app-radar__spoke" x1="${c}" y1="${c}" x2="${x.toFixed(1)}" y2="${y.toFixed(1)}"/><text class="app-radar__label" text-anchor="${anchor}">${text}</text>`;
     })
     .join('');
   const shapes = polygons
@@ -95,7 +95,7 @@ export function radarSvg(id: string, title: string, axes: string[], lo: number, 
     .filter((p) => p.values.some((v) => v !== null))
     .map((p) => `<li><span class="app-radar__key ${p.cls}" aria-hidden="true"></span>${esc(p.label)}</li>`)
     .join('');
-  return `<figure class="app-radar" id="${id}"><svg viewBox="-60 -20 ${size + 120} ${size + 40}" role="img" aria-labelledby="${id}-title"><title id="${id}-title">${esc(title)}</title>${rings}${spokes}${shapes}</svg><figcaption><ul class="app-radar__legend">${legend}</ul></figcaption></figure>`;
+  return `<figure class="app-radar" id="${id}"><svg viewBox="-110 -50 ${size + 220} ${size + 100}" role="img" aria-labelledby="${id}-title"><title id="${id}-title">${esc(title)}</title>${rings}${spokes}${shapes}</svg><figcaption><ul class="app-radar__legend">${legend}</ul></figcaption></figure>`;
 }
 
 export async function readinessScreen(main: HTMLElement, params: Record<string, string>, query: URLSearchParams): Promise<void> {
