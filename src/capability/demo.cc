@@ -114,12 +114,8 @@ Result<TeamList> ProjectTeam(db::Connection& conn) {
       "m.project_id JOIN unit u ON u.id = p.unit_id ORDER BY p.id, m.email",
       {}, [&](const db::Row& r) {
         std::string email = AsciiLower(r.OptionalText(0).value_or(""));
-        const size_t at = email.find('@');
-        const bool ok = at != std::string::npos && at > 0 &&
-                        email.find('.', at) != std::string::npos &&
-                        email.find(' ') == std::string::npos && !ContainsNhsNumber(email) &&
-                        email.find("gmail.") == std::string::npos &&
-                        email.find("hotmail.") == std::string::npos && email.size() < 200;
+        const bool ok = IsUsableWorkEmail(email) && !ContainsNhsNumber(email) &&
+                        email.size() < 200;
         if (ok) out.push_back({email, r.Text(1)});
         return db::Flow::kContinue;
       }));

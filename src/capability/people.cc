@@ -389,6 +389,10 @@ Result<std::vector<Person>> LoadPeople(db::Connection& conn) {
 
 std::span<const db::Migration> PeopleMigrations() { return kMigrations; }
 
+bool IsUsableWorkEmail(std::string_view email) {
+  return EmailProblem(AsciiLower(Trim(email))).empty();
+}
+
 Result<bool> TableExists(db::Connection& conn, std::string_view table) {
   const std::string_view sql =
       conn.dialect() == db::Dialect::kSqlite

@@ -150,6 +150,10 @@ struct Register {
 };
 Result<Register> LoadRegister(db::Connection& conn);
 
+// True when `email` would be accepted as a person's work email by the people import (an address,
+// not a personal mail domain).
+bool IsUsableWorkEmail(std::string_view email);
+
 // True when `table` exists in the database (another part's table, probed before reading it).
 Result<bool> TableExists(db::Connection& conn, std::string_view table);
 // True when `table` exists with every one of `columns` (lower case).

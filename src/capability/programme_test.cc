@@ -15,6 +15,7 @@
 #include "capability/questionnaires.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "imports/imports.h"
 #include "imports/testing/storage_fixture.h"
 
 namespace shewhart::capability {
@@ -449,6 +450,52 @@ TEST_P(ProgrammeTest, TheMeasuresAreMonthlySeriesInTheDictionary) {
   const auto metric = ValueOrDie(conn_->QueryRow(
       "SELECT COUNT(*) FROM metric WHERE code LIKE 'CAP\\_%' ESCAPE '\\'"));
   EXPECT_EQ(metric->Int(0), 7);
+}
+
+// With the improvement part's tables (its demo runs first), the capability demo registers every
+// project team member as a person of the project's organisation, so the two stories agree.
+TEST_P(ProgrammeTest, TheDemoRegistersImprovementTeams) {
+  std::string orgs =
+      "code,name,kind,parent,opened,closed,successor,member_of\nSYS,System,system,,,,,\n";
+  for (const char* code : {"RZA", "RZB", "RZC", "RZD", "RZE", "E06000901", "NZH01", "NZP01",
+                           "NZP02", "NZV01", "NZI01"}) {
+    orgs += std::string(code) + "," + code + " partner,acute trust,SYS,,,,\n";
+  }
+  for (int g = 1; g <= 40; ++g) {
+    char code[8];
+    std::snprintf(code, sizeof(code), "N99%03d", g);
+    orgs += std::string(code) + ",Practice " + code + ",gp practice,SYS,,,,\n";
+  }
+  const fs::path file = dir_ / "demo-orgs.csv";
+  ::shewhart::testing::WriteText(file, orgs);
+  ValueOrDie(imports::ImportOrganisationsFile(*conn_, file.string(), Options()));
+  MakeImprovementTables(*conn_);
+  const int64_t rzb =
+      ValueOrDie(conn_->QueryRow("SELECT id FROM unit WHERE code = 'RZB'"))->Int(0);
+  SHEWHART_ASSERT_OK(conn_->Execute(
+      "INSERT INTO improvement_project (unit_id, title, lead_email, status, started) VALUES "
+      "(?, 'Falls', 'Nia.Jones@brackleyvale.nhs.uk', 'active', '2023-05-01')",
+      {rzb}));
+  SHEWHART_ASSERT_OK(conn_->Execute(
+      "INSERT INTO improvement_team_member (project_id, email, role) VALUES "
+      "(1, 'Nia.Jones@brackleyvale.nhs.uk', 'lead'), (1, 'tom.reed@brackleyvale.nhs.uk', "
+      "'member'), (1, 'someone@gmail.com', 'patient_partner')"));
+  SHEWHART_ASSERT_OK(
+      conn_->Execute("INSERT INTO improvement_pdsa (project_id, started) VALUES (1, '2023-06-01')"));
+  SHEWHART_ASSERT_OK(FillDemo(*conn_, "demo", "2024-05-01T10:00:00Z"));
+  const PersonTier nia =
+      ValueOrDie(GetPersonTier(*conn_, "nia.jones@brackleyvale.nhs.uk", "2024-03-31"));
+  EXPECT_EQ(nia.person.name, "Nia Jones");
+  EXPECT_EQ(nia.person.organisation, "RZB");
+  EXPECT_EQ(TierWord(nia.decision.tier), "live");
+  EXPECT_EQ(
+      ValueOrDie(GetPersonTier(*conn_, "tom.reed@brackleyvale.nhs.uk", "2024-03-31")).person.name,
+      "Tom Reed");
+  // A personal address is not registered (staff only, by work email).
+  EXPECT_EQ(GetPersonTier(*conn_, "someone@gmail.com", "2024-03-31").status().code(),
+            StatusCode::kNotFound);
+  // The project counts: led by a member of the community.
+  EXPECT_GE(ValueOrDie(CapabilityOn(*conn_, "RZB", "2024-03-31")).projects_led_by_community, 1);
 }
 
 INSTANTIATE_STORAGE_TEST(ProgrammeTest);

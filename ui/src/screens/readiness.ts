@@ -95,7 +95,7 @@ export function radarSvg(id: string, title: string, axes: string[], lo: number, 
     .filter((p) => p.values.some((v) => v !== null))
     .map((p) => `<li><span class="app-radar__key ${p.cls}" aria-hidden="true"></span>${esc(p.label)}</li>`)
     .join('');
-  return `<figure class="app-radar" id="${id}"><svg viewBox="-110 -50 ${size + 220} ${size + 100}" role="img" aria-labelledby="${id}-title"><title id="${id}-title">${esc(title)}</title>${rings}${spokes}${shapes}</svg><figcaption><ul class="app-radar__legend">${legend}</ul></figcaption></figure>`;
+  return `<figure class="app-radar" id="${id}"><svg viewBox="-150 -50 ${size + 300} ${size + 100}" role="img" aria-labelledby="${id}-title"><title id="${id}-title">${esc(title)}</title>${rings}${spokes}${shapes}</svg><figcaption><ul class="app-radar__legend">${legend}</ul></figcaption></figure>`;
 }
 
 export async function readinessScreen(main: HTMLElement, params: Record<string, string>, query: URLSearchParams): Promise<void> {
