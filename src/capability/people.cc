@@ -874,6 +874,19 @@ Status RecordAttendance(db::Connection& conn, const access::Acting& who,
                    conn.QueryRow("SELECT id, attended, role FROM capability_attendance "
                                  "WHERE person_id = ? AND course_id = ? AND held_on = ?",
                                  {a.person_id, a.course_id, a.date}));
+  if (!old && a.role == "attendee") {
+    // A planned event of the course on that day has a capacity (programme.h): enforced here too.
+    ASSIGN_OR_RETURN(std::optional<db::Row> event,
+                     conn.QueryRow("SELECT e.capacity, (SELECT COUNT(*) FROM capability_attendance "
+                                   "x WHERE x.course_id = e.course_id AND x.held_on = e.held_on "
+                                   "AND x.role = 'attendee') FROM capability_event e WHERE "
+                                   "e.course_id = ? AND e.held_on = ?",
+                                   {a.course_id, a.date}));
+    if (event && event->Int(1) >= event->Int(0)) {
+      return FailedPreconditionError("the event is full: all " + std::to_string(event->Int(0)) +
+                                     " places of " + a.course + " on " + a.date + " are taken");
+    }
+  }
   std::string before;
   if (old) {
     before = json{{"attended", old->Text(1)}, {"role", old->Text(2)}}.dump();

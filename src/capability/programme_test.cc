@@ -161,6 +161,7 @@ TEST_P(ProgrammeTest, EventsEnforceCapacityAndAttendanceChangesTheTier) {
   const Status full = BookOnEvent(*conn_, who_, future, "ben@raa.nhs.uk");
   EXPECT_EQ(full.code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(full.message(), HasSubstr("full"));
+
   EXPECT_EQ(BookOnEvent(*conn_, who_, future, "eve@rbb.nhs.uk").code(),
             StatusCode::kFailedPrecondition);
   // Attendance cannot be marked before the event is held.
@@ -189,6 +190,19 @@ TEST_P(ProgrammeTest, EventsEnforceCapacityAndAttendanceChangesTheTier) {
   EXPECT_EQ(ValueOrDie(access::ListAudit(*conn_, 1, std::nullopt))[0].action, "event.attendance");
   // Events in a range.
   EXPECT_EQ(ValueOrDie(ListEvents(*conn_, "2024-04-01", "2024-04-30")).size(), 1u);
+  // The person page's course-and-date form respects an event's capacity too.
+  const int64_t small = ValueOrDie(CreateEvent(
+      *conn_, who_, {.course = "QI-201", .date = "2024-04-20", .place = "Room 3", .capacity = 1}));
+  SHEWHART_ASSERT_OK(BookOnEvent(*conn_, who_, small, "gil@rbb.nhs.uk"));
+  const Status over = RecordAttendance(
+      *conn_, who_,
+      {.email = "ben@raa.nhs.uk", .course = "QI-201", .date = "2024-04-20", .attended = "yes"});
+  EXPECT_EQ(over.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(over.message(), HasSubstr("full"));
+  // Marking the one booked changes no count.
+  SHEWHART_ASSERT_OK(RecordAttendance(
+      *conn_, who_,
+      {.email = "gil@rbb.nhs.uk", .course = "QI-201", .date = "2024-04-20", .attended = "yes"}));
 }
 
 TEST_P(ProgrammeTest, CoachingSessionsGiveTheHours) {
