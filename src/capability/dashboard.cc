@@ -5,6 +5,8 @@
 #include <set>
 
 #include "base/date.h"
+#include "base/text_checks.h"
+#include "capability/programme.h"
 
 namespace shewhart::capability {
 namespace {
@@ -109,6 +111,11 @@ Dashboard ComputeDashboard(const Register& reg, const std::vector<int64_t>& unit
     if (c.ended.empty() || c.ended > half_year_ago) active_lead.insert(c.coach);
   }
   d.coaches = static_cast<int64_t>(coaches.size());
+  int64_t minutes = 0;
+  for (const Register::SessionHeld& h : reg.sessions) {
+    if (h.date > year_ago && h.date <= as_of && in_scope(h.coach)) minutes += h.minutes;
+  }
+  d.coaching_hours = static_cast<double>(minutes) / 60.0;
   int64_t leads_active = 0;
   for (size_t i = 0; i < reg.people.size(); ++i) {
     if (in_scope(i) && tier[i] == Tier::kLead && active_lead.count(i)) ++leads_active;
@@ -151,18 +158,11 @@ Dashboard ComputeDashboard(const Register& reg, const std::vector<int64_t>& unit
 Result<ProjectCounts> CountProjects(db::Connection& conn, const Register& reg,
                                     const std::vector<int64_t>& units, std::string_view as_of) {
   ProjectCounts out;
-  const std::string_view exists =
-      conn.dialect() == db::Dialect::kSqlite
-          ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'improvement_project'"
-          : "SELECT CAST(table_name AS TEXT) FROM information_schema.tables "
-            "WHERE table_schema = current_schema() AND table_name = 'improvement_project'";
-  ASSIGN_OR_RETURN(std::optional<db::Row> table, conn.QueryRow(exists));
-  if (!table) return out;  // the improvement part has not landed
-  // The columns this query needs; a schema without them counts nothing rather than failing the
-  // dashboard (docs/capability.md says what the improvement part is expected to provide).
-  constexpr std::string_view kProbe =
-      "SELECT unit_id, lead_email, status FROM improvement_project WHERE 1 = 0";
-  if (!conn.QueryRow(kProbe).ok()) return out;
+  // The improvement part's table with the columns agreed (/work/CROSS-PART.md); a schema without
+  // them counts nothing rather than failing the dashboard.
+  ASSIGN_OR_RETURN(bool ok, HasColumns(conn, "improvement_project",
+                                       {"unit_id", "lead_email", "status", "started"}));
+  if (!ok) return out;
   std::set<std::string> community;
   for (size_t i = 0; i < reg.people.size(); ++i) {
     if (DecideTier(reg.evidence[i], reg.overrides[i], as_of).tier >= Tier::kLive) {
@@ -170,15 +170,18 @@ Result<ProjectCounts> CountProjects(db::Connection& conn, const Register& reg,
     }
   }
   RETURN_IF_ERROR(conn.Query(
-      "SELECT unit_id, lead_email, status FROM improvement_project", {}, [&](const db::Row& r) {
+      "SELECT unit_id, lead_email, status, started FROM improvement_project", {},
+      [&](const db::Row& r) {
         const std::string status = r.OptionalText(2).value_or("");
-        if (status == "closed" || status == "abandoned") return db::Flow::kContinue;
+        const std::string started = r.OptionalText(3).value_or("");
+        if (!started.empty() && started > as_of) return db::Flow::kContinue;
+        if (InactiveProjectStatus(status)) return db::Flow::kContinue;
         const int64_t unit = r.OptionalInt(0).value_or(0);
         if (!units.empty() && std::find(units.begin(), units.end(), unit) == units.end()) {
           return db::Flow::kContinue;
         }
         ++out.active;
-        if (community.count(r.OptionalText(1).value_or(""))) ++out.led_by_community;
+        if (community.count(AsciiLower(r.OptionalText(1).value_or("")))) ++out.led_by_community;
         return db::Flow::kContinue;
       }));
   return out;
@@ -202,6 +205,10 @@ Result<Dashboard> CapabilityOn(db::Connection& conn, std::string_view organisati
   }
   ASSIGN_OR_RETURN(Register reg, LoadRegister(conn));
   ASSIGN_OR_RETURN(ProjectCounts projects, CountProjects(conn, reg, units, as_of));
+  // Projects a community of practice leads that are not the improvement part's (programme.h).
+  ASSIGN_OR_RETURN(int64_t cop, CountCommunityProjects(conn, units, as_of));
+  projects.active += cop;
+  projects.led_by_community += cop;
   Dashboard d = ComputeDashboard(reg, units, as_of, projects.led_by_community, projects.active);
   d.organisation = std::string(organisation);
   return d;

@@ -47,6 +47,8 @@ struct Dashboard {
   int64_t attended = 0;                   // people who attended training in the 12 months to as_of
   int64_t coaches = 0;                    // people coaching in a relationship open on as_of
   int64_t projects_led_by_community = 0;
+  double coaching_hours = 0;  // hours of coaching sessions held in the 12 months to as_of (by
+                              // coaches of the organisation)
   Sustainability self_sustainability;
   std::string latest_evidence;  // the latest attendance or coaching date in the register ("")
 };

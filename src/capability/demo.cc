@@ -13,12 +13,20 @@
 //      self-sustainability index — rises through the second year.
 // About 300 staff; fictional names; work emails only (trust domains, nhs.net for practices).
 #include <algorithm>
+#include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "base/date.h"
+#include "access/audit.h"
+#include "base/text_checks.h"
+#include "capability/measures.h"
 #include "capability/part.h"
+#include "capability/people.h"
+#include "capability/programme.h"
+#include "capability/questionnaires.h"
 #include "imports/imports.h"
 #include "imports/table.h"
 
@@ -85,14 +93,58 @@ Date MonthDay(int index, int day) {
   return DaysFromCivil(total / 12, total % 12 + 1, day);
 }
 
-struct Person {
+struct DemoPerson {
   std::string email;
   int learn_month = -1;  // the month of their Learn session (-1 none)
   int live_month = -1;   // their wave of the practitioner programme
   int lead_month = -1;   // their coach-development cohort
 };
 
+// Improvement project team members (email lower-cased, the project's unit code) when the
+// improvement part's tables exist; emails that are not work addresses are left out.
+using TeamList = std::vector<std::pair<std::string, std::string>>;
+Result<TeamList> ProjectTeam(db::Connection& conn) {
+  std::vector<std::pair<std::string, std::string>> out;
+  ASSIGN_OR_RETURN(bool members,
+                   HasColumns(conn, "improvement_team_member", {"project_id", "email", "role"}));
+  ASSIGN_OR_RETURN(bool projects, HasColumns(conn, "improvement_project", {"id", "unit_id"}));
+  if (!members || !projects) return out;
+  RETURN_IF_ERROR(conn.Query(
+      "SELECT m.email, u.code FROM improvement_team_member m JOIN improvement_project p ON p.id = "
+      "m.project_id JOIN unit u ON u.id = p.unit_id ORDER BY p.id, m.email",
+      {}, [&](const db::Row& r) {
+        std::string email = AsciiLower(r.OptionalText(0).value_or(""));
+        const bool ok = IsUsableWorkEmail(email) && !ContainsNhsNumber(email) &&
+                        email.size() < 200;
+        if (ok) out.push_back({email, r.Text(1)});
+        return db::Flow::kContinue;
+      }));
+  return out;
+}
+
+// "Ana Smith" from "ana.smith@trust.nhs.uk".
+std::string NameFromEmail(const std::string& email) {
+  std::string local = email.substr(0, email.find('@'));
+  std::string out;
+  bool start = true;
+  for (char c : local) {
+    if (c == '.' || c == '_' || c == '-') {
+      out += ' ';
+      start = true;
+    } else if (c >= '0' && c <= '9') {
+      continue;
+    } else {
+      out += start && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+      start = false;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out.empty() ? local : out;
+}
+
 }  // namespace
+
+Status FillProgrammeDemo(db::Connection& conn, std::string_view actor, std::string_view at);
 
 Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view at) {
   ASSIGN_OR_RETURN(std::optional<db::Row> demo,
@@ -102,9 +154,17 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
   std::uniform_real_distribution<double> u(0, 1);
   auto pick = [&](auto& list) { return list[rng() % std::size(list)]; };
 
-  // People.
+  // People: first the improvement part's project teams, when it has landed (its FillDemo ran
+  // before this one), as people of their project's organisation, so the two stories agree.
   Table people{.name = "", .header = {"email", "name", "organisation", "profession", "consent"}};
-  std::vector<Person> all;
+  std::vector<DemoPerson> all;
+  using Team = std::vector<std::pair<std::string, std::string>>;
+  ASSIGN_OR_RETURN(Team team, ProjectTeam(conn));
+  std::set<std::string> team_emails;
+  for (const auto& [email, org] : team) {
+    if (!team_emails.insert(email).second) continue;
+    people.AddRow({email, NameFromEmail(email), org, "Improvement project team", "yes"});
+  }
   auto add_person = [&](const std::string& org, const std::string& domain, bool gp) {
     const std::string first = pick(kFirst);
     const std::string last = pick(kLast);
@@ -137,7 +197,7 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
   // January and July 2023.
   constexpr int kWaves[] = {6, 12, 18};
   constexpr int kCoachCohorts[] = {9, 15};
-  for (Person& p : all) {
+  for (DemoPerson& p : all) {
     if (u(rng) > 0.85) continue;  // never came
     p.learn_month = 2 + static_cast<int>(u(rng) * 21);
     for (int w : kWaves) {
@@ -158,7 +218,7 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
   Table attendance{.name = "", .header = {"email", "course", "date", "attended", "role"}};
   std::vector<std::pair<int, size_t>> leads;  // (cohort month, person)
   for (size_t i = 0; i < all.size(); ++i) {
-    const Person& p = all[i];
+    const DemoPerson& p = all[i];
     if (p.learn_month >= 0) {
       const char* course = u(rng) < 0.6 ? "LLL-L1" : "LLL-L2";
       // One in ten was booked on an earlier session and did not come.
@@ -221,7 +281,7 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
     int given = 0;
     for (size_t k = 0; k < all.size() && given < n; ++k) {
       const size_t j = (coach + 7 * (k + 1)) % all.size();
-      const Person& c = all[j];
+      const DemoPerson& c = all[j];
       if (j == coach || c.live_month <= cohort || c.lead_month >= 0) continue;
       const Date started = MonthDay(c.live_month, 15);
       const bool ended = u(rng) < 0.5 && c.live_month + 7 < 24;
@@ -230,7 +290,10 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
       ++given;
     }
   }
-  return imports::ImportGenerated(conn, Importers(), "coaching", std::move(coaching), actor, at);
+  RETURN_IF_ERROR(
+      imports::ImportGenerated(conn, Importers(), "coaching", std::move(coaching), actor, at));
+  RETURN_IF_ERROR(FillProgrammeDemo(conn, actor, at));
+  return RefreshCapabilityMeasures(conn, actor, at).status();
 }
 
 }  // namespace shewhart::capability

@@ -1,6 +1,10 @@
 #include "capability/part.h"
 
+#include <vector>
+
 #include "capability/people.h"
+#include "capability/programme.h"
+#include "capability/questionnaires.h"
 
 namespace shewhart::capability {
 namespace {
@@ -20,7 +24,16 @@ const imports::Importer kImporters[] = {
 
 }  // namespace
 
-std::span<const db::Migration> Migrations() { return PeopleMigrations(); }
+std::span<const db::Migration> Migrations() {
+  static const std::vector<db::Migration> all = [] {
+    std::vector<db::Migration> v;
+    for (auto list : {PeopleMigrations(), ProgrammeMigrations(), QuestionnaireMigrations()}) {
+      v.insert(v.end(), list.begin(), list.end());
+    }
+    return v;
+  }();
+  return all;
+}
 
 std::span<const imports::Importer> Importers() { return kImporters; }
 

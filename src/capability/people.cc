@@ -389,6 +389,71 @@ Result<std::vector<Person>> LoadPeople(db::Connection& conn) {
 
 std::span<const db::Migration> PeopleMigrations() { return kMigrations; }
 
+bool IsUsableWorkEmail(std::string_view email) {
+  return EmailProblem(AsciiLower(Trim(email))).empty();
+}
+
+Result<bool> TableExists(db::Connection& conn, std::string_view table) {
+  const std::string_view sql =
+      conn.dialect() == db::Dialect::kSqlite
+          ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?"
+          : "SELECT CAST(table_name AS TEXT) FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_name = ?";
+  ASSIGN_OR_RETURN(std::optional<db::Row> row, conn.QueryRow(sql, {std::string(table)}));
+  return row.has_value();
+}
+
+Result<bool> HasColumns(db::Connection& conn, std::string_view table,
+                        std::initializer_list<std::string_view> columns) {
+  ASSIGN_OR_RETURN(bool exists, TableExists(conn, table));
+  if (!exists) return false;
+  const std::string_view sql =
+      conn.dialect() == db::Dialect::kSqlite
+          ? "SELECT name FROM pragma_table_info(?)"
+          : "SELECT CAST(column_name AS TEXT) FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ?";
+  std::set<std::string> have;
+  RETURN_IF_ERROR(conn.Query(sql, {std::string(table)}, [&](const db::Row& r) {
+    have.insert(AsciiLower(r.Text(0)));
+    return db::Flow::kContinue;
+  }));
+  for (std::string_view c : columns) {
+    if (!have.count(std::string(c))) return false;
+  }
+  return true;
+}
+
+Result<std::vector<PersonProject>> LoadProjectRoles(db::Connection& conn) {
+  std::vector<PersonProject> out;
+  ASSIGN_OR_RETURN(bool projects, HasColumns(conn, "improvement_project",
+                                             {"id", "title", "status", "started", "lead_email",
+                                              "unit_id"}));
+  ASSIGN_OR_RETURN(bool members,
+                   HasColumns(conn, "improvement_team_member", {"project_id", "email", "role"}));
+  ASSIGN_OR_RETURN(bool pdsa, HasColumns(conn, "improvement_pdsa", {"project_id", "started"}));
+  if (!projects || !members || !pdsa) return out;  // the improvement part has not landed
+  // The columns agreed with the improvement part (/work/CROSS-PART.md); a schema without them
+  // gives no evidence rather than failing.
+  constexpr std::string_view kSql =
+      "SELECT m.email, m.role, p.title, p.status, p.started, "
+      "(SELECT MIN(d.started) FROM improvement_pdsa d WHERE d.project_id = p.id), p.id, "
+      "p.lead_email, p.unit_id "
+      "FROM improvement_team_member m JOIN improvement_project p ON p.id = m.project_id "
+      "ORDER BY p.id, m.email";
+  RETURN_IF_ERROR(conn.Query(kSql, {}, [&](const db::Row& r) {
+    PersonProject pp;
+    pp.email = AsciiLower(Trim(r.OptionalText(0).value_or("")));
+    pp.role = {r.OptionalText(2).value_or(""), r.OptionalText(1).value_or(""),
+               r.OptionalText(3).value_or(""), r.OptionalText(4).value_or(""),
+               r.OptionalText(5).value_or("")};
+    pp.project_id = r.OptionalInt(6).value_or(0);
+    pp.unit_id = r.OptionalInt(8).value_or(0);
+    out.push_back(std::move(pp));
+    return db::Flow::kContinue;
+  }));
+  return out;
+}
+
 Result<std::vector<int64_t>> UnitAndBelow(db::Connection& conn, int64_t unit_id) {
   std::vector<int64_t> out = {unit_id};
   for (size_t i = 0; i < out.size(); ++i) {
@@ -446,8 +511,25 @@ Result<Register> LoadRegister(db::Connection& conn) {
                                                      "coached by " + email[r.Int(0)] + project));
         return db::Flow::kContinue;
       }));
-  // Projects led or joined (the improvement part's tables, when it has landed): see
-  // docs/capability.md. Until then there is no project evidence.
+  RETURN_IF_ERROR(conn.Query(
+      "SELECT c.coach_id, c.coachee_id, s.held_on, s.minutes FROM capability_coaching_session s "
+      "JOIN capability_coaching c ON c.id = s.coaching_id ORDER BY s.held_on, s.id",
+      {}, [&](const db::Row& r) {
+        reg.sessions.push_back({index.at(r.Int(0)), index.at(r.Int(1)), r.Text(2), r.Int(3)});
+        return db::Flow::kContinue;
+      }));
+  // Projects led, joined or coached (the improvement part's tables, when it has landed): see
+  // docs/capability.md "Projects". Until then there is no project evidence.
+  ASSIGN_OR_RETURN(std::vector<PersonProject> projects, LoadProjectRoles(conn));
+  std::unordered_map<std::string, size_t> by_email;
+  for (size_t i = 0; i < reg.people.size(); ++i) by_email[reg.people[i].email] = i;
+  for (const PersonProject& pp : projects) {
+    auto it = by_email.find(pp.email);
+    if (it == by_email.end()) continue;
+    if (std::optional<Evidence> e = ProjectEvidence(pp.role)) {
+      reg.evidence[it->second].push_back(std::move(*e));
+    }
+  }
   RETURN_IF_ERROR(conn.Query(
       "SELECT person_id, tier, since, reason, recorded_by FROM capability_tier_change "
       "WHERE source = 'override' ORDER BY id",
@@ -792,6 +874,19 @@ Status RecordAttendance(db::Connection& conn, const access::Acting& who,
                    conn.QueryRow("SELECT id, attended, role FROM capability_attendance "
                                  "WHERE person_id = ? AND course_id = ? AND held_on = ?",
                                  {a.person_id, a.course_id, a.date}));
+  if (!old && a.role == "attendee") {
+    // A planned event of the course on that day has a capacity (programme.h): enforced here too.
+    ASSIGN_OR_RETURN(std::optional<db::Row> event,
+                     conn.QueryRow("SELECT e.capacity, (SELECT COUNT(*) FROM capability_attendance "
+                                   "x WHERE x.course_id = e.course_id AND x.held_on = e.held_on "
+                                   "AND x.role = 'attendee') FROM capability_event e WHERE "
+                                   "e.course_id = ? AND e.held_on = ?",
+                                   {a.course_id, a.date}));
+    if (event && event->Int(1) >= event->Int(0)) {
+      return FailedPreconditionError("the event is full: all " + std::to_string(event->Int(0)) +
+                                     " places of " + a.course + " on " + a.date + " are taken");
+    }
+  }
   std::string before;
   if (old) {
     before = json{{"attended", old->Text(1)}, {"role", old->Text(2)}}.dump();
@@ -923,6 +1018,12 @@ Result<std::vector<Person>> ListPeople(db::Connection& conn, std::string_view or
     out.push_back(std::move(p));
   }
   return out;
+}
+
+Status RefreshPeopleTiers(db::Connection& conn, const std::vector<int64_t>& people,
+                          std::string_view actor, std::string_view now) {
+  return RefreshTiers(conn, std::set<int64_t>(people.begin(), people.end()), std::string(actor),
+                      std::string(now));
 }
 
 Result<std::vector<Course>> ListCourses(db::Connection& conn) {

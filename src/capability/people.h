@@ -21,6 +21,7 @@
 #define SHEWHART_CAPABILITY_PEOPLE_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -112,6 +113,12 @@ Result<PersonTier> GetPersonTier(db::Connection& conn, std::string_view email,
 Result<std::vector<Person>> ListPeople(db::Connection& conn, std::string_view organisation,
                                        std::string_view as_of);
 
+// Brings the kept tier history of `people` (ids) up to date on today (`now`'s date): appends a
+// change for each whose tier from the evidence differs from the last recorded. In the caller's
+// transaction.
+Status RefreshPeopleTiers(db::Connection& conn, const std::vector<int64_t>& people,
+                          std::string_view actor, std::string_view now);
+
 // Courses: code, title, tier, level, format.
 struct Course {
   std::string code, title, tier, level, format;
@@ -134,8 +141,33 @@ struct Register {
     std::string started, ended;
   };
   std::vector<Coaching> coaching;
+  struct SessionHeld {  // a coaching session (programme.h)
+    size_t coach = 0, coachee = 0;
+    std::string date;
+    int64_t minutes = 0;
+  };
+  std::vector<SessionHeld> sessions;
 };
 Result<Register> LoadRegister(db::Connection& conn);
+
+// True when `email` would be accepted as a person's work email by the people import (an address,
+// not a personal mail domain).
+bool IsUsableWorkEmail(std::string_view email);
+
+// True when `table` exists in the database (another part's table, probed before reading it).
+Result<bool> TableExists(db::Connection& conn, std::string_view table);
+// True when `table` exists with every one of `columns` (lower case).
+Result<bool> HasColumns(db::Connection& conn, std::string_view table,
+                        std::initializer_list<std::string_view> columns);
+
+// Every place of a person on an improvement project, from the improvement part's tables when
+// they exist (empty until then; /work/CROSS-PART.md): email lower-cased.
+struct PersonProject {
+  std::string email;
+  ProjectRole role;
+  int64_t project_id = 0, unit_id = 0;
+};
+Result<std::vector<PersonProject>> LoadProjectRoles(db::Connection& conn);
 
 // The id of the unit and of every unit below it, `unit_id` first.
 Result<std::vector<int64_t>> UnitAndBelow(db::Connection& conn, int64_t unit_id);

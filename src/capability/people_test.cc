@@ -12,6 +12,7 @@
 #include "access/audit.h"
 #include "capability/dashboard.h"
 #include "capability/part.h"
+#include "capability/questionnaires.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "imports/testing/storage_fixture.h"
@@ -282,7 +283,17 @@ TEST_P(CapabilityTest, DemoStoryIsDeterministicAndTheIndexRises) {
           "capability_person a ON a.id = c.coach_id JOIN capability_person b ON b.id = "
           "c.coachee_id ORDER BY a.email, b.email, c.started",
           "SELECT p.email, t.tier, t.since FROM capability_tier_change t JOIN capability_person p "
-          "ON p.id = t.person_id ORDER BY p.email, t.id"}) {
+          "ON p.id = t.person_id ORDER BY p.email, t.id",
+          "SELECT c.code, e.held_on, e.place, e.capacity, e.wave FROM capability_event e JOIN "
+          "capability_course c ON c.id = e.course_id ORDER BY c.code, e.held_on",
+          "SELECT coaching_id, held_on, minutes FROM capability_coaching_session ORDER BY "
+          "coaching_id, held_on",
+          "SELECT q.code, u.code, r.round, x.code, a.text FROM capability_answer a JOIN "
+          "capability_question x ON x.id = a.question_id JOIN capability_response r ON r.id = "
+          "a.response_id JOIN capability_questionnaire q ON q.id = r.questionnaire_id JOIN unit u "
+          "ON u.id = r.unit_id ORDER BY q.code, u.code, r.round, x.code, a.text",
+          "SELECT c.code, m.held_on, m.kind, m.title FROM capability_community_meeting m JOIN "
+          "capability_community c ON c.id = m.community_id ORDER BY c.code, m.held_on"}) {
       const auto rows = ValueOrDie(c.QueryAll(q));
       for (const db::Row& r : rows) {
         for (const db::Value& v : r.values()) out += v.DebugString() + "|";
@@ -307,6 +318,18 @@ TEST_P(CapabilityTest, DemoStoryIsDeterministicAndTheIndexRises) {
   EXPECT_GT(late.lead, 0);
   EXPECT_GT(late.coaches, 0);
   EXPECT_GT(late.attended, 100);
+  // The programme: events for every session, coaching sessions, two communities of practice,
+  // the plan, two rounds of readiness for the eleven partners, the measures as series.
+  EXPECT_GT(Count("capability_event"), 40);
+  EXPECT_GT(Count("capability_coaching_session"), 100);
+  EXPECT_EQ(Count("capability_community"), 2);
+  EXPECT_EQ(Count("capability_milestone"), 7);
+  const Comparison hf = ValueOrDie(CompareRound(*conn_, "HF-READINESS", ""));
+  EXPECT_EQ(hf.rounds, (std::vector<std::string>{"2022", "2024"}));
+  EXPECT_EQ(hf.organisations.size(), 11u);
+  EXPECT_GT(late.coaching_hours, 50);
+  EXPECT_GT(late.projects_led_by_community, 0);
+  EXPECT_GT(Count("observation"), 500);
   // A practice's people count for it.
   EXPECT_EQ(ValueOrDie(CapabilityOn(*conn_, "N99001", "2024-03-31")).people, 2);
 }

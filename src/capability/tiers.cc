@@ -30,7 +30,8 @@ std::optional<Tier> ParseTier(std::string_view word) {
 
 namespace {
 constexpr Activity kActivities[] = {Activity::kAttended, Activity::kTaught, Activity::kCoaches,
-                                    Activity::kCoached, Activity::kProjectMember};
+                                    Activity::kCoached, Activity::kProjectMember,
+                                    Activity::kProjectCoach};
 }  // namespace
 
 std::string_view ActivityWord(Activity activity) {
@@ -45,6 +46,8 @@ std::string_view ActivityWord(Activity activity) {
       return "coached";
     case Activity::kProjectMember:
       return "project";
+    case Activity::kProjectCoach:
+      return "project_coach";
   }
   return "";
 }
@@ -68,10 +71,30 @@ Evidence MakeEvidence(Activity activity, std::string date, Tier course_tier, std
       break;
     case Activity::kTaught:
     case Activity::kCoaches:
+    case Activity::kProjectCoach:
       gives = Tier::kLead;
       break;
   }
   return {std::move(date), activity, gives, std::move(what)};
+}
+
+bool InactiveProjectStatus(std::string_view status) {
+  const std::string s = AsciiLower(status);
+  return s == "completed" || s == "abandoned" || s == "closed";
+}
+
+std::optional<Evidence> ProjectEvidence(const ProjectRole& p) {
+  const std::string role = AsciiLower(p.role);
+  if (role == "coach") {
+    if (p.started.empty()) return std::nullopt;
+    return MakeEvidence(Activity::kProjectCoach, p.started, Tier::kNone,
+                        "coaches the project \"" + p.project + "\"");
+  }
+  if (role != "lead" && role != "member") return std::nullopt;
+  if (InactiveProjectStatus(p.status) || p.first_pdsa.empty()) return std::nullopt;
+  return MakeEvidence(Activity::kProjectMember, p.first_pdsa, Tier::kNone,
+                      (role == "lead" ? "leads" : "is a member of") + std::string(" the project \"") +
+                          p.project + "\" (first PDSA cycle)");
 }
 
 TierDecision DecideTier(std::span<const Evidence> evidence, std::span<const Override> overrides,

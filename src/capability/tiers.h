@@ -42,9 +42,10 @@ enum class Activity {
   kCoaches,        // coach or mentor in a coaching relationship
   kCoached,        // coachee in a coaching relationship
   kProjectMember,  // leads or is a member of an active improvement project (improvement part)
+  kProjectCoach,   // a coach on an improvement project (improvement part): coaches others
 };
 // The activity's word in evidence and test tables: "attended", "taught", "coaches", "coached",
-// "project".
+// "project", "project_coach".
 std::string_view ActivityWord(Activity activity);
 std::optional<Activity> ParseActivity(std::string_view word);
 
@@ -73,6 +74,22 @@ struct TierDecision {
   // The evidence dated on or before as_of that gives the tier (the reason for it), oldest first.
   std::vector<Evidence> basis;
 };
+
+// One person's place on an improvement project (the improvement part's improvement_project,
+// improvement_team_member and improvement_pdsa tables; docs/capability.md "Projects").
+struct ProjectRole {
+  std::string project;      // its title, for the evidence's `what`
+  std::string role;         // lead, sponsor, coach, member, patient_partner
+  std::string status;       // planning, active, sustaining, completed, abandoned, closed, ...
+  std::string started;      // the project's start, YYYY-MM-DD ("" unknown)
+  std::string first_pdsa;   // the first PDSA cycle's start ("" none)
+};
+// True for a project status that is not active: completed, abandoned, closed.
+bool InactiveProjectStatus(std::string_view status);
+// The evidence a place on a project gives, if any: a lead or member of a project that is not
+// inactive and has a PDSA cycle -> Live from the first cycle's start; a coach -> Lead from the
+// project's start (whatever its status now: coaching happened). Other roles give nothing.
+std::optional<Evidence> ProjectEvidence(const ProjectRole& p);
 
 // The tier on `as_of` (YYYY-MM-DD) from the evidence and overrides (any order).
 TierDecision DecideTier(std::span<const Evidence> evidence, std::span<const Override> overrides,

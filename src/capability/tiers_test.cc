@@ -78,6 +78,34 @@ TEST(TierRules, TableOfHistories) {
   EXPECT_GE(cases, 15);
 }
 
+// The improvement part's projects as evidence: tests/cases/capability/project_roles.csv.
+TEST(TierRules, ProjectRolesAsEvidence) {
+  const std::filesystem::path file =
+      std::filesystem::path(SHEWHART_TEST_DATA_DIR) / "cases" / "capability" / "project_roles.csv";
+  std::ifstream in(file);
+  ASSERT_TRUE(in) << file;
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(Trimmed(line), "case,role,status,started,first_pdsa,as_of,expected,since");
+  int cases = 0;
+  while (std::getline(in, line)) {
+    if (Trimmed(line).empty()) continue;
+    const std::vector<std::string> f = Split(Trimmed(line), ',');
+    ASSERT_EQ(f.size(), 8u) << line;
+    SCOPED_TRACE(f[0]);
+    std::vector<Evidence> evidence;
+    if (std::optional<Evidence> e = ProjectEvidence({"Falls", f[1], f[2], f[3], f[4]})) {
+      evidence.push_back(*e);
+      EXPECT_NE(e->what.find("Falls"), std::string::npos);
+    }
+    const TierDecision d = DecideTier(evidence, {}, f[5]);
+    EXPECT_EQ(TierWord(d.tier), f[6]);
+    EXPECT_EQ(d.since, f[7]);
+    ++cases;
+  }
+  EXPECT_GE(cases, 12);
+}
+
 TEST(TierRules, WordsRoundTrip) {
   for (Tier t : {Tier::kNone, Tier::kLearn, Tier::kLive, Tier::kLead}) {
     EXPECT_EQ(ParseTier(TierWord(t)), t);

@@ -1084,6 +1084,116 @@ TEST_P(ServerTest, SubmissionsAreJudgedAsOfTheLatestPeriodLoaded) {
       Json(viewer.Send("GET", "/api/submissions?as_of=2030-01-01"))["submissions"][0]["expected"]
           .get<int>(),
       24);
+// The capability contract (docs/capability.md): the dashboard and a person's tier over HTTP on a
+// register imported by hand, bookings with capacity, and assessments refusing bad answers.
+TEST_P(ServerTest, CapabilityContract) {
+  {
+    auto conn = db::Open(url_);
+    ASSERT_TRUE(conn.ok());
+    imports::ImportOptions o{.actor = "test", .now = "2024-05-02T10:00:00Z"};
+    const std::pair<const char*, const char*> files[] = {
+        {"people",
+         "email,name,organisation\nana@kch.nhs.uk,Ana,RJZ\nben@kch.nhs.uk,Ben,RJZ\n"
+         "cy@imperial.nhs.uk,Cy,RYJ\n"},
+        {"courses", "code,title,tier\nQI-101,Intro,learn\nQI-201,Practitioner,live\n"},
+        {"attendance",
+         "email,course,date,attended,role\nana@kch.nhs.uk,QI-101,2023-09-20,yes,\n"
+         "ana@kch.nhs.uk,QI-201,2024-02-14,yes,\nben@kch.nhs.uk,QI-101,2022-01-10,yes,\n"
+         "cy@imperial.nhs.uk,QI-101,2024-02-14,no,\n"},
+        {"coaching", "coach,coachee,started\nana@kch.nhs.uk,ben@kch.nhs.uk,2024-03-01\n"}};
+    for (const auto& [kind, csv] : files) {
+      auto importer = schema::FindImporter(kind);
+      ASSERT_TRUE(importer.ok());
+      auto r = importer->import_table(**conn, *imports::ParseCsvTable("f.csv", csv), "sha", o);
+      ASSERT_TRUE(r.ok()) << kind << ": " << r.status().ToString();
+    }
+  }
+  Browser lead = SignedIn(Role::kSystemQualityLead);
+  // On 2024-05-01: Ana coaches -> lead; Ben coached -> live; Cy booked only -> none. Attended in
+  // the 12 months (after 2023-05-01): Ana (twice) -> 1.
+  http::TestResponse r = lead.Send("GET", "/api/capability?organisation=&as_of=2024-05-01");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json d = Json(r);
+  EXPECT_EQ(d["learn"], 0);
+  EXPECT_EQ(d["live"], 1);
+  EXPECT_EQ(d["lead"], 1);
+  EXPECT_EQ(d["attended"], 1);
+  EXPECT_EQ(d["coaches"], 1);
+  EXPECT_EQ(d["projects_led_by_community"], 0);
+  ASSERT_TRUE(d["self_sustainability"].contains("index"));
+  EXPECT_EQ(d["self_sustainability"]["parts"].size(), 5u);
+  EXPECT_TRUE(d["self_sustainability"].contains("coach_ratio"));
+  EXPECT_EQ(Json(lead.Send("GET", "/api/capability?organisation=RYJ&as_of=2024-05-01"))["attended"],
+            0);
+  EXPECT_EQ(lead.Send("GET", "/api/capability?organisation=NOPE").status, 404);
+  EXPECT_EQ(lead.Send("GET", "/api/capability?as_of=May").status, 400);
+  r = lead.Send("GET", "/api/people/ana%40kch.nhs.uk/tier?as_of=2024-05-01");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r)["tier"], "lead");
+  ASSERT_FALSE(Json(r)["evidence"].empty());
+  EXPECT_EQ(Json(r)["evidence"][0]["activity"], "coaches");
+  EXPECT_EQ(lead.Send("GET", "/api/people/nobody%40kch.nhs.uk/tier").status, 404);
+  // Bad attendance: an unknown course, a date in the future.
+  r = lead.Send("POST", "/api/people/cy%40imperial.nhs.uk/attendance",
+                json{{"course", "QI-999"}, {"date", "2024-02-14"}}.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("QI-999"), std::string::npos);
+  r = lead.Send("POST", "/api/people/cy%40imperial.nhs.uk/attendance",
+                json{{"course", "QI-101"}, {"date", "2099-01-01"}}.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("future"), std::string::npos);
+  // An override without a reason.
+  EXPECT_EQ(lead.Send("POST", "/api/people/cy%40imperial.nhs.uk/tier", R"({"tier":"lead"})")
+                .status,
+            400);
+  // Events: capacity enforced; out of scope for an organisation's quality lead.
+  r = lead.Send("POST", "/api/capability/events",
+                R"({"course":"QI-201","date":"2024-04-10","online":true,"capacity":1})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = std::to_string(Json(r)["id"].get<int64_t>());
+  EXPECT_EQ(lead.Send("POST", "/api/capability/events/" + id + "/bookings",
+                      R"({"email":"cy@imperial.nhs.uk"})")
+                .status,
+            201);
+  r = lead.Send("POST", "/api/capability/events/" + id + "/bookings",
+                R"({"email":"ben@kch.nhs.uk"})");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_NE(r.body.find("full"), std::string::npos);
+  r = lead.Send("POST", "/api/capability/events/" + id + "/attendance",
+                R"({"email":"cy@imperial.nhs.uk","attended":"yes"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Json(r)["tier"], "live");
+  Browser org_lead = SignedIn(Role::kOrganisationQualityLead);  // RJZ only
+  EXPECT_EQ(org_lead
+                .Send("POST", "/api/capability/events/" + id + "/attendance",
+                      R"({"email":"cy@imperial.nhs.uk","attended":"no"})")
+                .status,
+            404);
+  // Assessments: bad answers refused naming the question; the comparison.
+  r = lead.Send("POST", "/api/organisations/RJZ/assessments",
+                R"({"questionnaire":"NHS-IMPACT","round":"2024","answers":{"C1":3,"C2":3,"C3":7,"C4":3,"C5":3}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("question C3"), std::string::npos);
+  r = lead.Send("POST", "/api/organisations/RJZ/assessments",
+                R"({"questionnaire":"NHS-IMPACT","round":"2024","answers":{"C1":3,"C2":3,"C3":3,"C4":3,"C5":3,"EVIDENCE":"patient 943 476 5919"}})");
+  EXPECT_EQ(r.status, 400);
+  // The API screens every JSON text before the service: the error names the question.
+  EXPECT_NE(r.body.find("EVIDENCE"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("NHS number"), std::string::npos) << r.body;
+  EXPECT_TRUE(Json(lead.Send("GET", "/api/assessments?questionnaire=NHS-IMPACT"))["organisations"]
+                  .empty());
+  r = lead.Send("POST", "/api/organisations/RJZ/assessments",
+                R"({"questionnaire":"NHS-IMPACT","round":"2024","answers":{"C1":3,"C2":4,"C3":3,"C4":3,"C5":2}})");
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(org_lead
+                .Send("POST", "/api/organisations/RYJ/assessments",
+                      R"({"questionnaire":"NHS-IMPACT","round":"2024","answers":{}})")
+                .status,
+            404);
+  json c = Json(lead.Send("GET", "/api/assessments?questionnaire=NHS-IMPACT"));
+  ASSERT_EQ(c["organisations"].size(), 1u);
+  EXPECT_EQ(c["organisations"][0]["scores"]["Investing in people and culture"], 4.0);
+  EXPECT_EQ(c["spread"].size(), 5u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, ServerTest, ::testing::Values("sqlite", "postgresql"));

@@ -37,6 +37,7 @@ export const screens: readonly ScreenEntry[] = [
   { path: '/meetings', title: 'Meetings', nav: 'meetings', menu: 'Meetings', load: async () => (await import('./screens/followup')).meetingsScreen },
   { path: '/meetings/:id', title: 'Meeting', nav: 'meetings', load: async () => (await import('./screens/followup')).meetingScreen },
   { path: '/capability', title: 'Capability', nav: 'capability', menu: 'Capability', load: async () => (await import('./screens/capability')).capabilityScreen },
+  { path: '/readiness', title: 'Readiness', nav: 'capability', load: async () => (await import('./screens/readiness')).readinessScreen },
   { path: '/person', title: 'Person', nav: 'capability', load: async () => (await import('./screens/capability')).personScreen },
   { path: '/improvement', title: 'Improvement', nav: 'improvement', menu: 'Improvement', load: async () => (await import('./screens/improvement')).improvementScreen },
   { path: '/projects/:id', title: 'Project', nav: 'improvement', load: async () => (await import('./screens/improvement')).projectScreen },

@@ -27,6 +27,7 @@ interface Dashboard {
   attended: number;
   coaches: number;
   projects_led_by_community: number;
+  coaching_hours: number;
   latest_evidence: string;
   self_sustainability: { index: number | null; parts: Part[] };
 }
@@ -67,6 +68,58 @@ interface Course {
   title: string;
   tier: string;
 }
+interface EventRow {
+  id: number;
+  course: string;
+  course_title: string;
+  course_tier: string;
+  date: string;
+  place: string;
+  online: boolean;
+  capacity: number;
+  booked: number;
+  attended: number;
+  places_left: number;
+  wave: string;
+  cohort: string;
+  trainers: { email: string; name: string; external: boolean }[];
+}
+interface Community {
+  code: string;
+  title: string;
+  purpose: string;
+  lead_name: string;
+  launched: string;
+  members: { email: string; name: string }[];
+  meetings: { date: string; kind: string; title: string; agenda: string; shared: string; attendees: string[] }[];
+  projects: { title: string; lead: string; started: string; status: string }[];
+}
+interface Milestone {
+  id: number;
+  stage: string;
+  title: string;
+  due: string;
+  owner: string;
+  status: string;
+  done_on: string;
+}
+const stageName: Record<string, string> = {
+  convene: 'Convene',
+  launch_cop: 'Launch the community of practice',
+  design_learn: 'Design the Learn tier',
+  recruit: 'Recruit cohorts',
+  run: 'Run',
+  celebrate: 'Celebrate',
+  evaluate: 'Evaluate',
+};
+const statusTag: Record<string, [string, string]> = {
+  not_started: ['Not started', 'grey'],
+  in_progress: ['In progress', 'blue'],
+  done: ['Done', 'green'],
+  at_risk: ['At risk', 'red'],
+};
+const eventLabel = (e: EventRow) =>
+  `${e.date} ${e.course_title}${e.wave ? ` (${e.wave})` : ''}, ${e.online ? 'online' : e.place}`;
 
 const kShown = 50; // people listed at once; the search reaches everyone
 const tierColour: Record<string, string> = { learn: 'blue', live: 'green', lead: 'purple', none: 'grey' };
@@ -109,10 +162,13 @@ export async function capabilityScreen(main: HTMLElement, _params: Record<string
   // ends before today).
   const latest = asOfParam ? '' : (await get<Dashboard>(`/api/capability?${qs(org, '')}`)).latest_evidence;
   const asOf = asOfParam || latest || '';
-  const [d, people, orgs] = await Promise.all([
+  const [d, people, orgs, events, communities, plan] = await Promise.all([
     get<Dashboard>(`/api/capability?${qs(org, asOf)}`),
     get<{ people: PersonRow[] }>(`/api/people?${qs(org, asOf)}`),
     get<{ organisations: { code: string; name: string; kind: string }[] }>('/api/organisations'),
+    get<{ events: EventRow[] }>('/api/capability/events'),
+    get<{ communities: Community[] }>('/api/capability/communities'),
+    get<{ milestones: Milestone[] }>('/api/capability/plan'),
   ]);
   const ends = quarterEnds(d.as_of, 8);
   const history = await Promise.all(ends.map((e) => get<Dashboard>(`/api/capability?${qs(org, e)}`)));
@@ -140,8 +196,10 @@ export async function capabilityScreen(main: HTMLElement, _params: Record<string
     ${stat('count-lead', 'Lead', d.lead, 'teaching, coaching or mentoring others')}
     ${stat('count-attended', 'Attended training', d.attended, 'people, in the 12 months to this day')}
     ${stat('count-coaches', 'Coaches', d.coaches, 'people coaching someone on this day')}
-    ${stat('count-projects', 'Projects led by the community', d.projects_led_by_community, 'counted once the improvement part holds projects')}
+    ${stat('count-coaching-hours', 'Coaching hours', Math.round(d.coaching_hours), 'hours of coaching sessions, in the 12 months to this day')}
+    ${stat('count-projects', 'Projects led by the community', d.projects_led_by_community, 'active projects led by people at Live or Lead, and by communities of practice')}
   </dl>
+  <p>Each of these is also a monthly measure in the dictionary (codes starting CAP_), charted with statistical process control like any other: for example <a href="/dictionary/CAP_SSI">the self-sustainability index</a>. The <a href="/readiness">readiness and self-assessment</a> page compares organisations' answers to the Health Foundation and NHS IMPACT questionnaires.</p>
   <h2 class="nhsuk-heading-m" id="ssi-heading">Self-sustainability index: <span id="ssi-index">${ss.index === null ? 'not yet measurable' : fmt(ss.index)}</span></h2>
   <p>Could the community teach, coach and lead itself without a central team? Each part is scored against its target (a score of 1 meets it); the index is 100 times the mean score of the parts that can be measured.</p>
   <div class="app-scroll" role="region" aria-labelledby="ssi-caption" tabindex="0"><table class="nhsuk-table" id="ssi-table">
@@ -162,6 +220,41 @@ export async function capabilityScreen(main: HTMLElement, _params: Record<string
       (h) => `<tr><td>${esc(period(h.as_of))}</td><td class="app-num">${h.learn}</td><td class="app-num">${h.live}</td><td class="app-num">${h.lead}</td><td class="app-num">${h.attended}</td><td class="app-num">${h.coaches}</td><td class="app-num">${h.self_sustainability.index === null ? '–' : fmt(h.self_sustainability.index)}</td></tr>`,
     )
     .join('')}</tbody></table></div>
+  <h2 class="nhsuk-heading-m">Training events</h2>
+  <div class="app-scroll" role="region" aria-labelledby="events-caption" tabindex="0"><table class="nhsuk-table" id="events-table">
+  <caption class="nhsuk-table__caption" id="events-caption">The latest ${Math.min(12, events.events.length)} of ${events.events.length} events</caption>
+  <thead><tr><th scope="col">Date</th><th scope="col">Course</th><th scope="col">Where</th><th scope="col">Trainers</th><th scope="col" class="app-num">Booked / places</th><th scope="col" class="app-num">Attended</th></tr></thead>
+  <tbody>${events.events
+    .slice(-12)
+    .reverse()
+    .map(
+      (e) => `<tr><td>${esc(period(e.date))}</td><td>${esc(e.course_title)} ${tierTag(e.course_tier)}${e.wave ? `<br><span class="nhsuk-body-s">${esc(e.wave)}</span>` : ''}</td><td>${e.online ? 'Online' : esc(e.place)}</td><td>${esc(e.trainers.map((t) => t.name).join(', '))}</td><td class="app-num">${e.booked} / ${e.capacity}</td><td class="app-num">${e.attended}</td></tr>`,
+    )
+    .join('')}</tbody></table></div>
+  <h2 class="nhsuk-heading-m">Communities of practice</h2>
+  ${
+    communities.communities.length
+      ? communities.communities
+          .map((c) => {
+            const last = c.meetings.find((m) => m.kind === 'sharing');
+            return `<div class="nhsuk-card" data-community="${esc(c.code)}"><div class="nhsuk-card__content"><h3 class="nhsuk-card__heading nhsuk-heading-s">${esc(c.title)}</h3>
+            <p class="nhsuk-card__description">${esc(c.purpose)}</p>
+            <p>Led by ${esc(c.lead_name || 'nobody yet')}; launched ${esc(period(c.launched))}; ${c.members.length} members; ${c.meetings.length} meetings and sharing events; ${c.projects.filter((p) => p.status === 'active').length} active projects led by the community.</p>
+            ${last ? `<p>Last sharing event, ${esc(period(last.date))}: ${esc(last.shared)} (${last.attendees.length} attended). Agenda: ${esc(last.agenda)}</p>` : ''}</div></div>`;
+          })
+          .join('')
+      : '<p>No community of practice yet.</p>'
+  }
+  <h2 class="nhsuk-heading-m">Programme plan</h2>
+  ${
+    plan.milestones.length
+      ? `<ol class="app-timeline" id="plan-timeline">${plan.milestones
+          .map(
+            (m) => `<li class="app-timeline__item"><strong>${esc(stageName[m.stage] ?? m.stage)}</strong>: ${esc(m.title)}. ${tag(...(statusTag[m.status] ?? [m.status, 'grey']))}<br><span class="nhsuk-body-s">Owner ${esc(m.owner)}; due ${esc(period(m.due))}${m.done_on ? `; done ${esc(period(m.done_on))}` : ''}</span></li>`,
+          )
+          .join('')}</ol>`
+      : '<p id="plan-timeline">No programme plan yet.</p>'
+  }
   <h2 class="nhsuk-heading-m">People</h2>
   <div class="nhsuk-form-group"><label class="nhsuk-label" for="people-search">Search by name, email or organisation</label><input class="nhsuk-input nhsuk-input--width-20" id="people-search" type="search" autocomplete="off"></div>
   <div class="app-scroll" role="region" aria-labelledby="people-caption" tabindex="0"><table class="nhsuk-table" id="people-table">
@@ -192,10 +285,14 @@ export async function capabilityScreen(main: HTMLElement, _params: Record<string
 // At /person?email=... (a path ending in ".nhs.uk" would be taken for a file by the server).
 export async function personScreen(main: HTMLElement, params: Record<string, string>, query: URLSearchParams): Promise<void> {
   const email = query.get('email') ?? '';
-  const [p, courses] = await Promise.all([
+  const [p, courses, events] = await Promise.all([
     get<Person>(`/api/people/${enc(email)}`),
     get<{ courses: Course[] }>('/api/courses'),
+    get<{ events: EventRow[] }>('/api/capability/events'),
   ]);
+  const eventOf = new Map(events.events.map((e) => [`${e.course}|${e.date}`, e]));
+  const booked = p.training.filter((t) => t.role === 'attendee' && t.attended === 'no' && eventOf.has(`${t.course}|${t.date}`));
+  const open = events.events.filter((e) => e.places_left > 0 && !p.training.some((t) => t.course === e.course && t.date === e.date)).reverse();
   const today = p.as_of;
   const basis =
     p.source === 'override'
@@ -216,6 +313,21 @@ export async function personScreen(main: HTMLElement, params: Record<string, str
       <div class="nhsuk-form-group"><label class="nhsuk-label" for="att-date">Date of the session</label><input class="nhsuk-input nhsuk-input--width-10" id="att-date" name="date" type="date" value="${esc(today)}" max="${esc(today)}"></div>
       <div class="nhsuk-form-group"><label class="nhsuk-label" for="att-attended">Attended</label><select class="nhsuk-select" id="att-attended" name="attended"><option value="no">Booked, not attended (yet)</option><option value="yes">Attended</option></select></div>
       <button class="nhsuk-button nhsuk-button--secondary" type="submit" id="att-submit">Save</button></fieldset></form>`
+      : ''
+  }
+  ${
+    can('event.book')
+      ? `<form id="book-form" novalidate><fieldset class="nhsuk-fieldset"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m"><h2 class="nhsuk-fieldset__heading">Book on a training event</h2></legend>
+      <div class="nhsuk-form-group"><label class="nhsuk-label" for="book-event">Event (with places left)</label><select class="nhsuk-select" id="book-event" name="event">${open.map((e) => `<option value="${e.id}" data-course="${esc(e.course)}">${esc(eventLabel(e))}: ${e.places_left} places left</option>`).join('')}</select></div>
+      <button class="nhsuk-button nhsuk-button--secondary" type="submit" id="book-submit">Book</button></fieldset></form>`
+      : ''
+  }
+  ${
+    can('event.attendance') && booked.length
+      ? `<form id="mark-form" novalidate><fieldset class="nhsuk-fieldset"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m"><h2 class="nhsuk-fieldset__heading">Mark attendance at an event</h2></legend>
+      <div class="nhsuk-form-group"><label class="nhsuk-label" for="mark-event">Event booked</label><select class="nhsuk-select" id="mark-event" name="event">${booked.map((t) => { const e = eventOf.get(`${t.course}|${t.date}`)!; return `<option value="${e.id}">${esc(eventLabel(e))}</option>`; }).join('')}</select></div>
+      <div class="nhsuk-form-group"><label class="nhsuk-label" for="mark-attended">Attended</label><select class="nhsuk-select" id="mark-attended" name="attended"><option value="yes">Attended</option><option value="no">Did not attend</option></select></div>
+      <button class="nhsuk-button nhsuk-button--secondary" type="submit" id="mark-submit">Save attendance</button></fieldset></form>`
       : ''
   }
   <h2 class="nhsuk-heading-m">Training</h2>
@@ -260,6 +372,31 @@ export async function personScreen(main: HTMLElement, params: Record<string, str
       await post(`/api/people/${enc(email)}/attendance`, fd);
       await personScreen(main, params, query);
       main.querySelector<HTMLElement>('#person-messages')!.innerHTML = `<div class="nhsuk-inset-text" role="status" id="person-saved"><p>Saved.</p></div>`;
+    } catch (e) {
+      fail('The attendance was not saved', e);
+    }
+  });
+  const saved = async () => {
+    await personScreen(main, params, query);
+    main.querySelector<HTMLElement>('#person-messages')!.innerHTML = `<div class="nhsuk-inset-text" role="status" id="person-saved"><p>Saved.</p></div>`;
+  };
+  main.querySelector<HTMLFormElement>('#book-form')?.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const id = (main.querySelector<HTMLSelectElement>('#book-event')!).value;
+    try {
+      await post(`/api/capability/events/${enc(id)}/bookings`, { email });
+      await saved();
+    } catch (e) {
+      fail('The booking was not saved', e);
+    }
+  });
+  main.querySelector<HTMLFormElement>('#mark-form')?.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const id = (main.querySelector<HTMLSelectElement>('#mark-event')!).value;
+    const attended = (main.querySelector<HTMLSelectElement>('#mark-attended')!).value;
+    try {
+      await post(`/api/capability/events/${enc(id)}/attendance`, { email, attended });
+      await saved();
     } catch (e) {
       fail('The attendance was not saved', e);
     }
