@@ -20,14 +20,17 @@ using nlohmann::json;
 constexpr std::string_view kShares[] = {"named", "anonymised", "organisation_only"};
 constexpr std::string_view kResponses[] = {"adopted", "adapted", "not_applicable", "reviewing"};
 constexpr std::string_view kSourceKinds[] = {
-    "incident", "complaint", "audit", "project", "pdsa", "meeting", "learning_response",
-    "conversation", "forum_meeting", "thematic_review"};
+    "incident", "complaint",         "audit",        "project",       "pdsa",
+    "meeting",  "learning_response", "conversation", "forum_meeting", "thematic_review"};
 // The table behind a source kind, where there is one (a kind whose table is absent, or
 // "conversation", has no record to check).
 constexpr std::pair<std::string_view, std::string_view> kSourceTables[] = {
-    {"incident", "incident"},           {"complaint", "complaint"},
-    {"audit", "clinical_audit"},        {"project", "improvement_project"},
-    {"pdsa", "improvement_pdsa"},       {"forum_meeting", "forum_meeting"},
+    {"incident", "incident"},
+    {"complaint", "complaint"},
+    {"audit", "clinical_audit"},
+    {"project", "improvement_project"},
+    {"pdsa", "improvement_pdsa"},
+    {"forum_meeting", "forum_meeting"},
     {"thematic_review", "thematic_review"}};
 
 // The organisations a lesson's spread counts, besides any that responded.
@@ -37,115 +40,141 @@ constexpr std::string_view kAudienceKinds[] = {"acute trust", "community trust",
 // Search (search_doc, FTS5 / tsvector), lessons and their responses. The search index's triggers
 // on other parts' tables are not here: EnsureSearchIndex() installs them after every migration,
 // for whichever tables exist (search.h).
-#define SHEWHART_LESSON_SCHEMA(PK, ID)                                                  \
-  "CREATE TABLE search_source (\n"                                                      \
-  "  kind TEXT PRIMARY KEY,\n"                                                          \
-  "  table_name TEXT NOT NULL,\n"                                                       \
-  "  signature TEXT NOT NULL\n"                                                         \
-  ");\n"                                                                                \
-  "CREATE TABLE lesson (\n"                                                             \
-  "  id " PK ",\n"                                                                      \
-  "  unit_id " ID " NOT NULL REFERENCES unit(id),\n"                                    \
-  "  title TEXT NOT NULL,\n"                                                            \
-  "  summary TEXT NOT NULL,\n"                                                          \
+#define SHEWHART_LESSON_SCHEMA(PK, ID)                                                     \
+  "CREATE TABLE search_source (\n"                                                         \
+  "  kind TEXT PRIMARY KEY,\n"                                                             \
+  "  table_name TEXT NOT NULL,\n"                                                          \
+  "  signature TEXT NOT NULL\n"                                                            \
+  ");\n"                                                                                   \
+  "CREATE TABLE lesson (\n"                                                                \
+  "  id " PK                                                                               \
+  ",\n"                                                                                    \
+  "  unit_id " ID                                                                          \
+  " NOT NULL REFERENCES unit(id),\n"                                                       \
+  "  title TEXT NOT NULL,\n"                                                               \
+  "  summary TEXT NOT NULL,\n"                                                             \
   "  share TEXT NOT NULL CHECK (share IN ('named', 'anonymised', 'organisation_only')),\n" \
-  "  source_kind TEXT NOT NULL DEFAULT '',\n"                                           \
-  "  source_id " ID ",\n"                                                               \
-  "  themes TEXT NOT NULL DEFAULT '',\n"                                                \
-  "  rapid_points TEXT NOT NULL DEFAULT '',\n"                                          \
-  "  metrics TEXT NOT NULL DEFAULT '',\n"                                               \
-  "  co_design INTEGER NOT NULL DEFAULT 0,\n"                                           \
-  "  learned_on TEXT NOT NULL,\n"                                                       \
-  "  created_by TEXT NOT NULL,\n"                                                       \
-  "  created_at TEXT NOT NULL\n"                                                        \
-  ");\n"                                                                                \
-  "CREATE INDEX lesson_unit ON lesson(unit_id);\n"                                      \
-  "CREATE INDEX lesson_learned ON lesson(learned_on);\n"                                \
-  "CREATE TABLE lesson_response (\n"                                                    \
-  "  id " PK ",\n"                                                                      \
-  "  lesson_id " ID " NOT NULL REFERENCES lesson(id),\n"                                \
-  "  unit_id " ID " NOT NULL REFERENCES unit(id),\n"                                    \
-  "  response TEXT NOT NULL CHECK (response IN ('adopted', 'adapted', "                 \
-  "'not_applicable', 'reviewing')),\n"                                                  \
-  "  responded_on TEXT NOT NULL,\n"                                                     \
-  "  project TEXT NOT NULL DEFAULT '',\n"                                               \
-  "  action TEXT NOT NULL DEFAULT '',\n"                                                \
-  "  note TEXT NOT NULL DEFAULT '',\n"                                                  \
-  "  recorded_by TEXT NOT NULL,\n"                                                      \
-  "  recorded_at TEXT NOT NULL\n"                                                       \
-  ");\n"                                                                                \
-  "CREATE INDEX lesson_response_lesson ON lesson_response(lesson_id, unit_id);\n"       \
+  "  source_kind TEXT NOT NULL DEFAULT '',\n"                                              \
+  "  source_id " ID                                                                        \
+  ",\n"                                                                                    \
+  "  themes TEXT NOT NULL DEFAULT '',\n"                                                   \
+  "  rapid_points TEXT NOT NULL DEFAULT '',\n"                                             \
+  "  metrics TEXT NOT NULL DEFAULT '',\n"                                                  \
+  "  co_design INTEGER NOT NULL DEFAULT 0,\n"                                              \
+  "  populations TEXT NOT NULL DEFAULT '',\n"                                              \
+  "  learned_on TEXT NOT NULL,\n"                                                          \
+  "  created_by TEXT NOT NULL,\n"                                                          \
+  "  created_at TEXT NOT NULL\n"                                                           \
+  ");\n"                                                                                   \
+  "CREATE INDEX lesson_unit ON lesson(unit_id);\n"                                         \
+  "CREATE INDEX lesson_learned ON lesson(learned_on);\n"                                   \
+  "CREATE TABLE lesson_response (\n"                                                       \
+  "  id " PK                                                                               \
+  ",\n"                                                                                    \
+  "  lesson_id " ID                                                                        \
+  " NOT NULL REFERENCES lesson(id),\n"                                                     \
+  "  unit_id " ID                                                                          \
+  " NOT NULL REFERENCES unit(id),\n"                                                       \
+  "  response TEXT NOT NULL CHECK (response IN ('adopted', 'adapted', "                    \
+  "'not_applicable', 'reviewing')),\n"                                                     \
+  "  responded_on TEXT NOT NULL,\n"                                                        \
+  "  project TEXT NOT NULL DEFAULT '',\n"                                                  \
+  "  action TEXT NOT NULL DEFAULT '',\n"                                                   \
+  "  note TEXT NOT NULL DEFAULT '',\n"                                                     \
+  "  recorded_by TEXT NOT NULL,\n"                                                         \
+  "  recorded_at TEXT NOT NULL\n"                                                          \
+  ");\n"                                                                                   \
+  "CREATE INDEX lesson_response_lesson ON lesson_response(lesson_id, unit_id);\n"          \
   "CREATE INDEX lesson_response_date ON lesson_response(responded_on);\n"
 
-#define SHEWHART_FORUM_SCHEMA(PK, ID)                                                   \
-  "CREATE TABLE learning_forum (\n"                                                     \
-  "  id " PK ",\n"                                                                      \
-  "  name TEXT NOT NULL UNIQUE,\n"                                                      \
-  "  description TEXT NOT NULL DEFAULT '',\n"                                           \
-  "  created_by TEXT NOT NULL,\n"                                                       \
-  "  created_at TEXT NOT NULL\n"                                                        \
-  ");\n"                                                                                \
-  "CREATE TABLE forum_member (\n"                                                       \
-  "  forum_id " ID " NOT NULL REFERENCES learning_forum(id),\n"                         \
-  "  unit_id " ID " NOT NULL REFERENCES unit(id),\n"                                    \
-  "  role TEXT NOT NULL DEFAULT 'member',\n"                                            \
-  "  UNIQUE (forum_id, unit_id)\n"                                                      \
-  ");\n"                                                                                \
-  "CREATE TABLE forum_meeting (\n"                                                      \
-  "  id " PK ",\n"                                                                      \
-  "  forum_id " ID " NOT NULL REFERENCES learning_forum(id),\n"                         \
-  "  held_on TEXT NOT NULL,\n"                                                          \
-  "  title TEXT NOT NULL,\n"                                                            \
-  "  notes TEXT NOT NULL DEFAULT '',\n"                                                 \
-  "  created_by TEXT NOT NULL,\n"                                                       \
-  "  created_at TEXT NOT NULL\n"                                                        \
-  ");\n"                                                                                \
-  "CREATE TABLE forum_case (\n"                                                         \
-  "  id " PK ",\n"                                                                      \
-  "  meeting_id " ID " NOT NULL REFERENCES forum_meeting(id),\n"                        \
-  "  kind TEXT NOT NULL,\n"                                                             \
-  "  ref_id " ID ",\n"                                                                  \
-  "  unit_id " ID " REFERENCES unit(id),\n"                                             \
-  "  summary TEXT NOT NULL DEFAULT ''\n"                                                \
-  ");\n"                                                                                \
-  "CREATE TABLE thematic_review (\n"                                                    \
-  "  id " PK ",\n"                                                                      \
-  "  forum_id " ID " NOT NULL REFERENCES learning_forum(id),\n"                         \
-  "  theme TEXT NOT NULL,\n"                                                            \
-  "  title TEXT NOT NULL,\n"                                                            \
-  "  summary TEXT NOT NULL DEFAULT '',\n"                                               \
-  "  learning_points TEXT NOT NULL DEFAULT '',\n"                                       \
-  "  created_by TEXT NOT NULL,\n"                                                       \
-  "  created_at TEXT NOT NULL\n"                                                        \
-  ");\n"                                                                                \
-  "CREATE TABLE thematic_review_item (\n"                                               \
-  "  review_id " ID " NOT NULL REFERENCES thematic_review(id),\n"                       \
-  "  kind TEXT NOT NULL,\n"                                                             \
-  "  ref_id " ID " NOT NULL,\n"                                                         \
-  "  unit_id " ID " REFERENCES unit(id),\n"                                             \
-  "  summary TEXT NOT NULL DEFAULT '',\n"                                               \
-  "  UNIQUE (review_id, kind, ref_id)\n"                                                \
-  ");\n"                                                                                \
-  "CREATE TABLE forum_action (\n"                                                       \
-  "  id " PK ",\n"                                                                      \
-  "  review_id " ID " NOT NULL REFERENCES thematic_review(id),\n"                       \
-  "  unit_id " ID " NOT NULL REFERENCES unit(id),\n"                                    \
-  "  action TEXT NOT NULL,\n"                                                           \
-  "  status TEXT NOT NULL DEFAULT 'planned',\n"                                         \
-  "  due TEXT NOT NULL DEFAULT '',\n"                                                   \
-  "  created_by TEXT NOT NULL,\n"                                                       \
-  "  created_at TEXT NOT NULL\n"                                                        \
-  ");\n"                                                                                \
-  "CREATE TABLE sharing_event (\n"                                                      \
-  "  id " PK ",\n"                                                                      \
-  "  forum_id " ID " REFERENCES learning_forum(id),\n"                                  \
-  "  title TEXT NOT NULL,\n"                                                            \
-  "  description TEXT NOT NULL DEFAULT '',\n"                                           \
-  "  location TEXT NOT NULL DEFAULT '',\n"                                              \
-  "  starts_at TEXT NOT NULL,\n"                                                        \
-  "  ends_at TEXT NOT NULL,\n"                                                          \
-  "  created_by TEXT NOT NULL,\n"                                                       \
-  "  created_at TEXT NOT NULL\n"                                                        \
+#define SHEWHART_FORUM_SCHEMA(PK, ID)             \
+  "CREATE TABLE learning_forum (\n"               \
+  "  id " PK                                      \
+  ",\n"                                           \
+  "  name TEXT NOT NULL UNIQUE,\n"                \
+  "  description TEXT NOT NULL DEFAULT '',\n"     \
+  "  created_by TEXT NOT NULL,\n"                 \
+  "  created_at TEXT NOT NULL\n"                  \
+  ");\n"                                          \
+  "CREATE TABLE forum_member (\n"                 \
+  "  forum_id " ID                                \
+  " NOT NULL REFERENCES learning_forum(id),\n"    \
+  "  unit_id " ID                                 \
+  " NOT NULL REFERENCES unit(id),\n"              \
+  "  role TEXT NOT NULL DEFAULT 'member',\n"      \
+  "  UNIQUE (forum_id, unit_id)\n"                \
+  ");\n"                                          \
+  "CREATE TABLE forum_meeting (\n"                \
+  "  id " PK                                      \
+  ",\n"                                           \
+  "  forum_id " ID                                \
+  " NOT NULL REFERENCES learning_forum(id),\n"    \
+  "  held_on TEXT NOT NULL,\n"                    \
+  "  title TEXT NOT NULL,\n"                      \
+  "  notes TEXT NOT NULL DEFAULT '',\n"           \
+  "  created_by TEXT NOT NULL,\n"                 \
+  "  created_at TEXT NOT NULL\n"                  \
+  ");\n"                                          \
+  "CREATE TABLE forum_case (\n"                   \
+  "  id " PK                                      \
+  ",\n"                                           \
+  "  meeting_id " ID                              \
+  " NOT NULL REFERENCES forum_meeting(id),\n"     \
+  "  kind TEXT NOT NULL,\n"                       \
+  "  ref_id " ID                                  \
+  ",\n"                                           \
+  "  unit_id " ID                                 \
+  " REFERENCES unit(id),\n"                       \
+  "  summary TEXT NOT NULL DEFAULT ''\n"          \
+  ");\n"                                          \
+  "CREATE TABLE thematic_review (\n"              \
+  "  id " PK                                      \
+  ",\n"                                           \
+  "  forum_id " ID                                \
+  " NOT NULL REFERENCES learning_forum(id),\n"    \
+  "  theme TEXT NOT NULL,\n"                      \
+  "  title TEXT NOT NULL,\n"                      \
+  "  summary TEXT NOT NULL DEFAULT '',\n"         \
+  "  learning_points TEXT NOT NULL DEFAULT '',\n" \
+  "  created_by TEXT NOT NULL,\n"                 \
+  "  created_at TEXT NOT NULL\n"                  \
+  ");\n"                                          \
+  "CREATE TABLE thematic_review_item (\n"         \
+  "  review_id " ID                               \
+  " NOT NULL REFERENCES thematic_review(id),\n"   \
+  "  kind TEXT NOT NULL,\n"                       \
+  "  ref_id " ID                                  \
+  " NOT NULL,\n"                                  \
+  "  unit_id " ID                                 \
+  " REFERENCES unit(id),\n"                       \
+  "  summary TEXT NOT NULL DEFAULT '',\n"         \
+  "  UNIQUE (review_id, kind, ref_id)\n"          \
+  ");\n"                                          \
+  "CREATE TABLE forum_action (\n"                 \
+  "  id " PK                                      \
+  ",\n"                                           \
+  "  review_id " ID                               \
+  " NOT NULL REFERENCES thematic_review(id),\n"   \
+  "  unit_id " ID                                 \
+  " NOT NULL REFERENCES unit(id),\n"              \
+  "  action TEXT NOT NULL,\n"                     \
+  "  status TEXT NOT NULL DEFAULT 'planned',\n"   \
+  "  due TEXT NOT NULL DEFAULT '',\n"             \
+  "  created_by TEXT NOT NULL,\n"                 \
+  "  created_at TEXT NOT NULL\n"                  \
+  ");\n"                                          \
+  "CREATE TABLE sharing_event (\n"                \
+  "  id " PK                                      \
+  ",\n"                                           \
+  "  forum_id " ID                                \
+  " REFERENCES learning_forum(id),\n"             \
+  "  title TEXT NOT NULL,\n"                      \
+  "  description TEXT NOT NULL DEFAULT '',\n"     \
+  "  location TEXT NOT NULL DEFAULT '',\n"        \
+  "  starts_at TEXT NOT NULL,\n"                  \
+  "  ends_at TEXT NOT NULL,\n"                    \
+  "  created_by TEXT NOT NULL,\n"                 \
+  "  created_at TEXT NOT NULL\n"                  \
   ");\n"
 
 constexpr std::string_view kSearchSqlite =
@@ -209,15 +238,16 @@ constexpr db::Migration kMigrations[] = {
 
 constexpr std::string_view kInsertLesson =
     "INSERT INTO lesson (unit_id, title, summary, share, source_kind, source_id, themes, "
-    "rapid_points, metrics, co_design, learned_on, created_by, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "rapid_points, metrics, co_design, populations, learned_on, created_by, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kSelectLessons =
     "SELECT l.id, l.unit_id, u.code, u.name, l.title, l.summary, l.share, l.source_kind, "
     "l.source_id, l.themes, l.rapid_points, l.metrics, l.co_design, l.learned_on, l.created_by, "
-    "l.created_at FROM lesson l JOIN unit u ON u.id = l.unit_id";
+    "l.created_at, l.populations FROM lesson l JOIN unit u ON u.id = l.unit_id";
 constexpr std::string_view kSelectResponses =
     "SELECT r.id, u.code, u.name, r.response, r.responded_on, r.project, r.action, r.note, "
-    "r.recorded_by, r.recorded_at, r.unit_id FROM lesson_response r JOIN unit u ON u.id = r.unit_id "
+    "r.recorded_by, r.recorded_at, r.unit_id FROM lesson_response r JOIN unit u ON u.id = "
+    "r.unit_id "
     "WHERE r.lesson_id = ? ORDER BY r.id DESC";
 constexpr std::string_view kInsertResponse =
     "INSERT INTO lesson_response (lesson_id, unit_id, response, responded_on, project, action, "
@@ -320,8 +350,7 @@ Result<directory::Unit> OrganisationOf(db::Connection& conn, std::string_view fi
   ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(conn));
   const directory::Unit* u = dir.FindByCode(code);
   if (u == nullptr) {
-    return InvalidArgumentError(std::string(field) + ": there is no organisation \"" + code +
-                                "\"");
+    return InvalidArgumentError(std::string(field) + ": there is no organisation \"" + code + "\"");
   }
   return *u;
 }
@@ -358,6 +387,7 @@ Lesson LessonFromRow(const db::Row& r) {
   l.learned_on = r.Text(13);
   l.created_by = r.Text(14);
   l.created_at = r.Text(15);
+  l.populations = SplitOn(r.Text(16), '|');
   return l;
 }
 
@@ -377,11 +407,11 @@ bool Redact(Lesson& l, int64_t unit_id, const access::Scope& scope) {
 
 Result<std::optional<std::pair<Lesson, int64_t>>> LoadLesson(db::Connection& conn, int64_t id) {
   std::optional<std::pair<Lesson, int64_t>> out;
-  RETURN_IF_ERROR(conn.Query(std::string(kSelectLessons) + " WHERE l.id = ?", {id},
-                             [&](const db::Row& r) {
-                               out.emplace(LessonFromRow(r), r.Int(1));
-                               return db::Flow::kStop;
-                             }));
+  RETURN_IF_ERROR(
+      conn.Query(std::string(kSelectLessons) + " WHERE l.id = ?", {id}, [&](const db::Row& r) {
+        out.emplace(LessonFromRow(r), r.Int(1));
+        return db::Flow::kStop;
+      }));
   return out;
 }
 
@@ -417,6 +447,7 @@ json LessonAuditJson(const NewLesson& l) {
           {"rapid_learning_points", l.rapid_learning_points},
           {"metrics", l.metrics},
           {"co_design", l.co_design},
+          {"populations", l.populations},
           {"learned_on", l.learned_on}};
 }
 
@@ -466,12 +497,14 @@ Result<int64_t> CreateLesson(db::Connection& conn, const access::Acting& who,
   ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
   ASSIGN_OR_RETURN(directory::Unit org, OrganisationOf(conn, "organisation", l.organisation));
   if (!scope.Contains(org.id)) {
-    return Status(StatusCode::kPermissionDenied, "organisation: " + org.code +
-                                 " is not in your organisations; you record lessons for yours");
+    return Status(StatusCode::kPermissionDenied,
+                  "organisation: " + org.code +
+                      " is not in your organisations; you record lessons for yours");
   }
   if (l.share == "anonymised") {
-    for (const auto& [field, text] : {std::pair<std::string_view, const std::string*>{"title", &l.title},
-                                      {"summary", &l.summary}}) {
+    for (const auto& [field, text] :
+         {std::pair<std::string_view, const std::string*>{"title", &l.title},
+          {"summary", &l.summary}}) {
       if (NamesOrganisation(*text, org)) {
         return InvalidArgumentError(std::string(field) +
                                     ": an anonymised lesson must not name its organisation");
@@ -487,9 +520,9 @@ Result<int64_t> CreateLesson(db::Connection& conn, const access::Acting& who,
       bool found = false;
       std::optional<int64_t> unit;
       RETURN_IF_ERROR(conn.Query(
-          "SELECT " + std::string(table == "forum_meeting" || table == "thematic_review"
-                                      ? "NULL"
-                                      : "unit_id") +
+          "SELECT " +
+              std::string(table == "forum_meeting" || table == "thematic_review" ? "NULL"
+                                                                                 : "unit_id") +
               " FROM " + std::string(table) + " WHERE id = ?",
           {*l.source_id}, [&](const db::Row& r) {
             found = true;
@@ -504,26 +537,37 @@ Result<int64_t> CreateLesson(db::Connection& conn, const access::Acting& who,
   }
   for (const std::string& code : l.metrics) {
     bool found = false;
-    RETURN_IF_ERROR(conn.Query("SELECT 1 FROM metric WHERE code = ?", {code},
+    RETURN_IF_ERROR(conn.Query("SELECT 1 FROM metric WHERE code = ?", {code}, [&](const db::Row&) {
+      found = true;
+      return db::Flow::kStop;
+    }));
+    if (!found) return InvalidArgumentError("metrics: there is no metric \"" + code + "\"");
+  }
+  // Populations engaged: segments of the directory (deprivation quintiles, communities...).
+  for (const std::string& code : l.populations) {
+    bool found = false;
+    RETURN_IF_ERROR(conn.Query("SELECT 1 FROM unit WHERE code = ? AND kind = 'segment'", {code},
                                [&](const db::Row&) {
                                  found = true;
                                  return db::Flow::kStop;
                                }));
-    if (!found) return InvalidArgumentError("metrics: there is no metric \"" + code + "\"");
+    if (!found) {
+      return InvalidArgumentError("populations: there is no population segment \"" + code + "\"");
+    }
   }
   // The shared taxonomy is the glossary: a new theme is proposed there as a draft term.
   for (const std::string& t : l.themes) {
     bool known = false;
-    RETURN_IF_ERROR(conn.Query("SELECT 1 FROM glossary_term WHERE term = ?", {t},
-                               [&](const db::Row&) {
-                                 known = true;
-                                 return db::Flow::kStop;
-                               }));
+    RETURN_IF_ERROR(
+        conn.Query("SELECT 1 FROM glossary_term WHERE term = ?", {t}, [&](const db::Row&) {
+          known = true;
+          return db::Flow::kStop;
+        }));
     if (!known) {
-      RETURN_IF_ERROR(dictionary::DefineTerm(
-                          conn, t, "A theme of lessons, proposed with a lesson; not yet agreed.",
-                          "draft", who)
-                          .status());
+      RETURN_IF_ERROR(
+          dictionary::DefineTerm(
+              conn, t, "A theme of lessons, proposed with a lesson; not yet agreed.", "draft", who)
+              .status());
     }
   }
   ASSIGN_OR_RETURN(
@@ -532,11 +576,11 @@ Result<int64_t> CreateLesson(db::Connection& conn, const access::Acting& who,
           kInsertLesson,
           {org.id, l.title, l.summary, l.share, l.source_kind, l.source_id, JoinBars(l.themes),
            Join(l.rapid_learning_points, std::string(1, kPointSep)), JoinBars(l.metrics),
-           l.co_design ? 1 : 0, l.learned_on, who.actor, who.at}));
+           l.co_design ? 1 : 0, JoinBars(l.populations), l.learned_on, who.actor, who.at}));
   l.organisation = org.code;
-  RETURN_IF_ERROR(access::RecordAudit(conn, who, "lesson.create", "lesson " + std::to_string(id),
-                                      "", LessonAuditJson(l).dump(-1, ' ', false,
-                                                                  json::error_handler_t::replace)));
+  RETURN_IF_ERROR(
+      access::RecordAudit(conn, who, "lesson.create", "lesson " + std::to_string(id), "",
+                          LessonAuditJson(l).dump(-1, ' ', false, json::error_handler_t::replace)));
   RETURN_IF_ERROR(tx.Commit());
   return id;
 }
@@ -613,26 +657,29 @@ Result<int64_t> RecordResponse(db::Connection& conn, const access::Acting& who,
   ASSIGN_OR_RETURN(Lesson lesson, GetLesson(conn, scope, lesson_id));
   ASSIGN_OR_RETURN(directory::Unit org, OrganisationOf(conn, "organisation", r.organisation));
   if (!scope.Contains(org.id)) {
-    return Status(StatusCode::kPermissionDenied, "organisation: " + org.code +
-                                 " is not in your organisations; you respond for yours");
+    return Status(
+        StatusCode::kPermissionDenied,
+        "organisation: " + org.code + " is not in your organisations; you respond for yours");
   }
   std::string before;
   for (const Response& x : lesson.responses) {
     if (x.organisation == org.code) {
-      before = json{{"response", x.response}, {"date", x.responded_on}, {"project", x.project},
+      before = json{{"response", x.response},
+                    {"date", x.responded_on},
+                    {"project", x.project},
                     {"action", x.action}}
                    .dump();
     }
   }
-  ASSIGN_OR_RETURN(int64_t id, conn.ExecuteReturningId(
-                                   kInsertResponse, {lesson_id, org.id, r.response, r.date,
-                                                     r.project, r.action, r.note, who.actor,
-                                                     who.at}));
+  ASSIGN_OR_RETURN(
+      int64_t id,
+      conn.ExecuteReturningId(kInsertResponse, {lesson_id, org.id, r.response, r.date, r.project,
+                                                r.action, r.note, who.actor, who.at}));
   const json after = {{"organisation", org.code}, {"response", r.response}, {"date", r.date},
                       {"project", r.project},     {"action", r.action},     {"note", r.note}};
-  RETURN_IF_ERROR(access::RecordAudit(
-      conn, who, "lesson.respond", "lesson " + std::to_string(lesson_id), before,
-      after.dump(-1, ' ', false, json::error_handler_t::replace)));
+  RETURN_IF_ERROR(access::RecordAudit(conn, who, "lesson.respond",
+                                      "lesson " + std::to_string(lesson_id), before,
+                                      after.dump(-1, ' ', false, json::error_handler_t::replace)));
   RETURN_IF_ERROR(tx.Commit());
   return id;
 }
@@ -653,8 +700,8 @@ Result<Spread> LessonSpread(db::Connection& conn, const access::Scope& scope, in
   std::set<std::string> responded;
   for (const Response& r : responses) {
     const directory::Unit* u = dir.FindByCode(r.organisation);
-    s.organisations.push_back({r.organisation, r.organisation_name, u ? u->kind : "",
-                               r.response, r.responded_on, r.project, r.action});
+    s.organisations.push_back({r.organisation, r.organisation_name, u ? u->kind : "", r.response,
+                               r.responded_on, r.project, r.action});
     responded.insert(r.organisation);
     ++s.reviewed;
     if (r.response == "adopted") ++s.adopted;

@@ -48,17 +48,18 @@ std::span<const std::string_view> ResponseWords();
 std::span<const std::string_view> SourceKinds();
 
 struct NewLesson {
-  std::string title;         // required, <= 200 bytes
-  std::string summary;       // required, <= 4000 bytes
-  std::string organisation;  // ODS / unit code, required, in the author's scope
-  std::vector<std::string> themes;  // >= 1, each <= 80 bytes
-  std::string share;                // ShareWords()
-  std::string source_kind;          // "" = none; else SourceKinds()
+  std::string title;                 // required, <= 200 bytes
+  std::string summary;               // required, <= 4000 bytes
+  std::string organisation;          // ODS / unit code, required, in the author's scope
+  std::vector<std::string> themes;   // >= 1, each <= 80 bytes
+  std::string share;                 // ShareWords()
+  std::string source_kind;           // "" = none; else SourceKinds()
   std::optional<int64_t> source_id;  // the record, when the kind has records here
   std::vector<std::string> rapid_learning_points;  // each <= 500 bytes, at most 20
   std::vector<std::string> metrics;                // metric codes that exist
-  bool co_design = false;  // patients and the public were involved
-  std::string learned_on;  // YYYY-MM-DD; "" = today
+  bool co_design = false;                          // patients and the public were involved
+  std::vector<std::string> populations;  // directory segments engaged (codes of kind segment)
+  std::string learned_on;                // YYYY-MM-DD; "" = today
 };
 
 struct Response {
@@ -88,6 +89,7 @@ struct Lesson {
   std::vector<std::string> rapid_learning_points;
   std::vector<std::string> metrics;
   bool co_design = false;
+  std::vector<std::string> populations;
   std::string learned_on;
   std::string created_by;
   std::string created_at;

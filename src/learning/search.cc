@@ -58,7 +58,8 @@ constexpr Source kSources[] = {
     {.kind = "metric",
      .key_column = "metric_id",
      .select = "SELECT m.id, v.name, v.definition || ' ' || v.numerator_definition || ' ' || "
-               "v.denominator_definition || ' ' || v.domain || ' ' || m.code, CAST(NULL AS BIGINT), 'public', '', "
+               "v.denominator_definition || ' ' || v.domain || ' ' || m.code, CAST(NULL AS "
+               "BIGINT), 'public', '', "
                "COALESCE(v.applies_from, ''), '/dictionary/' || m.code, 0 "
                "FROM metric m JOIN metric_version v ON v.metric_id = m.id "
                "WHERE v.version = (SELECT MAX(w.version) FROM metric_version w "
@@ -85,11 +86,13 @@ constexpr Source kSources[] = {
                "'/forums/' || m.forum_id || '#meeting-' || m.id, 0 "
                "FROM forum_meeting m WHERE m.id = {KEY}"},
     {.kind = "thematic_review",
-     .select = "SELECT r.id, r.title, r.summary || ' ' || r.learning_points, CAST(NULL AS BIGINT), 'public', "
+     .select = "SELECT r.id, r.title, r.summary || ' ' || r.learning_points, CAST(NULL AS BIGINT), "
+               "'public', "
                "'|' || r.theme || '|', SUBSTR(r.created_at, 1, 10), '/reviews/' || r.id, 0 "
                "FROM thematic_review r WHERE r.id = {KEY}"},
     {.kind = "sharing_event",
-     .select = "SELECT e.id, e.title, e.description || ' ' || e.location, CAST(NULL AS BIGINT), 'public', '', "
+     .select = "SELECT e.id, e.title, e.description || ' ' || e.location, CAST(NULL AS BIGINT), "
+               "'public', '', "
                "SUBSTR(e.starts_at, 1, 10), '/api/events/' || e.id || '.ics', 0 "
                "FROM sharing_event e WHERE e.id = {KEY}"},
     {.kind = "audit",
@@ -179,14 +182,14 @@ bool IsPostgres(db::Connection& conn) { return conn.dialect() == db::Dialect::kP
 
 Result<bool> TableExists(db::Connection& conn, std::string_view table) {
   bool found = false;
-  RETURN_IF_ERROR(conn.Query(
-      IsPostgres(conn) ? "SELECT 1 FROM information_schema.tables WHERE table_schema = "
-                         "current_schema() AND table_name = ?"
-                       : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-      {table}, [&](const db::Row&) {
-        found = true;
-        return db::Flow::kStop;
-      }));
+  RETURN_IF_ERROR(conn.Query(IsPostgres(conn)
+                                 ? "SELECT 1 FROM information_schema.tables WHERE table_schema = "
+                                   "current_schema() AND table_name = ?"
+                                 : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                             {table}, [&](const db::Row&) {
+                               found = true;
+                               return db::Flow::kStop;
+                             }));
   return found;
 }
 
@@ -274,15 +277,16 @@ Result<std::string> DocumentSelect(db::Connection& conn, const IndexedKind& k,
   }
   std::string link = "'" + std::string(src.link) + "'";
   link = ReplaceAll(link, "{id}", "' || t.id || '");
-  link = ReplaceAll(link, "{org}",
-                    "' || COALESCE((SELECT u.code FROM unit u WHERE u.id = " + unit + "), '') || '");
+  link =
+      ReplaceAll(link, "{org}",
+                 "' || COALESCE((SELECT u.code FROM unit u WHERE u.id = " + unit + "), '') || '");
   if (cols.contains("email")) link = ReplaceAll(link, "{email}", "' || t.email || '");
   if (!src.parent_column.empty() && cols.contains(std::string(src.parent_column))) {
     link = ReplaceAll(link, "{parent}", "' || t." + std::string(src.parent_column) + " || '");
   }
   const std::string visibility = k.visibility == "restricted" ? "'restricted'" : "'public'";
-  return "SELECT t.id, " + title + ", " + body + ", " + unit + ", " + visibility + ", '', " +
-         date + ", " + link + ", " + co_design + " FROM " + table + " t WHERE t.id = {KEY}";
+  return "SELECT t.id, " + title + ", " + body + ", " + unit + ", " + visibility + ", '', " + date +
+         ", " + link + ", " + co_design + " FROM " + table + " t WHERE t.id = {KEY}";
 }
 
 std::string KeyColumnOf(const IndexedKind& k) { return std::string(SourceOf(k.kind).key_column); }
@@ -291,9 +295,10 @@ std::string KeyColumnOf(const IndexedKind& k) { return std::string(SourceOf(k.ki
 std::string TriggerName(const IndexedKind& k) { return "search_sync_" + std::string(k.kind); }
 
 std::string InsertFor(const IndexedKind& k, const std::string& select, std::string_view key) {
-  return "DELETE FROM search_doc WHERE kind = '" + std::string(k.kind) + "' AND ref_id = " +
-         std::string(key) + "; INSERT INTO search_doc (" + std::string(kColumns) + ") SELECT '" +
-         std::string(k.kind) + "', s.* FROM (" + ReplaceAll(select, "{KEY}", key) + ") s; ";
+  return "DELETE FROM search_doc WHERE kind = '" + std::string(k.kind) +
+         "' AND ref_id = " + std::string(key) + "; INSERT INTO search_doc (" +
+         std::string(kColumns) + ") SELECT '" + std::string(k.kind) + "', s.* FROM (" +
+         ReplaceAll(select, "{KEY}", key) + ") s; ";
 }
 
 // The script that (re)creates the kind's triggers on `table`.
@@ -307,9 +312,8 @@ std::string TriggerScript(db::Connection& conn, const IndexedKind& k, const std:
            "DECLARE search_key_ BIGINT;\nBEGIN\n"
            "IF TG_OP = 'DELETE' THEN search_key_ := OLD." +
            key + "; ELSE search_key_ := NEW." + key + "; END IF;\n" +
-           InsertFor(k, select, "search_key_") +
-           "\nIF TG_OP = 'UPDATE' AND OLD." + key + " IS DISTINCT FROM NEW." + key + " THEN " +
-           InsertFor(k, select, "OLD." + key) +
+           InsertFor(k, select, "search_key_") + "\nIF TG_OP = 'UPDATE' AND OLD." + key +
+           " IS DISTINCT FROM NEW." + key + " THEN " + InsertFor(k, select, "OLD." + key) +
            " END IF;\n"
            "RETURN NULL;\nEND\n$search$;\n"
            "DROP TRIGGER IF EXISTS " +
@@ -367,11 +371,11 @@ Status Ensure(db::Connection& conn, bool rebuild) {
                                [](const db::Row&) { return db::Flow::kContinue; }));
   }
   std::map<std::string, std::string> installed;
-  RETURN_IF_ERROR(conn.Query("SELECT kind, signature FROM search_source", {},
-                             [&](const db::Row& r) {
-                               installed[r.Text(0)] = r.Text(1);
-                               return db::Flow::kContinue;
-                             }));
+  RETURN_IF_ERROR(
+      conn.Query("SELECT kind, signature FROM search_source", {}, [&](const db::Row& r) {
+        installed[r.Text(0)] = r.Text(1);
+        return db::Flow::kContinue;
+      }));
   for (const IndexedKind& k : kKinds) {
     ASSIGN_OR_RETURN(std::string table, TableOf(conn, k));
     if (table.empty()) {
@@ -390,9 +394,9 @@ Status Ensure(db::Connection& conn, bool rebuild) {
     if (!current) {
       RETURN_IF_ERROR(conn.ExecuteScript(script));
       RETURN_IF_ERROR(conn.Execute("DELETE FROM search_source WHERE kind = ?", {k.kind}));
-      RETURN_IF_ERROR(conn.Execute(
-          "INSERT INTO search_source (kind, table_name, signature) VALUES (?, ?, ?)",
-          {k.kind, table, signature}));
+      RETURN_IF_ERROR(
+          conn.Execute("INSERT INTO search_source (kind, table_name, signature) VALUES (?, ?, ?)",
+                       {k.kind, table, signature}));
     }
     if (!current || rebuild) RETURN_IF_ERROR(Reindex(conn, k, select));
   }
@@ -402,14 +406,29 @@ Status Ensure(db::Connection& conn, bool rebuild) {
 void AppendEscaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '\x02': out += "<mark>"; break;
-      case '\x03': out += "</mark>"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\x02':
+        out += "<mark>";
+        break;
+      case '\x03':
+        out += "</mark>";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -473,8 +492,10 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
                                    [&](const IndexedKind& k) { return k.kind == query.kind; });
     if (!known) {
       std::string kinds;
-      for (const IndexedKind& k : kKinds) kinds += (kinds.empty() ? "" : ", ") + std::string(k.kind);
-      return InvalidArgumentError("kind: \"" + query.kind + "\" is not a kind of record; the kinds are " + kinds);
+      for (const IndexedKind& k : kKinds)
+        kinds += (kinds.empty() ? "" : ", ") + std::string(k.kind);
+      return InvalidArgumentError("kind: \"" + query.kind +
+                                  "\" is not a kind of record; the kinds are " + kinds);
     }
   }
   if (!query.from.empty() && !ValidDate(query.from)) {
@@ -491,8 +512,8 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
   if (!query.organisation.empty()) {
     ASSIGN_OR_RETURN(org_id, directory::FindUnitId(conn, query.organisation));
     if (!org_id) {
-      return InvalidArgumentError("organisation: there is no organisation \"" +
-                                  query.organisation + "\"");
+      return InvalidArgumentError("organisation: there is no organisation \"" + query.organisation +
+                                  "\"");
     }
   }
 
@@ -551,19 +572,21 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
 
   std::string sql;
   if (pg) {
-    sql = text ? "SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN d.body = '' "
-                 "THEN d.title ELSE d.body END, d.q, 'StartSel=' || chr(2) || ', StopSel=' || "
-                 "chr(3) || ', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"'), "
-                 "d.link, d.unit_id, d.visibility, d.doc_date, d.themes, d.co_design, d.score, "
-                 "u.code, u.name FROM (SELECT d.*, q.q, ts_rank(d.tsv, q.q) AS score "
-                 "FROM search_doc d, plainto_tsquery('english', ?) q WHERE d.tsv @@ q.q" +
-                     where +
-                     " ORDER BY score DESC, d.id LIMIT ?) d LEFT JOIN unit u ON u.id = d.unit_id "
-                     "ORDER BY d.score DESC, d.id"
-               : "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
-                 "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
-                 "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
-                     where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
+    sql =
+        text
+            ? "SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN d.body = '' "
+              "THEN d.title ELSE d.body END, d.q, 'StartSel=' || chr(2) || ', StopSel=' || "
+              "chr(3) || ', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"'), "
+              "d.link, d.unit_id, d.visibility, d.doc_date, d.themes, d.co_design, d.score, "
+              "u.code, u.name FROM (SELECT d.*, q.q, ts_rank(d.tsv, q.q) AS score "
+              "FROM search_doc d, plainto_tsquery('english', ?) q WHERE d.tsv @@ q.q" +
+                  where +
+                  " ORDER BY score DESC, d.id LIMIT ?) d LEFT JOIN unit u ON u.id = d.unit_id "
+                  "ORDER BY d.score DESC, d.id"
+            : "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
+              "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
+              "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
+                  where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
   } else {
     sql = text ? "SELECT d.kind, d.ref_id, d.title, snippet(search_fts, 1, char(2), char(3), "
                  "' … ', 20), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, "

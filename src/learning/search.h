@@ -73,10 +73,10 @@ struct SearchQuery {
 
 struct SearchResult {
   std::string kind;
-  int64_t id = 0;          // the record's id in its own table
+  int64_t id = 0;  // the record's id in its own table
   std::string title;
-  std::string snippet;     // HTML: escaped text with the matched words in <mark>...</mark>
-  std::string link;        // the screen's path, e.g. "/lessons/12"
+  std::string snippet;            // HTML: escaped text with the matched words in <mark>...</mark>
+  std::string link;               // the screen's path, e.g. "/lessons/12"
   std::string organisation;       // ODS / unit code; "" when none or hidden (anonymised)
   std::string organisation_name;  // "" likewise
   std::string date;               // YYYY-MM-DD or ""

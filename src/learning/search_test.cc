@@ -68,7 +68,9 @@ class SearchTest : public StorageTest {
     }
     return out;
   }
-  void Exec(const std::string& sql, db::Params p = {}) { SHEWHART_ASSERT_OK(conn_->Execute(sql, p)); }
+  void Exec(const std::string& sql, db::Params p = {}) {
+    SHEWHART_ASSERT_OK(conn_->Execute(sql, p));
+  }
   int64_t Incident(int64_t unit, const std::string& category, const std::string& summary) {
     return ValueOrDie(conn_->ExecuteReturningId(
         "INSERT INTO incident (unit_id, reference, occurred, category, harm, summary, created_by, "
@@ -83,7 +85,8 @@ class SearchTest : public StorageTest {
 
 TEST_P(SearchTest, StemmingFindsEveryFormOfAWord) {
   const int64_t fall = Lesson("Learning from a fall on the stroke ward", "Bed rails were down.");
-  const int64_t falling = Lesson("Night checks", "Patients falling at night when going to the toilet.");
+  const int64_t falling =
+      Lesson("Night checks", "Patients falling at night when going to the toilet.");
   const int64_t other = Lesson("Hand hygiene", "Gel at every bed.", "named", "RAA", {"infection"});
   const std::set<int64_t> hits = Ids(Find(all_, {.q = "falls"}), "lesson");
   EXPECT_TRUE(hits.contains(fall));
@@ -113,10 +116,12 @@ TEST_P(SearchTest, FiltersByKindOrganisationThemeAndDate) {
   const int64_t b = Lesson("Sepsis six in the ambulance", "Start sepsis six.", "named", "RBB",
                            {"sepsis", "deteriorating patient"}, "2026-02-20");
   Incident(raa_, "Sepsis", "Late sepsis recognition");
-  EXPECT_EQ(Ids(Find(all_, {.q = "sepsis", .kind = "lesson"}), "lesson"), (std::set<int64_t>{a, b}));
+  EXPECT_EQ(Ids(Find(all_, {.q = "sepsis", .kind = "lesson"}), "lesson"),
+            (std::set<int64_t>{a, b}));
   EXPECT_EQ(Ids(Find(all_, {.q = "sepsis", .kind = "incident"}), "lesson").size(), 0u);
   EXPECT_EQ(Find(all_, {.q = "sepsis", .kind = "incident"}).size(), 1u);
-  EXPECT_EQ(Ids(Find(all_, {.q = "sepsis", .organisation = "RBB"}), "lesson"), (std::set<int64_t>{b}));
+  EXPECT_EQ(Ids(Find(all_, {.q = "sepsis", .organisation = "RBB"}), "lesson"),
+            (std::set<int64_t>{b}));
   EXPECT_EQ(Ids(Find(all_, {.q = "sepsis", .theme = "Deteriorating Patient"}), "lesson"),
             (std::set<int64_t>{b}));
   EXPECT_EQ(Ids(Find(all_, {.q = "sepsis", .from = "2026-02-01", .to = "2026-02-28"}), "lesson"),
@@ -140,15 +145,16 @@ TEST_P(SearchTest, TriggersKeepTheIndexCurrentInsideTheWritingTransaction) {
     db::Transaction tx = ValueOrDie(db::Transaction::Begin(*conn_));
     Incident(raa_, "Medication", "Warfarin interaction missed");
     EXPECT_EQ(Find(all_, {.q = "warfarin"}).size(), 1u);  // seen inside the transaction
-  }  // rolled back
+  }                                                       // rolled back
   EXPECT_EQ(Find(all_, {.q = "warfarin"}).size(), 0u);
   Exec("DELETE FROM incident WHERE id = ?", {id});
   EXPECT_EQ(Find(all_, {.q = "heparin"}).size(), 0u);
   // Metrics and glossary terms come from their versions.
   Exec("INSERT INTO glossary_term (term) VALUES ('huddle')");
-  Exec("INSERT INTO glossary_version (term_id, version, definition, status, created_by, "
-       "created_at) SELECT id, 1, 'A short daily safety briefing', 'agreed', 't', "
-       "'2026-01-01T00:00:00Z' FROM glossary_term WHERE term = 'huddle'");
+  Exec(
+      "INSERT INTO glossary_version (term_id, version, definition, status, created_by, "
+      "created_at) SELECT id, 1, 'A short daily safety briefing', 'agreed', 't', "
+      "'2026-01-01T00:00:00Z' FROM glossary_term WHERE term = 'huddle'");
   const auto g = Find(all_, {.q = "briefings", .kind = "glossary"});
   ASSERT_EQ(g.size(), 1u);
   EXPECT_EQ(g[0].title, "huddle");
@@ -157,20 +163,22 @@ TEST_P(SearchTest, TriggersKeepTheIndexCurrentInsideTheWritingTransaction) {
 
 TEST_P(SearchTest, ATableThatLandsLaterIsIndexedOnTheNextStart) {
   const bool pg = conn_->dialect() == db::Dialect::kPostgres;
-  Exec(std::string("CREATE TABLE improvement_project (id ") +
-       (pg ? "BIGSERIAL" : "INTEGER") +
+  Exec(std::string("CREATE TABLE improvement_project (id ") + (pg ? "BIGSERIAL" : "INTEGER") +
        " PRIMARY KEY, unit_id BIGINT, title TEXT NOT NULL, aim TEXT, status TEXT, started TEXT)");
-  Exec("INSERT INTO improvement_project (unit_id, title, aim, status, started) VALUES (?, "
-       "'Reducing pressure ulcers', 'Halve category 2 ulcers', 'active', '2026-01-01')",
-       {rbb_});
+  Exec(
+      "INSERT INTO improvement_project (unit_id, title, aim, status, started) VALUES (?, "
+      "'Reducing pressure ulcers', 'Halve category 2 ulcers', 'active', '2026-01-01')",
+      {rbb_});
   EXPECT_EQ(Find(all_, {.q = "ulcers"}).size(), 0u);
   SHEWHART_ASSERT_OK(EnsureSearchIndex(*conn_));
   auto r = Find(all_, {.q = "ulcer"});
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].kind, "project");
   EXPECT_EQ(r[0].organisation, "RBB");
-  Exec("INSERT INTO improvement_project (unit_id, title, aim, status, started) VALUES (?, "
-       "'Ulcer prevention in care homes', '', 'planning', '2026-02-01')", {rcc_});
+  Exec(
+      "INSERT INTO improvement_project (unit_id, title, aim, status, started) VALUES (?, "
+      "'Ulcer prevention in care homes', '', 'planning', '2026-02-01')",
+      {rcc_});
   EXPECT_EQ(Find(all_, {.q = "ulcer"}).size(), 2u);
   const std::vector<std::string> active = ValueOrDie(ActiveKinds(*conn_));
   EXPECT_NE(std::find(active.begin(), active.end(), "project"), active.end());
@@ -184,19 +192,28 @@ TEST_P(SearchTest, ATableThatLandsLaterIsIndexedOnTheNextStart) {
 bool MakeRestricted(SearchTest& t, db::Connection& c, std::string_view kind, int64_t raa,
                     const std::string& word, const std::function<int64_t(std::string)>& lesson) {
   if (kind == "incident") {
-    return c.Execute("INSERT INTO incident (unit_id, reference, category, summary, created_by, "
-                     "created_at) VALUES (?, 'LEAK-1', ?, ?, 't', 't')",
-                     {raa, word, "about " + word}).ok();
+    return c
+        .Execute(
+            "INSERT INTO incident (unit_id, reference, category, summary, created_by, "
+            "created_at) VALUES (?, 'LEAK-1', ?, ?, 't', 't')",
+            {raa, word, "about " + word})
+        .ok();
   }
   if (kind == "complaint") {
-    return c.Execute("INSERT INTO complaint (unit_id, reference, subject, summary, created_by, "
-                     "created_at) VALUES (?, 'LEAK-2', ?, ?, 't', 't')",
-                     {raa, word, "about " + word}).ok();
+    return c
+        .Execute(
+            "INSERT INTO complaint (unit_id, reference, subject, summary, created_by, "
+            "created_at) VALUES (?, 'LEAK-2', ?, ?, 't', 't')",
+            {raa, word, "about " + word})
+        .ok();
   }
   if (kind == "note") {
-    return c.Execute("INSERT INTO soft_note (unit_id, text, author, noted_on, created_at) "
-                     "VALUES (?, ?, 't', '2026-01-01', 't')",
-                     {raa, "staff worried about " + word}).ok();
+    return c
+        .Execute(
+            "INSERT INTO soft_note (unit_id, text, author, noted_on, created_at) "
+            "VALUES (?, ?, 't', '2026-01-01', 't')",
+            {raa, "staff worried about " + word})
+        .ok();
   }
   if (kind == "lesson") {
     lesson("organisation_only");
@@ -215,9 +232,10 @@ TEST_P(SearchTest, NoLeaksForEveryIndexedKind) {
     const std::string w = word;  // one token: no underscores
     // 1. Whatever the kind, a restricted document of RAA's is invisible to RBB's people: by
     //    the word, by the kind, by the organisation, with no query at all.
-    Exec("INSERT INTO search_doc (kind, ref_id, title, body, unit_id, visibility, doc_date) "
-         "VALUES (?, ?, ?, ?, ?, 'restricted', '2026-01-01')",
-         {k.kind, 900000 + checked, w + " title", w + " body", raa_});
+    Exec(
+        "INSERT INTO search_doc (kind, ref_id, title, body, unit_id, visibility, doc_date) "
+        "VALUES (?, ?, ?, ?, ?, 'restricted', '2026-01-01')",
+        {k.kind, 900000 + checked, w + " title", w + " body", raa_});
     for (const SearchQuery& q :
          {SearchQuery{.q = w}, SearchQuery{.q = w, .kind = std::string(k.kind)},
           SearchQuery{.q = w, .organisation = "RAA"}, SearchQuery{.kind = std::string(k.kind)},
@@ -274,14 +292,20 @@ TEST_P(SearchTest, AnonymisedLessonsNeverNameTheirOrganisationToOthers) {
   EXPECT_EQ(s.not_yet, 3);
   EXPECT_EQ(ValueOrDie(LessonSpread(*conn_, in_raa_, id)).not_yet, 2);
   // An anonymised lesson that names its organisation is refused, naming the field.
-  NewLesson named{.title = "x", .summary = "At Aldgate Hospitals we learned", .organisation = "RAA",
-                  .themes = {"a"}, .share = "anonymised"};
+  NewLesson named{.title = "x",
+                  .summary = "At Aldgate Hospitals we learned",
+                  .organisation = "RAA",
+                  .themes = {"a"},
+                  .share = "anonymised"};
   EXPECT_THAT(CreateLesson(*conn_, kWho, all_, named).status().message(), HasSubstr("summary"));
 }
 
 TEST_P(SearchTest, LessonsAreValidatedScopedAuditedAndSpread) {
-  NewLesson l{.title = "Safety huddles", .summary = "Patient 943 476 5919 fell",
-              .organisation = "RAA", .themes = {"falls"}, .share = "named"};
+  NewLesson l{.title = "Safety huddles",
+              .summary = "Patient 943 476 5919 fell",
+              .organisation = "RAA",
+              .themes = {"falls"},
+              .share = "named"};
   const std::string before = ::shewhart::testing::DumpDatabase(*conn_);
   Result<int64_t> bad = CreateLesson(*conn_, kWho, all_, l);
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
@@ -301,8 +325,7 @@ TEST_P(SearchTest, LessonsAreValidatedScopedAuditedAndSpread) {
   EXPECT_THAT(CreateLesson(*conn_, kWho, all_, l).status().message(), HasSubstr("source.id"));
   l.source_kind = "";
   l.source_id.reset();
-  EXPECT_EQ(CreateLesson(*conn_, kWho, in_rbb_, l).status().code(),
-            StatusCode::kPermissionDenied);
+  EXPECT_EQ(CreateLesson(*conn_, kWho, in_rbb_, l).status().code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(::shewhart::testing::DumpDatabase(*conn_), before);
 
   const int64_t inc = Incident(raa_, "Falls", "Unwitnessed fall");
@@ -318,16 +341,28 @@ TEST_P(SearchTest, LessonsAreValidatedScopedAuditedAndSpread) {
   EXPECT_EQ(Find(all_, {.q = "falls", .kind = "glossary"}).size(), 1u);
 
   EXPECT_THAT(RecordResponse(*conn_, kWho, in_rbb_, id, {.organisation = "RBB", .response = "took"})
-                  .status().message(), HasSubstr("response"));
-  EXPECT_EQ(RecordResponse(*conn_, kWho, in_rbb_, id, {.organisation = "RCC", .response = "adopted"})
-                .status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(RecordResponse(*conn_, kWho, in_rbb_, 999999, {.organisation = "RBB", .response = "adopted"})
-                .status().code(), StatusCode::kNotFound);
+                  .status()
+                  .message(),
+              HasSubstr("response"));
+  EXPECT_EQ(
+      RecordResponse(*conn_, kWho, in_rbb_, id, {.organisation = "RCC", .response = "adopted"})
+          .status()
+          .code(),
+      StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      RecordResponse(*conn_, kWho, in_rbb_, 999999, {.organisation = "RBB", .response = "adopted"})
+          .status()
+          .code(),
+      StatusCode::kNotFound);
+  ValueOrDie(
+      RecordResponse(*conn_, kWho, in_rbb_, id,
+                     {.organisation = "RBB", .response = "reviewing", .date = "2026-03-02"}));
   ValueOrDie(RecordResponse(*conn_, kWho, in_rbb_, id,
-                            {.organisation = "RBB", .response = "reviewing", .date = "2026-03-02"}));
-  ValueOrDie(RecordResponse(*conn_, kWho, in_rbb_, id,
-                            {.organisation = "RBB", .response = "adopted", .date = "2026-03-20",
-                             .project = "Falls QI project 7", .action = "Huddles on 4 wards"}));
+                            {.organisation = "RBB",
+                             .response = "adopted",
+                             .date = "2026-03-20",
+                             .project = "Falls QI project 7",
+                             .action = "Huddles on 4 wards"}));
   const Spread s = ValueOrDie(LessonSpread(*conn_, all_, id));
   EXPECT_EQ(s.adopted, 1);
   EXPECT_EQ(s.reviewing, 0);  // the later response replaced the earlier one
@@ -350,8 +385,11 @@ TEST_P(SearchTest, LessonsAreValidatedScopedAuditedAndSpread) {
   const int64_t hidden = ValueOrDie(CreateLesson(*conn_, kWho, in_raa_, l));
   EXPECT_EQ(GetLesson(*conn_, in_rbb_, hidden).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(LessonSpread(*conn_, in_rbb_, hidden).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(RecordResponse(*conn_, kWho, in_rbb_, hidden, {.organisation = "RBB", .response = "adopted"})
-                .status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(
+      RecordResponse(*conn_, kWho, in_rbb_, hidden, {.organisation = "RBB", .response = "adopted"})
+          .status()
+          .code(),
+      StatusCode::kNotFound);
 }
 
 INSTANTIATE_STORAGE_TEST(SearchTest);
