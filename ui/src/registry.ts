@@ -31,5 +31,12 @@ export const screens: readonly ScreenEntry[] = [
   { path: '/glossary/:term', title: 'Glossary term', nav: 'glossary', load: async () => (await import('./screens/glossary')).termScreen },
   { path: '/capability', title: 'Capability', nav: 'capability', menu: 'Capability', load: async () => (await import('./screens/capability')).capabilityScreen },
   { path: '/person', title: 'Person', nav: 'capability', load: async () => (await import('./screens/capability')).personScreen },
+  { path: '/lessons', title: 'Lessons library', nav: 'learning', menu: 'Learning', load: async () => (await import('./screens/learning')).lessonsScreen },
+  { path: '/lessons/:id', title: 'Lesson', nav: 'learning', load: async () => (await import('./screens/learning')).lessonScreen },
+  { path: '/search', title: 'Search', nav: 'search', menu: 'Search', load: async () => (await import('./screens/learning')).searchScreen },
+  { path: '/forums', title: 'Learning forums', nav: 'learning', load: async () => (await import('./screens/learning')).forumsScreen },
+  { path: '/forums/:id', title: 'Learning forum', nav: 'learning', load: async () => (await import('./screens/learning')).forumScreen },
+  { path: '/reviews/:id', title: 'Thematic review', nav: 'learning', load: async () => (await import('./screens/learning')).reviewScreen },
+  { path: '/digest', title: 'Learning digest', nav: 'learning', load: async () => (await import('./screens/learning')).digestScreen },
   { path: '/data', title: 'Data', nav: 'data', menu: 'Data', load: async () => (await import('./screens/data')).dataScreen },
 ];
