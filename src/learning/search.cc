@@ -574,8 +574,8 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
   if (pg) {
     sql =
         text
-            ? "SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN d.body = '' "
-              "THEN d.title ELSE d.body END, d.q, 'StartSel=' || chr(2) || ', StopSel=' || "
+            ? "SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN "
+              "to_tsvector('english', d.body) @@ d.q THEN d.body ELSE d.title END, d.q, 'StartSel=' || chr(2) || ', StopSel=' || "
               "chr(3) || ', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"'), "
               "d.link, d.unit_id, d.visibility, d.doc_date, d.themes, d.co_design, d.score, "
               "u.code, u.name FROM (SELECT d.*, q.q, ts_rank(d.tsv, q.q) AS score "
@@ -588,7 +588,7 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
               "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
                   where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
   } else {
-    sql = text ? "SELECT d.kind, d.ref_id, d.title, snippet(search_fts, 1, char(2), char(3), "
+    sql = text ? "SELECT d.kind, d.ref_id, d.title, snippet(search_fts, -1, char(2), char(3), "
                  "' … ', 20), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, "
                  "d.co_design, -bm25(search_fts, 10.0, 1.0) AS score, u.code, u.name "
                  "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "

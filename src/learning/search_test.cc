@@ -104,6 +104,8 @@ TEST_P(SearchTest, TitleMatchRanksAboveBodyMatchWithHighlightedSnippet) {
   EXPECT_EQ(r[1].id, body);
   EXPECT_GE(r[0].score, r[1].score);
   EXPECT_THAT(r[1].snippet, HasSubstr("<mark>hydration</mark>"));
+  // A match in the title only: the snippet is the title, highlighted.
+  EXPECT_THAT(r[0].snippet, HasSubstr("<mark>Hydration</mark>"));
   // Escaped HTML (PostgreSQL's headline drops the tag-like text; SQLite escapes it).
   EXPECT_THAT(r[1].snippet, HasSubstr("&amp;"));
   EXPECT_THAT(r[1].snippet, ::testing::Not(HasSubstr("<notes>")));
