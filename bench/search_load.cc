@@ -165,6 +165,7 @@ int main(int argc, char** argv) {
   int clients = 4;
   double seconds = 20;
   bool skip_fill = false;
+  bool uniform = false;  // --queries uniform: topic words drawn uniformly from the vocabulary
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -212,7 +213,9 @@ int main(int argc, char** argv) {
         // What people type: one or two topic words drawn like the text itself but past its 20
         // most common words (nobody searches for "patient" alone), sometimes a kind filter.
         learning::SearchQuery q;
-        auto topic = [&] { return Word(20 + rng.Zipf(kVocabulary - 20)); };
+        auto topic = [&] {
+          return Word(20 + (uniform ? rng.Below(kVocabulary - 20) : rng.Zipf(kVocabulary - 20)));
+        };
         q.q = topic();
         if (rng.Uniform() < 0.4) q.q += " " + topic();
         if (rng.Uniform() < 0.3) q.kind = kKinds[rng.Below(3)];
@@ -247,8 +250,8 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) {
     return all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))];
   };
-  std::printf("%s: %zu queries in %.0f s by %d clients (%.0f/s), %.1f results each; errors %d\n",
-              url.substr(0, url.find(':')).c_str(), all.size(), seconds, clients,
+  std::printf("%s (%s queries): %zu queries in %.0f s by %d clients (%.0f/s), %.1f results each; errors %d\n",
+              url.substr(0, url.find(':')).c_str(), uniform ? "uniform" : "zipf", all.size(), seconds, clients,
               all.size() / seconds, static_cast<double>(total_hits) / all.size(), errors.load());
   std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", pct(0.5), pct(0.9), pct(0.99),
               all.back());

@@ -709,9 +709,13 @@ Result<Spread> LessonSpread(db::Connection& conn, const access::Scope& scope, in
     if (r.response == "not_applicable") ++s.not_applicable;
     if (r.response == "reviewing") ++s.reviewing;
   }
+  // The audience is the lesson's own system (the demo also holds the nation's trusts as
+  // comparators; they are not expected to look).
+  const std::vector<int64_t> roots = dir.AggregateRoots(source_unit);
   std::vector<const directory::Unit*> rest;
   for (const directory::Unit& u : dir.units()) {
     if (!OneOf(u.kind, kAudienceKinds) || !u.closed.empty()) continue;
+    if (!roots.empty() && !dir.IsOrganisationUnder(u.id, roots.front())) continue;
     if (responded.contains(u.code)) continue;
     if (sees_source && u.id == source_unit) continue;
     rest.push_back(&u);
