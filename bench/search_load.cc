@@ -179,6 +179,8 @@ int main(int argc, char** argv) {
       seconds = std::stod(next());
     else if (a == "--skip-fill")
       skip_fill = true;
+    else if (a == "--queries")
+      uniform = next() == "uniform";
   }
   if (url.empty()) {
     std::fprintf(stderr,
