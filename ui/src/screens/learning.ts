@@ -134,8 +134,8 @@ export async function lessonsScreen(main: HTMLElement, _p: Record<string, string
     <div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="lessons-codesign" name="co_design" type="checkbox" value="true"${coDesign ? ' checked' : ''}><label class="nhsuk-label nhsuk-checkboxes__label" for="lessons-codesign">Only lessons co-designed with patients and the public</label></div>
     <button class="nhsuk-button nhsuk-button--secondary app-filter__button" type="submit">Show</button>
   </form>
-  <h2 class="nhsuk-heading-m" id="lessons-count">${lessons.lessons.length} lessons</h2>
-  <ul class="nhsuk-list" id="lessons-list">${lessons.lessons.slice(0, 60).map(lessonCard).join('')}</ul>
+  <h2 class="nhsuk-heading-m" id="lessons-count">${lessons.lessons.length} lessons${lessons.lessons.length > 20 ? ", the newest 20 shown: choose a theme or search to find others" : ""}</h2>
+  <ul class="nhsuk-list" id="lessons-list">${lessons.lessons.slice(0, 20).map(lessonCard).join('')}</ul>
   ${can('lesson.create') ? newLessonForm(orgs, themes.themes.map((t) => t.theme)) : ''}`;
   main.querySelector<HTMLFormElement>('#lessons-filter')!.addEventListener('submit', (ev) => {
     ev.preventDefault();
