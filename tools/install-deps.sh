@@ -13,6 +13,7 @@ PACKAGES=(
   libcpp-httplib-dev libsodium-dev libzip-dev libxlsxwriter-dev zlib1g-dev
   chromium
   nginx openssl curl
+  libcurl4-openssl-dev
 )
 
 # Node.js for the web front end (ui/): the machine's own when it has one (its npm comes with it),

@@ -9,6 +9,7 @@
 #include "imports/uploads.h"
 #include "improvement/part.h"
 #include "intelligence/part.h"
+#include "learning/part.h"
 #include "observations/observations.h"
 #include "oversight/spc_store.h"
 
@@ -40,6 +41,10 @@ constexpr Part kParts[] = {
      .migrations = capability::Migrations,
      .importers = capability::Importers,
      .fill_demo = capability::FillDemo},
+    {.name = "learning",
+     .migrations = learning::Migrations,
+     .fill_demo = learning::FillDemo,
+     .after_migrate = learning::AfterMigrate},
 };
 
 constexpr std::string_view kTablesSqlite =
@@ -95,7 +100,11 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
 std::span<const db::Renumbering> LegacyRenumberings() { return kLegacy; }
 
 Status MigrateAll(db::Connection& conn) {
-  return db::Migrate(conn, AllMigrations(), LegacyRenumberings());
+  RETURN_IF_ERROR(db::Migrate(conn, AllMigrations(), LegacyRenumberings()));
+  for (const Part& part : kParts) {
+    if (part.after_migrate != nullptr) RETURN_IF_ERROR(part.after_migrate(conn));
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<std::string>> TableNames(db::Connection& conn) {

@@ -44,6 +44,10 @@ struct Part {
   // Adds the part's demo data to the demo system (after the directory, dictionary and
   // observations are loaded, inside the demo's one transaction). Deterministic: a fixed seed.
   Status (*fill_demo)(db::Connection& conn, std::string_view actor, std::string_view at) = nullptr;
+  // Runs after every migration is applied, on every MigrateAll (so on every start): for work
+  // that depends on which tables exist, such as the learning part's search index, which puts
+  // triggers on the tables of whichever parts are present. Idempotent; own transaction.
+  Status (*after_migrate)(db::Connection& conn) = nullptr;
 };
 
 // Every part, in data order.
@@ -63,8 +67,8 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
 // The version moves of the earlier layout (see above).
 std::span<const db::Renumbering> LegacyRenumberings();
 
-// Applies every migration the database lacks, after moving legacy version numbers. Safe to call
-// on every start. REQUIRES: no transaction open on `conn`. Errors as db::Migrate.
+// Applies every migration the database lacks, after moving legacy version numbers, then every
+// part's after_migrate. Safe to call on every start. REQUIRES: no transaction open on `conn`. Errors as db::Migrate.
 Status MigrateAll(db::Connection& conn);
 
 // The names of every table the schema creates, sorted (for tests that dump a database, and

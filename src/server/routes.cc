@@ -7,6 +7,7 @@
 #include "server/internal/handlers_improvement.h"
 #include "server/internal/handlers_intelligence.h"
 #include "server/internal/handlers_intelligence2.h"
+#include "server/internal/handlers_learning.h"
 
 namespace shewhart::server {
 namespace {
@@ -40,6 +41,12 @@ constexpr RoleSet kConcernWriters{Role::kAdministrator, Role::kSystemQualityLead
 // Who runs improvement work: projects, PDSA cycles, programmes (the services check scope and team).
 constexpr RoleSet kImprovers{Role::kAdministrator, Role::kSystemQualityLead,
                              Role::kOrganisationQualityLead, Role::kQiPractitioner};
+// Who records lessons and responses, and actions of thematic reviews (for their organisations);
+// who runs forums and sharing events; who sends the digest by e-mail.
+constexpr RoleSet kLessonWriters{Role::kAdministrator, Role::kSystemQualityLead,
+                                 Role::kOrganisationQualityLead, Role::kQiPractitioner};
+constexpr RoleSet kForumLeads{Role::kAdministrator, Role::kSystemQualityLead,
+                              Role::kOrganisationQualityLead};
 
 constexpr Auth kPublic = Auth::kPublic;
 constexpr Auth kSession = Auth::kSession;
@@ -138,6 +145,29 @@ const Route kRoutes[] = {
   {Method::kPost,   "/api/my-work/seen",                               "work.seen",                "Mark your work as looked at now",                            kSession, kAnyone,     kPublished, kNone,   h::MarkWorkSeen},
   {Method::kGet,    "/api/reports/system-quality.pdf",                 "report.system_quality",    "The system quality report for the governing body (PDF)",     kSession, kAnyone,     kFiltered,  kNone,   h::SystemQualityPdf,   "place,from,to"},
   {Method::kGet,    "/api/reports/system-quality.xlsx",                "report.system_quality_workbook", "The system quality report as an Excel workbook",       kSession, kAnyone,     kFiltered,  kNone,   h::SystemQualityXlsx,  "place,from,to"},
+  {Method::kGet,    "/api/search",                                     "search.read",              "Search everything you may see, best first (restricted records in scope only)", kSession, kAnyone, kFiltered, kNone, h::SearchAll, "q,kind,organisation,theme,from,to,co_design,limit"},
+  {Method::kGet,    "/api/search/kinds",                               "search.kinds",             "The kinds of record search indexes, and which are present",  kSession, kAnyone,     kPublished, kNone,   h::SearchKinds},
+  {Method::kGet,    "/api/lessons",                                    "lesson.list",              "Lessons you may see, newest first",                          kSession, kAnyone,     kFiltered,  kNone,   h::ListLessons,        "theme,organisation,from,to,co_design"},
+  {Method::kPost,   "/api/lessons",                                    "lesson.create",            "Record a lesson for one of your organisations",              kSession, kLessonWriters, kFiltered, kJson,  h::CreateLesson},
+  {Method::kGet,    "/api/lessons/{id}",                               "lesson.read",              "One lesson with its responses (anonymised ones without their source)", kSession, kAnyone, kFiltered, kNone, h::GetLesson},
+  {Method::kPost,   "/api/lessons/{id}/responses",                     "lesson.respond",           "Record your organisation's response: adopted, adapted, not_applicable, reviewing", kSession, kLessonWriters, kFiltered, kJson, h::RespondToLesson},
+  {Method::kGet,    "/api/lessons/{id}/spread",                        "lesson.spread",            "How far a lesson travelled, and who has not yet looked",     kSession, kAnyone,     kFiltered,  kNone,   h::LessonSpread},
+  {Method::kGet,    "/api/themes",                                     "theme.list",               "Themes of the shared taxonomy (glossary terms) with their lessons", kSession, kAnyone, kFiltered, kNone,  h::ListThemes},
+  {Method::kGet,    "/api/forums",                                     "forum.list",               "Learning forums with their members, meetings and reviews",   kSession, kAnyone,     kPublished, kNone,   h::ListForums},
+  {Method::kPost,   "/api/forums",                                     "forum.create",             "Create a learning forum of several organisations",           kSession, kForumLeads, kPublished, kJson,   h::CreateForum},
+  {Method::kGet,    "/api/forums/{id}",                                "forum.read",               "One learning forum",                                         kSession, kAnyone,     kPublished, kNone,   h::GetForum},
+  {Method::kPost,   "/api/forums/{id}/meetings",                       "forum.meeting",            "Record a forum meeting and the cases discussed",             kSession, kForumLeads, kPublished, kJson,   h::AddForumMeeting},
+  {Method::kPost,   "/api/forums/{id}/reviews",                        "review.create",            "Start a thematic review with its agreed learning points",    kSession, kForumLeads, kPublished, kJson,   h::CreateReview},
+  {Method::kGet,    "/api/reviews/{id}",                               "review.read",              "A thematic review: incidents and lessons of its theme, actions", kSession, kAnyone,  kFiltered,  kNone,   h::GetReview},
+  {Method::kPost,   "/api/reviews/{id}/actions",                       "review.action",            "Record the action your organisation took",                   kSession, kLessonWriters, kFiltered, kJson,  h::AddReviewAction},
+  {Method::kGet,    "/api/events",                                     "event.list",               "Upcoming sharing events",                                    kSession, kAnyone,     kPublished, kNone,   h::ListEvents,         "from"},
+  {Method::kPost,   "/api/events",                                     "event.create",             "Plan a sharing event",                                       kSession, kForumLeads, kPublished, kJson,   h::CreateEvent},
+  {Method::kGet,    "/api/events.ics",                                 "event.calendar",           "Upcoming sharing events as iCalendar",                       kSession, kAnyone,     kPublished, kNone,   h::EventsCalendar},
+  {Method::kGet,    "/api/events/{id}/event.ics",                      "event.ics",                "One sharing event as iCalendar",                             kSession, kAnyone,     kPublished, kNone,   h::EventCalendar},
+  {Method::kGet,    "/api/digest",                                     "digest.read",              "The learning digest for a period and audience (HTML page)",  kSession, kAnyone,     kPublished, kNone,   h::DigestPage,         "from,to,audience"},
+  {Method::kGet,    "/api/digest.pdf",                                 "digest.pdf",               "The learning digest as PDF",                                 kSession, kAnyone,     kPublished, kNone,   h::DigestPdf,          "from,to,audience"},
+  {Method::kGet,    "/api/digest.atom",                                "digest.atom",              "The learning digest as an Atom feed",                        kSession, kAnyone,     kPublished, kNone,   h::DigestAtom,         "from,to,audience"},
+  {Method::kPost,   "/api/digest/email",                               "digest.email",             "Send the digest by e-mail through the configured SMTP relay", kSession, kAgreers,   kPublished, kJson,   h::EmailDigest},
   {Method::kGet,    "/api/capability",                                 "capability.read",          "Learn / Live / Lead counts, attendance, coaches and the self-sustainability index", kSession, kAnyone, kPublished, kNone, h::Capability, "organisation,as_of"},
   {Method::kGet,    "/api/people",                                     "person.list",              "People in QI capability building, with their tiers",         kSession, kAnyone,     kPublished, kNone,   h::ListPeople,         "organisation,as_of"},
   {Method::kGet,    "/api/people/{email}",                             "person.read",              "A person's page: tier, evidence, training, coaching",        kSession, kAnyone,     kPublished, kNone,   h::GetPerson},

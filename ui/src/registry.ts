@@ -43,5 +43,12 @@ export const screens: readonly ScreenEntry[] = [
   { path: '/projects/:id', title: 'Project', nav: 'improvement', load: async () => (await import('./screens/improvement')).projectScreen },
   { path: '/programmes/:id', title: 'Programme', nav: 'improvement', load: async () => (await import('./screens/improvement')).programmeScreen },
   { path: '/rollouts/:id', title: 'Roll-out', nav: 'improvement', load: async () => (await import('./screens/improvement')).rolloutScreen },
+  { path: '/lessons', title: 'Lessons library', nav: 'learning', menu: 'Learning', load: async () => (await import('./screens/learning')).lessonsScreen },
+  { path: '/lessons/:id', title: 'Lesson', nav: 'learning', load: async () => (await import('./screens/learning')).lessonScreen },
+  { path: '/search', title: 'Search', nav: 'search', menu: 'Search', load: async () => (await import('./screens/learning')).searchScreen },
+  { path: '/forums', title: 'Learning forums', nav: 'learning', load: async () => (await import('./screens/learning')).forumsScreen },
+  { path: '/forums/:id', title: 'Learning forum', nav: 'learning', load: async () => (await import('./screens/learning')).forumScreen },
+  { path: '/reviews/:id', title: 'Thematic review', nav: 'learning', load: async () => (await import('./screens/learning')).reviewScreen },
+  { path: '/digest', title: 'Learning digest', nav: 'learning', load: async () => (await import('./screens/learning')).digestScreen },
   { path: '/data', title: 'Data', nav: 'data', menu: 'Data', load: async () => (await import('./screens/data')).dataScreen },
 ];

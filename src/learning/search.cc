@@ -1,0 +1,636 @@
+#include "learning/search.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "base/date.h"
+#include "base/hash.h"
+#include "directory/directory.h"
+
+namespace shewhart::learning {
+namespace {
+
+// How one kind's documents are made from its table. Either `select` (hand-written, for sources
+// whose title lives in another table) or the generic columns: the first present of
+// `title_columns`, all present of `body_columns`, the first present of `date_columns`. Columns
+// are looked up in the live table, so a part may add or drop columns without breaking writes.
+struct Source {
+  std::string_view kind;
+  std::string_view key_column = "id";  // the column of the trigger's row that names the doc
+  std::string_view title_columns;
+  std::string_view body_columns;
+  std::string_view date_columns;
+  std::string_view link;  // "{id}" and "{org}" are replaced
+  // For tables without unit_id: the column naming a parent row and the parent's table.
+  std::string_view parent_column;
+  std::string_view parent_table;
+  // Hand-written: SELECT ref_id, title, body, unit_id, visibility, themes, doc_date, link,
+  // co_design ... with {KEY} where the key goes.
+  std::string_view select;
+};
+
+constexpr IndexedKind kKinds[] = {
+    {"metric", "Metric", "metric_version", "public"},
+    {"glossary", "Glossary term", "glossary_version", "public"},
+    {"lesson", "Lesson", "lesson", "lesson"},
+    {"forum", "Learning forum", "learning_forum", "public"},
+    {"forum_meeting", "Forum meeting", "forum_meeting", "public"},
+    {"thematic_review", "Thematic review", "thematic_review", "public"},
+    {"sharing_event", "Sharing event", "sharing_event", "public"},
+    {"audit", "Clinical audit", "clinical_audit", "public"},
+    {"horizon", "Horizon scanning", "horizon_item", "public"},
+    {"person", "Person", "capability_person", "public"},
+    {"course", "Course", "capability_course", "public"},
+    {"project", "Improvement project", "improvement_project", "public"},
+    {"pdsa", "PDSA cycle", "improvement_pdsa", "public"},
+    {"incident", "Incident", "incident", "restricted"},
+    {"complaint", "Complaint", "complaint", "restricted"},
+    {"note", "Soft-intelligence note", "soft_note", "restricted"},
+    {"concern", "Concern", "concern,intelligence_concern", "restricted"},
+    {"risk", "Risk", "risk,intelligence_risk,risk_register", "restricted"},
+    {"meeting", "Meeting", "meeting,quality_meeting,intelligence_meeting", "restricted"},
+};
+
+constexpr Source kSources[] = {
+    {.kind = "metric",
+     .key_column = "metric_id",
+     .select = "SELECT m.id, v.name, v.definition || ' ' || v.numerator_definition || ' ' || "
+               "v.denominator_definition || ' ' || v.domain || ' ' || m.code, CAST(NULL AS "
+               "BIGINT), 'public', '', "
+               "COALESCE(v.applies_from, ''), '/dictionary/' || m.code, 0 "
+               "FROM metric m JOIN metric_version v ON v.metric_id = m.id "
+               "WHERE v.version = (SELECT MAX(w.version) FROM metric_version w "
+               "WHERE w.metric_id = m.id) AND m.id = {KEY}"},
+    {.kind = "glossary",
+     .key_column = "term_id",
+     .select = "SELECT t.id, t.term, v.definition, CAST(NULL AS BIGINT), 'public', '', "
+               "SUBSTR(v.created_at, 1, 10), '/glossary/' || t.term, 0 "
+               "FROM glossary_term t JOIN glossary_version v ON v.term_id = t.id "
+               "WHERE v.version = (SELECT MAX(w.version) FROM glossary_version w "
+               "WHERE w.term_id = t.id) AND t.id = {KEY}"},
+    {.kind = "lesson",
+     .select = "SELECT l.id, l.title, l.summary || ' ' || l.rapid_points || ' ' || "
+               "REPLACE(l.themes, '|', ' '), l.unit_id, "
+               "CASE l.share WHEN 'named' THEN 'public' WHEN 'anonymised' THEN 'anonymised' "
+               "ELSE 'restricted' END, l.themes, l.learned_on, '/lessons/' || l.id, l.co_design "
+               "FROM lesson l WHERE l.id = {KEY}"},
+    {.kind = "forum",
+     .select = "SELECT f.id, f.name, f.description, CAST(NULL AS BIGINT), 'public', '', "
+               "SUBSTR(f.created_at, 1, 10), '/forums/' || f.id, 0 "
+               "FROM learning_forum f WHERE f.id = {KEY}"},
+    {.kind = "forum_meeting",
+     .select = "SELECT m.id, m.title, m.notes, CAST(NULL AS BIGINT), 'public', '', m.held_on, "
+               "'/forums/' || m.forum_id || '#meeting-' || m.id, 0 "
+               "FROM forum_meeting m WHERE m.id = {KEY}"},
+    {.kind = "thematic_review",
+     .select = "SELECT r.id, r.title, r.summary || ' ' || r.learning_points, CAST(NULL AS BIGINT), "
+               "'public', "
+               "'|' || r.theme || '|', SUBSTR(r.created_at, 1, 10), '/reviews/' || r.id, 0 "
+               "FROM thematic_review r WHERE r.id = {KEY}"},
+    {.kind = "sharing_event",
+     .select = "SELECT e.id, e.title, e.description || ' ' || e.location, CAST(NULL AS BIGINT), "
+               "'public', '', "
+               "SUBSTR(e.starts_at, 1, 10), '/api/events/' || e.id || '.ics', 0 "
+               "FROM sharing_event e WHERE e.id = {KEY}"},
+    {.kind = "audit",
+     .title_columns = "audit",
+     .body_columns = "standard,result,met,actions,reference",
+     .date_columns = "audit_date",
+     .link = "/organisations/{org}"},
+    {.kind = "horizon",
+     .title_columns = "title",
+     .body_columns = "item_type,organisations,metrics,response,reference",
+     .date_columns = "published",
+     .link = "/system"},
+    {.kind = "person",
+     .title_columns = "name",
+     .body_columns = "profession,email",
+     .link = "/person?email={email}"},
+    {.kind = "course",
+     .title_columns = "title",
+     .body_columns = "code,tier,level,format",
+     .link = "/capability"},
+    {.kind = "project",
+     .title_columns = "title,name",
+     .body_columns = "aim,description,summary,problem,measures,outcome,lead_email,status",
+     .date_columns = "started,start_date,created_at",
+     .link = "/projects/{id}"},
+    {.kind = "pdsa",
+     .title_columns = "title,change_idea,name,plan",
+     .body_columns = "plan,prediction,do_notes,done,study,act,learning,notes,summary",
+     .date_columns = "started,start_date,created_at",
+     .link = "/projects/{parent}#pdsa-{id}",
+     .parent_column = "project_id",
+     .parent_table = "improvement_project"},
+    {.kind = "incident",
+     .title_columns = "category",
+     .body_columns = "summary,response,harm,status,reference",
+     .date_columns = "occurred",
+     .link = "/organisations/{org}"},
+    {.kind = "complaint",
+     .title_columns = "subject",
+     .body_columns = "summary,service,outcome,reference",
+     .date_columns = "received",
+     .link = "/organisations/{org}"},
+    {.kind = "note",
+     .title_columns = "theme,text",
+     .body_columns = "text,concerning,source_kind",
+     .date_columns = "noted_on",
+     .link = "/organisations/{org}"},
+    {.kind = "concern",
+     .title_columns = "title,summary,description",
+     .body_columns = "description,summary,detail,notes,status,level",
+     .date_columns = "raised_on,raised,opened,created_at",
+     .link = "/organisations/{org}"},
+    {.kind = "risk",
+     .title_columns = "title,description",
+     .body_columns = "description,cause,consequence,controls,actions,notes,status",
+     .date_columns = "identified,opened,created_at",
+     .link = "/organisations/{org}"},
+    {.kind = "meeting",
+     .title_columns = "title,name",
+     .body_columns = "agenda,minutes,notes,summary,decisions",
+     .date_columns = "held_on,meeting_date,date,created_at",
+     .link = "/organisations/{org}"},
+};
+
+constexpr std::string_view kColumns =
+    "kind, ref_id, title, body, unit_id, visibility, themes, doc_date, link, co_design";
+
+const Source& SourceOf(std::string_view kind) {
+  for (const Source& s : kSources) {
+    if (s.kind == kind) return s;
+  }
+  return kSources[0];  // unreachable: every kind has a source (search_test checks)
+}
+
+std::vector<std::string_view> Split(std::string_view list) {
+  std::vector<std::string_view> out;
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    out.push_back(list.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+bool IsPostgres(db::Connection& conn) { return conn.dialect() == db::Dialect::kPostgres; }
+
+Result<bool> TableExists(db::Connection& conn, std::string_view table) {
+  bool found = false;
+  RETURN_IF_ERROR(conn.Query(IsPostgres(conn)
+                                 ? "SELECT 1 FROM information_schema.tables WHERE table_schema = "
+                                   "current_schema() AND table_name = ?"
+                                 : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                             {table}, [&](const db::Row&) {
+                               found = true;
+                               return db::Flow::kStop;
+                             }));
+  return found;
+}
+
+Result<std::set<std::string>> ColumnsOf(db::Connection& conn, std::string_view table) {
+  std::set<std::string> out;
+  RETURN_IF_ERROR(conn.Query(
+      IsPostgres(conn) ? "SELECT CAST(column_name AS TEXT) FROM information_schema.columns "
+                         "WHERE table_schema = current_schema() AND table_name = ?"
+                       : "SELECT name FROM pragma_table_info(?)",
+      {table}, [&](const db::Row& r) {
+        out.insert(r.Text(0));
+        return db::Flow::kContinue;
+      }));
+  return out;
+}
+
+// The table a kind lives in here, or "" when none of its candidates exists.
+Result<std::string> TableOf(db::Connection& conn, const IndexedKind& k) {
+  for (std::string_view t : Split(k.tables)) {
+    ASSIGN_OR_RETURN(bool exists, TableExists(conn, t));
+    if (exists) return std::string(t);
+  }
+  return std::string();
+}
+
+std::string Text(std::string_view column) {
+  return "COALESCE(CAST(t." + std::string(column) + " AS TEXT), '')";
+}
+
+std::string ReplaceAll(std::string s, std::string_view from, std::string_view to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+  return s;
+}
+
+// The SELECT (with {KEY}) that makes `kind`'s document from `table`.
+Result<std::string> DocumentSelect(db::Connection& conn, const IndexedKind& k,
+                                   const std::string& table) {
+  const Source& src = SourceOf(k.kind);
+  if (!src.select.empty()) return std::string(src.select);
+  ASSIGN_OR_RETURN(std::set<std::string> cols, ColumnsOf(conn, table));
+  std::string title = "''";
+  for (std::string_view c : Split(src.title_columns)) {
+    if (cols.contains(std::string(c))) {
+      // A long text as title (a note) is cut to a headline.
+      title = "SUBSTR(" + Text(c) + ", 1, 120)";
+      break;
+    }
+  }
+  std::string body = "''";
+  for (std::string_view c : Split(src.body_columns)) {
+    if (cols.contains(std::string(c))) body += " || ' ' || " + Text(c);
+  }
+  std::string date = "''";
+  for (std::string_view c : Split(src.date_columns)) {
+    if (cols.contains(std::string(c))) {
+      date = "SUBSTR(" + Text(c) + ", 1, 10)";
+      break;
+    }
+  }
+  std::string unit = "CAST(NULL AS BIGINT)";
+  if (cols.contains("unit_id")) {
+    unit = "t.unit_id";
+  } else if (!src.parent_column.empty() && cols.contains(std::string(src.parent_column))) {
+    ASSIGN_OR_RETURN(bool parent_exists, TableExists(conn, src.parent_table));
+    if (parent_exists) {
+      ASSIGN_OR_RETURN(std::set<std::string> pcols, ColumnsOf(conn, src.parent_table));
+      if (pcols.contains("unit_id")) {
+        unit = "(SELECT p.unit_id FROM " + std::string(src.parent_table) + " p WHERE p.id = t." +
+               std::string(src.parent_column) + ")";
+      }
+    }
+  }
+  std::string co_design = "0";
+  if (cols.contains("co_design")) {
+    co_design = "CASE WHEN CAST(t.co_design AS TEXT) IN ('1', 'true', 'yes') THEN 1 ELSE 0 END";
+  } else if (k.kind == "project") {
+    ASSIGN_OR_RETURN(bool team, TableExists(conn, "improvement_team_member"));
+    if (team) {
+      co_design =
+          "CASE WHEN EXISTS (SELECT 1 FROM improvement_team_member tm WHERE tm.project_id = t.id "
+          "AND tm.role = 'patient_partner') THEN 1 ELSE 0 END";
+    }
+  }
+  std::string link = "'" + std::string(src.link) + "'";
+  link = ReplaceAll(link, "{id}", "' || t.id || '");
+  link =
+      ReplaceAll(link, "{org}",
+                 "' || COALESCE((SELECT u.code FROM unit u WHERE u.id = " + unit + "), '') || '");
+  if (cols.contains("email")) link = ReplaceAll(link, "{email}", "' || t.email || '");
+  if (!src.parent_column.empty() && cols.contains(std::string(src.parent_column))) {
+    link = ReplaceAll(link, "{parent}", "' || t." + std::string(src.parent_column) + " || '");
+  }
+  const std::string visibility = k.visibility == "restricted" ? "'restricted'" : "'public'";
+  return "SELECT t.id, " + title + ", " + body + ", " + unit + ", " + visibility + ", '', " + date +
+         ", " + link + ", " + co_design + " FROM " + table + " t WHERE t.id = {KEY}";
+}
+
+std::string KeyColumnOf(const IndexedKind& k) { return std::string(SourceOf(k.kind).key_column); }
+
+// The trigger name prefix of a kind.
+std::string TriggerName(const IndexedKind& k) { return "search_sync_" + std::string(k.kind); }
+
+std::string InsertFor(const IndexedKind& k, const std::string& select, std::string_view key) {
+  return "DELETE FROM search_doc WHERE kind = '" + std::string(k.kind) +
+         "' AND ref_id = " + std::string(key) + "; INSERT INTO search_doc (" +
+         std::string(kColumns) + ") SELECT '" + std::string(k.kind) + "', s.* FROM (" +
+         ReplaceAll(select, "{KEY}", key) + ") s; ";
+}
+
+// The script that (re)creates the kind's triggers on `table`.
+std::string TriggerScript(db::Connection& conn, const IndexedKind& k, const std::string& table,
+                          const std::string& select) {
+  const std::string name = TriggerName(k);
+  const std::string key = KeyColumnOf(k);
+  if (IsPostgres(conn)) {
+    return "CREATE OR REPLACE FUNCTION " + name +
+           "() RETURNS trigger LANGUAGE plpgsql AS $search$\n"
+           "DECLARE search_key_ BIGINT;\nBEGIN\n"
+           "IF TG_OP = 'DELETE' THEN search_key_ := OLD." +
+           key + "; ELSE search_key_ := NEW." + key + "; END IF;\n" +
+           InsertFor(k, select, "search_key_") + "\nIF TG_OP = 'UPDATE' AND OLD." + key +
+           " IS DISTINCT FROM NEW." + key + " THEN " + InsertFor(k, select, "OLD." + key) +
+           " END IF;\n"
+           "RETURN NULL;\nEND\n$search$;\n"
+           "DROP TRIGGER IF EXISTS " +
+           name + " ON " + table + ";\nCREATE TRIGGER " + name +
+           " AFTER INSERT OR UPDATE OR DELETE ON " + table + " FOR EACH ROW EXECUTE FUNCTION " +
+           name + "();\n";
+  }
+  std::string out;
+  for (std::string_view op : {"insert", "update", "delete"}) {
+    out += "DROP TRIGGER IF EXISTS " + name + "_" + std::string(op) + ";\n";
+  }
+  out += "CREATE TRIGGER " + name + "_insert AFTER INSERT ON " + table + " BEGIN " +
+         InsertFor(k, select, "NEW." + key) + "END;\n";
+  out += "CREATE TRIGGER " + name + "_update AFTER UPDATE ON " + table + " BEGIN " +
+         InsertFor(k, select, "OLD." + key) + InsertFor(k, select, "NEW." + key) + "END;\n";
+  out += "CREATE TRIGGER " + name + "_delete AFTER DELETE ON " + table + " BEGIN " +
+         InsertFor(k, select, "OLD." + key) + "END;\n";
+  return out;
+}
+
+Result<bool> TriggerExists(db::Connection& conn, const IndexedKind& k) {
+  bool found = false;
+  const std::string name = TriggerName(k) + (IsPostgres(conn) ? "" : "_insert");
+  RETURN_IF_ERROR(conn.Query(
+      IsPostgres(conn)
+          ? "SELECT 1 FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE g.tgname = ? AND n.nspname = current_schema()"
+          : "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+      {name}, [&](const db::Row&) {
+        found = true;
+        return db::Flow::kStop;
+      }));
+  return found;
+}
+
+Status Reindex(db::Connection& conn, const IndexedKind& k, const std::string& select) {
+  RETURN_IF_ERROR(conn.Execute("DELETE FROM search_doc WHERE kind = ?", {k.kind}));
+  // Every row: the key compared with itself holds for every row. Each select names its table's
+  // alias just before ".id = {KEY}".
+  std::string all = select;
+  const size_t at = select.find(".id = {KEY}");
+  const size_t alias = select.rfind(' ', at) + 1;
+  const std::string key_expr = select.substr(alias, at - alias) + ".id";
+  all = ReplaceAll(all, "{KEY}", key_expr);
+  return conn.Execute("INSERT INTO search_doc (" + std::string(kColumns) + ") SELECT '" +
+                      std::string(k.kind) + "', s.* FROM (" + all + ") s");
+}
+
+Status Ensure(db::Connection& conn, bool rebuild) {
+  ASSIGN_OR_RETURN(bool ready, TableExists(conn, "search_doc"));
+  if (!ready) return Status::Ok();
+  ASSIGN_OR_RETURN(db::ServiceTransaction tx, db::ServiceTransaction::Begin(conn));
+  if (IsPostgres(conn)) {
+    RETURN_IF_ERROR(conn.Query("SELECT pg_advisory_xact_lock(1000014)", {},
+                               [](const db::Row&) { return db::Flow::kContinue; }));
+  }
+  std::map<std::string, std::string> installed;
+  RETURN_IF_ERROR(
+      conn.Query("SELECT kind, signature FROM search_source", {}, [&](const db::Row& r) {
+        installed[r.Text(0)] = r.Text(1);
+        return db::Flow::kContinue;
+      }));
+  for (const IndexedKind& k : kKinds) {
+    ASSIGN_OR_RETURN(std::string table, TableOf(conn, k));
+    if (table.empty()) {
+      if (installed.contains(std::string(k.kind))) {
+        RETURN_IF_ERROR(conn.Execute("DELETE FROM search_doc WHERE kind = ?", {k.kind}));
+        RETURN_IF_ERROR(conn.Execute("DELETE FROM search_source WHERE kind = ?", {k.kind}));
+      }
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::string select, DocumentSelect(conn, k, table));
+    const std::string script = TriggerScript(conn, k, table, select);
+    const std::string signature = Sha256Hex(script);
+    ASSIGN_OR_RETURN(bool has_trigger, TriggerExists(conn, k));
+    auto it = installed.find(std::string(k.kind));
+    const bool current = has_trigger && it != installed.end() && it->second == signature;
+    if (!current) {
+      RETURN_IF_ERROR(conn.ExecuteScript(script));
+      RETURN_IF_ERROR(conn.Execute("DELETE FROM search_source WHERE kind = ?", {k.kind}));
+      RETURN_IF_ERROR(
+          conn.Execute("INSERT INTO search_source (kind, table_name, signature) VALUES (?, ?, ?)",
+                       {k.kind, table, signature}));
+    }
+    if (!current || rebuild) RETURN_IF_ERROR(Reindex(conn, k, select));
+  }
+  return tx.Commit();
+}
+
+void AppendEscaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\x02':
+        out += "<mark>";
+        break;
+      case '\x03':
+        out += "</mark>";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+std::vector<std::string> Words(std::string_view typed) {
+  std::vector<std::string> words;
+  std::string cur;
+  for (char c : typed) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || u >= 0x80) {
+      cur += c;
+    } else if (!cur.empty()) {
+      words.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) words.push_back(std::move(cur));
+  if (words.size() > 12) words.resize(12);
+  return words;
+}
+
+std::vector<std::string> SplitThemes(std::string_view stored) {
+  std::vector<std::string> out;
+  for (std::string_view t : Split(ReplaceAll(std::string(stored), "|", ","))) {
+    if (!t.empty()) out.emplace_back(t);
+  }
+  return out;
+}
+
+bool ValidDate(std::string_view d) { return ParseIsoDate(d).has_value(); }
+
+}  // namespace
+
+std::span<const IndexedKind> IndexedKinds() { return kKinds; }
+
+Result<std::vector<std::string>> ActiveKinds(db::Connection& conn) {
+  std::vector<std::string> out;
+  for (const IndexedKind& k : kKinds) {
+    ASSIGN_OR_RETURN(std::string table, TableOf(conn, k));
+    if (!table.empty()) out.emplace_back(k.kind);
+  }
+  return out;
+}
+
+Status EnsureSearchIndex(db::Connection& conn) { return Ensure(conn, false); }
+Status RebuildSearchIndex(db::Connection& conn) { return Ensure(conn, true); }
+
+std::string Fts5Query(std::string_view typed) {
+  std::string out;
+  for (const std::string& w : Words(typed)) {
+    if (!out.empty()) out += ' ';
+    out += '"' + w + '"';
+  }
+  return out;
+}
+
+Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Scope& scope,
+                                         const SearchQuery& query) {
+  if (!query.kind.empty()) {
+    const bool known = std::any_of(std::begin(kKinds), std::end(kKinds),
+                                   [&](const IndexedKind& k) { return k.kind == query.kind; });
+    if (!known) {
+      std::string kinds;
+      for (const IndexedKind& k : kKinds)
+        kinds += (kinds.empty() ? "" : ", ") + std::string(k.kind);
+      return InvalidArgumentError("kind: \"" + query.kind +
+                                  "\" is not a kind of record; the kinds are " + kinds);
+    }
+  }
+  if (!query.from.empty() && !ValidDate(query.from)) {
+    return InvalidArgumentError("from: write a date as YYYY-MM-DD");
+  }
+  if (!query.to.empty() && !ValidDate(query.to)) {
+    return InvalidArgumentError("to: write a date as YYYY-MM-DD");
+  }
+  if (query.limit < 1 || query.limit > 100) {
+    return InvalidArgumentError("limit: ask for between 1 and 100 results");
+  }
+  if (query.q.size() > 500) return InvalidArgumentError("q: at most 500 characters");
+  std::optional<int64_t> org_id;
+  if (!query.organisation.empty()) {
+    ASSIGN_OR_RETURN(org_id, directory::FindUnitId(conn, query.organisation));
+    if (!org_id) {
+      return InvalidArgumentError("organisation: there is no organisation \"" + query.organisation +
+                                  "\"");
+    }
+  }
+
+  const bool pg = IsPostgres(conn);
+  const std::vector<std::string> words = Words(query.q);
+  const bool text = !words.empty();
+  std::vector<db::Value> params;
+  std::string where;
+  if (text) params.emplace_back(pg ? query.q : Fts5Query(query.q));
+  auto add = [&](const std::string& clause) { where += " AND " + clause; };
+  std::string in_scope = "1 = 1";
+  if (!scope.all) {
+    if (scope.unit_ids.empty()) {
+      in_scope = "1 = 0";
+    } else {
+      in_scope = "d.unit_id IN (";
+      bool first = true;
+      for ([[maybe_unused]] int64_t id : scope.unit_ids) {
+        in_scope += first ? "?" : ", ?";
+        first = false;
+      }
+      in_scope += ")";
+    }
+  }
+  auto bind_scope = [&] {
+    if (!scope.all) {
+      for (int64_t id : scope.unit_ids) params.emplace_back(id);
+    }
+  };
+  add("(d.visibility <> 'restricted' OR " + in_scope + ")");
+  bind_scope();
+  if (!query.kind.empty()) {
+    add("d.kind = ?");
+    params.emplace_back(query.kind);
+  }
+  if (org_id) {
+    // An anonymised document is never found by its organisation by people out of its scope.
+    add("d.unit_id = ? AND (d.visibility = 'public' OR " + in_scope + ")");
+    params.emplace_back(*org_id);
+    bind_scope();
+  }
+  if (!query.theme.empty()) {
+    add("d.themes LIKE ?");
+    params.emplace_back("%|" + NormaliseTheme(query.theme) + "|%");
+  }
+  if (!query.from.empty()) {
+    add("d.doc_date >= ?");
+    params.emplace_back(query.from);
+  }
+  if (!query.to.empty()) {
+    add("d.doc_date <> '' AND d.doc_date <= ?");
+    params.emplace_back(query.to);
+  }
+  if (query.co_design) add("d.co_design = 1");
+  params.emplace_back(static_cast<int64_t>(query.limit));
+
+  std::string sql;
+  if (pg) {
+    sql =
+        text
+            ? "SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN "
+              "to_tsvector('english', d.body) @@ d.q THEN d.body ELSE d.title END, d.q, 'StartSel=' || chr(2) || ', StopSel=' || "
+              "chr(3) || ', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"'), "
+              "d.link, d.unit_id, d.visibility, d.doc_date, d.themes, d.co_design, d.score, "
+              "u.code, u.name FROM (SELECT d.*, q.q, ts_rank(d.tsv, q.q) AS score "
+              "FROM search_doc d, plainto_tsquery('english', ?) q WHERE d.tsv @@ q.q" +
+                  where +
+                  " ORDER BY score DESC, d.id LIMIT ?) d LEFT JOIN unit u ON u.id = d.unit_id "
+                  "ORDER BY d.score DESC, d.id"
+            : "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
+              "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
+              "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
+                  where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
+  } else {
+    sql = text ? "SELECT d.kind, d.ref_id, d.title, snippet(search_fts, -1, char(2), char(3), "
+                 "' … ', 20), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, "
+                 "d.co_design, -bm25(search_fts, 10.0, 1.0) AS score, u.code, u.name "
+                 "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+                 "LEFT JOIN unit u ON u.id = d.unit_id WHERE search_fts MATCH ?" +
+                     where + " ORDER BY bm25(search_fts, 10.0, 1.0), d.id LIMIT ?"
+               : "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
+                 "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
+                 "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
+                     where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
+  }
+  std::vector<SearchResult> out;
+  RETURN_IF_ERROR(conn.Query(sql, params, [&](const db::Row& r) {
+    SearchResult res;
+    res.kind = r.Text(0);
+    res.id = r.Int(1);
+    res.title = r.Text(2);
+    AppendEscaped(res.snippet, r.IsNull(3) ? std::string_view() : std::string_view(r.Text(3)));
+    res.link = r.Text(4);
+    const std::optional<int64_t> unit = r.OptionalInt(5);
+    const std::string visibility = r.Text(6);
+    res.anonymised = visibility == "anonymised";
+    const bool show_org = unit && (!res.anonymised || scope.Contains(*unit));
+    if (show_org) {
+      res.organisation = r.OptionalText(11).value_or("");
+      res.organisation_name = r.OptionalText(12).value_or("");
+    }
+    res.date = r.Text(7);
+    res.themes = SplitThemes(r.Text(8));
+    res.co_design = r.Int(9) != 0;
+    res.score = r.Double(10);
+    out.push_back(std::move(res));
+    return db::Flow::kContinue;
+  }));
+  return out;
+}
+
+std::string NormaliseTheme(std::string_view theme) {
+  std::string out;
+  for (char c : theme) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  while (!out.empty() && out.front() == ' ') out.erase(out.begin());
+  return out;
+}
+
+}  // namespace shewhart::learning
