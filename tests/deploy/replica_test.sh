@@ -124,7 +124,10 @@ start_server a "$API_A"
 PID_A="${PIDS[0]}"
 start_server b "$API_B"
 PID_B="${PIDS[1]}"
-WEB="$(free_port)"
+# A free port may be taken between the probe and the bind (tests run in parallel): try again.
+started=""
+for _ in 1 2 3 4 5; do
+  WEB="$(free_port)"
 cat >"$WORK/nginx.conf" <<CONF
 worker_processes 1;
 daemon on;
@@ -156,7 +159,9 @@ http {
   }
 }
 CONF
-"$NGINX" -p "$WORK" -c "$WORK/nginx.conf" 2>>"$WORK/logs/error.log" || fail "nginx did not start"
+  if "$NGINX" -p "$WORK" -c "$WORK/nginx.conf" 2>>"$WORK/logs/error.log"; then started=1; break; fi
+done
+[ -n "$started" ] || fail "nginx did not start"
 CURL=(curl -s --max-time 10)
 for port in "$API_A" "$API_B" "$WEB"; do
   for _ in $(seq 1 150); do
