@@ -105,6 +105,13 @@ constexpr db::Migration kMigrations[] = {
      "  attempts INTEGER NOT NULL,\n"
      "  PRIMARY KEY (kind, key)\n"
      ");\n"},
+    // One number that every commit changing data raises (audit.h, DataVersion): what caches of
+    // derived documents in every server process compare against.
+    {604, "access: the data version, shared by every process",
+     "CREATE TABLE data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL);\n"
+     "INSERT INTO data_version (id, version) VALUES (1, 1);\n",
+     "CREATE TABLE data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL);\n"
+     "INSERT INTO data_version (id, version) VALUES (1, 1);\n"},
 };
 
 // One attempt reserved atomically: a window older than the throttle window starts again at 1.

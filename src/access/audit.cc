@@ -10,6 +10,10 @@ constexpr std::string_view kSelect =
     "SELECT id, at, actor, action, target, before_json, after_json, remote FROM audit_log "
     "WHERE id < ? ORDER BY id DESC LIMIT ?";
 
+constexpr std::string_view kSelectVersion = "SELECT version FROM data_version WHERE id = 1";
+constexpr std::string_view kBumpVersion =
+    "UPDATE data_version SET version = version + 1 WHERE id = 1";
+
 }  // namespace
 
 Status RecordAudit(db::Connection& conn, const Acting& who, std::string_view action,
@@ -24,8 +28,19 @@ Status RecordAudit(db::Connection& conn, const Acting& who, std::string_view act
 }
 
 Status RecordAudit(db::Connection& conn, const AuditEntry& e) {
-  return conn.Execute(kInsert, {e.at, e.actor, e.action, e.target, e.before, e.after, e.remote});
+  RETURN_IF_ERROR(
+      conn.Execute(kInsert, {e.at, e.actor, e.action, e.target, e.before, e.after, e.remote}));
+  if (e.action.starts_with("session.") || e.action.starts_with("account.")) return Status::Ok();
+  return BumpDataVersion(conn);
 }
+
+Result<int64_t> DataVersion(db::Connection& conn) {
+  ASSIGN_OR_RETURN(std::optional<db::Row> r, conn.QueryRow(kSelectVersion));
+  if (!r) return int64_t{0};
+  return r->Int(0);
+}
+
+Status BumpDataVersion(db::Connection& conn) { return conn.Execute(kBumpVersion); }
 
 Result<std::vector<AuditEntry>> ListAudit(db::Connection& conn, int64_t limit,
                                           std::optional<int64_t> before_id) {

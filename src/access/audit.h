@@ -44,11 +44,25 @@ struct Acting {
   std::string remote;  // the client's address; "" from the command line
 };
 
-// Appends one entry (inside the caller's transaction when there is one).
+// Appends one entry (inside the caller's transaction when there is one). Every action except
+// sign-in and account housekeeping ("session.*", "account.*") changes data, so the entry also
+// raises the data version (below) in the same transaction.
 Status RecordAudit(db::Connection& conn, const AuditEntry& entry);
 // The same, for a write by `who`: action, target, and JSON text before -> after.
 Status RecordAudit(db::Connection& conn, const Acting& who, std::string_view action,
                    std::string_view target, std::string_view before, std::string_view after);
+
+// The data version: one number in the database (table data_version), raised by the commit of
+// every write that changes data — imports, recalculations, definitions, records — because each
+// records its audit entry (RecordAudit). Caches of derived documents compare against it, so they
+// stay correct in every server process on the database and on each replica (which reads the
+// version it has replayed along with the data). Read it BEFORE reading the data it stamps: then a
+// document is never older than its version. On PostgreSQL the raise takes the row's lock until
+// the commit, so versions follow commit order.
+Result<int64_t> DataVersion(db::Connection& conn);
+// Raises the data version (for a write that records no audit entry). Inside the caller's
+// transaction when there is one.
+Status BumpDataVersion(db::Connection& conn);
 
 // The newest entries first, at most `limit`, with id < `before_id` when given (paging).
 Result<std::vector<AuditEntry>> ListAudit(db::Connection& conn, int64_t limit,

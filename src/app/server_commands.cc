@@ -56,6 +56,9 @@ struct ServeOptions {
   bool quiet = false;
   std::optional<bool> secure_cookies;  // default: on unless listening on loopback
   std::vector<std::string> trusted_proxies;
+  std::vector<std::string> read_dbs;  // streaming replicas of --db (PostgreSQL)
+  int read_own_writes_s = 10;
+  int drain_s = 30;
 };
 
 // 127.0.0.0/8, ::1 and "localhost": a browser reaches these over plain HTTP.
@@ -87,6 +90,8 @@ Status Serve(const ServeOptions& o) {
   const bool secure = o.secure_cookies.value_or(!IsLoopback(host));
   ASSIGN_OR_RETURN(std::unique_ptr<server::Api> api,
                    server::Api::Create({.db_url = o.db,
+                                        .read_db_urls = o.read_dbs,
+                                        .read_own_writes_s = o.read_own_writes_s,
                                         .pool_size = o.threads,
                                         .secure_cookies = secure,
                                         .trusted_proxies = o.trusted_proxies}));
@@ -105,12 +110,18 @@ Status Serve(const ServeOptions& o) {
             << "  shewhart user add --db " << o.db
             << " --email you@example.nhs.uk --role administrator --password-stdin\n"
             << "The API is described at http://" << host << ":" << bound
-            << "/api/openapi.json. Stop with Ctrl-C.\n"
-            << std::flush;
+            << "/api/openapi.json. Stop with Ctrl-C.\n";
+  if (!o.read_dbs.empty()) {
+    std::cout << "Reads are served from " << o.read_dbs.size() << " replica(s); writes, and "
+              << "each writer's reads for " << o.read_own_writes_s << " s, from the primary.\n";
+  }
+  std::cout << std::flush;
+  // SIGTERM or Ctrl-C: stop accepting, finish every request in flight, then exit (a load
+  // balancer sends new requests to the other servers meanwhile).
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&signals, &sig);
-    srv.Stop();
+    srv.Drain(std::chrono::seconds(o.drain_s));
   });
   Status status = srv.Listen();
   // Wake the signal thread if the server ended on its own.
@@ -178,6 +189,21 @@ void AddServerCommands(CLI::App& app, CommandSet& commands) {
                     "The address of a reverse proxy (e.g. 127.0.0.1 for nginx on the same "
                     "machine) whose X-Forwarded-For names the client; repeatable. Without it "
                     "X-Forwarded-For is ignored");
+  serve->add_option("--db-read", serve_options->read_dbs,
+                    "A streaming replica of --db (postgresql://...) to serve reads from; "
+                    "repeatable or comma-separated. Writes, and a writer's own reads for "
+                    "--read-own-writes seconds after each write, go to --db")
+      ->delimiter(',');
+  serve
+      ->add_option("--read-own-writes", serve_options->read_own_writes_s,
+                   "Seconds after a write during which the writer's reads go to the primary "
+                   "(default 10; longer than the replicas' worst lag)")
+      ->check(CLI::Range(1, 3600));
+  serve
+      ->add_option("--drain", serve_options->drain_s,
+                   "On SIGTERM or Ctrl-C, seconds to let requests in flight finish before "
+                   "exiting (default 30)")
+      ->check(CLI::Range(0, 3600));
   commands.Bind(serve, [serve_options](std::string*) { return Serve(*serve_options); });
 
   CLI::App* user = app.add_subcommand("user", "Manage accounts (see `shewhart user add --help`)");

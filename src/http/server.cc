@@ -172,6 +172,17 @@ bool ParseQuery(std::string_view q, std::multimap<std::string, std::string>* out
   return true;
 }
 
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 bool IsCompressible(std::string_view content_type) {
   return content_type.starts_with("text/") || content_type.find("json") != std::string_view::npos ||
          content_type.find("javascript") != std::string_view::npos ||
@@ -295,6 +306,7 @@ struct Conn {
   bool keep_alive = true;
   bool head_only = false;
   bool started = false;  // a byte of the current request has arrived
+  int64_t served = 0;    // answers sent on this connection (0: fresh, its request is coming)
   Clock::time_point deadline;
   Clock::time_point last_progress;
   // The answer being written.
@@ -320,6 +332,8 @@ struct Server::Impl {
   int epoll_fd = -1;
   int wake_fd = -1;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> draining{false};  // Drain(): no new connections, each closes after its answer
+  std::mutex accept_mu;               // guards listen_fd against Drain() closing it
   std::mutex map_mu;  // guards conns and next_id; never taken while waiting for a Conn::mu
   std::unordered_map<uint64_t, std::shared_ptr<Conn>> conns;
   uint64_t next_id = 2;
@@ -353,7 +367,13 @@ struct Server::Impl {
   static std::string Serialise(Response r, bool head_only, bool keep_alive,
                                std::string_view accept_encoding) {
     bool gzip = false;
-    if (r.body.size() >= 1024 && IsCompressible(r.content_type) &&
+    // A handler that sends its body already encoded (a cached, precompressed document) says so
+    // with its own Content-Encoding header: never encoded twice.
+    bool encoded = false;
+    for (const auto& [k, v] : r.headers) {
+      if (EqualsIgnoreCase(k, "content-encoding")) encoded = true;
+    }
+    if (!encoded && r.body.size() >= 1024 && IsCompressible(r.content_type) &&
         accept_encoding.find("gzip") != std::string_view::npos) {
       if (std::optional<std::string> z = Gzip(r.body)) {
         r.body = std::move(*z);
@@ -364,7 +384,10 @@ struct Server::Impl {
     out.reserve(256 + (head_only ? 0 : r.body.size()));
     out += "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(Reason(r.status)) + "\r\n";
     if (!r.content_type.empty()) out += "Content-Type: " + r.content_type + "\r\n";
-    out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+    // 304 and 204 carry no body, and no Content-Length (a 304's would describe the 200).
+    if (r.status != 304 && r.status != 204) {
+      out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+    }
     out +=
         "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
         "Referrer-Policy: same-origin\r\n";
@@ -447,7 +470,13 @@ struct Server::Impl {
       ErrorResponse(InternalError(std::string("uncaught exception: ") + e.what()));
       out = ProtocolError(500, "something went wrong on the server; the error has been logged");
     }
-    out.headers.emplace_back("Cache-Control", "no-store");
+    // API answers are not stored by browsers or proxies, unless the handler says otherwise (a
+    // cached document: "private, no-cache" with an ETag, revalidated on every use).
+    bool has_cache_control = false;
+    for (const auto& [k, v] : out.headers) {
+      if (EqualsIgnoreCase(k, "cache-control")) has_cache_control = true;
+    }
+    if (!has_cache_control) out.headers.emplace_back("Cache-Control", "no-store");
     return out;
   }
 
@@ -474,6 +503,8 @@ struct Server::Impl {
     job.body.shrink_to_fit();
     const int status = r.status;
     const size_t bytes = r.body.size();
+    if (draining.load()) c.keep_alive = false;  // the client reconnects elsewhere
+    ++c.served;
     c.out = Serialise(std::move(r), c.head_only, c.keep_alive, accept_encoding);
     c.out_off = 0;
     c.close_after = !c.keep_alive;
@@ -903,6 +934,17 @@ struct Server::Impl {
   }
 
   void Accept() {
+    std::lock_guard<std::mutex> accept_lock(accept_mu);
+    if (listen_fd < 0) return;  // drained
+    AcceptQueued();
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLONESHOT;
+    ev.data.u64 = kListenId;
+    epoll_ctl(epoll_fd, EPOLL_CTL_MOD, listen_fd, &ev);
+  }
+
+  // Accepts every connection the kernel has queued. REQUIRES: accept_mu held, listen_fd open.
+  void AcceptQueued() {
     for (;;) {
       sockaddr_storage addr{};
       socklen_t len = sizeof(addr);
@@ -941,10 +983,6 @@ struct Server::Impl {
         Close(*c);
       }
     }
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLONESHOT;
-    ev.data.u64 = kListenId;
-    epoll_ctl(epoll_fd, EPOLL_CTL_MOD, listen_fd, &ev);
   }
 
   std::shared_ptr<Conn> Find(uint64_t id) {
@@ -1113,6 +1151,43 @@ Status Server::Listen() {
     m.Close(*c);
   }
   return Status::Ok();
+}
+
+void Server::Drain(std::chrono::milliseconds grace) {
+  if (!impl_) return;
+  Impl& m = *impl_;
+  m.draining = true;
+  {
+    // Stop listening, after taking what the kernel already accepted on our behalf (closing a
+    // listening socket resets the connections still queued on it: requests a proxy has sent).
+    std::lock_guard<std::mutex> lock(m.accept_mu);
+    if (m.listen_fd >= 0) {
+      epoll_ctl(m.epoll_fd, EPOLL_CTL_DEL, m.listen_fd, nullptr);
+      m.AcceptQueued();
+      close(m.listen_fd);
+      m.listen_fd = -1;
+    }
+  }
+  const auto until = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < until) {
+    std::vector<std::shared_ptr<Conn>> all;
+    {
+      std::lock_guard<std::mutex> lock(m.map_mu);
+      for (const auto& [id, c] : m.conns) all.push_back(c);
+    }
+    if (all.empty()) break;
+    // Idle keep-alive connections (answered, nothing new begun) are closed; a fresh connection's
+    // request is awaited; one being read, handled or written is left to finish.
+    for (const std::shared_ptr<Conn>& cp : all) {
+      std::unique_lock<std::mutex> lock(cp->mu, std::try_to_lock);
+      if (!lock.owns_lock() || cp->closed) continue;
+      if (cp->state == ConnState::kHead && !cp->started && cp->in.empty() && cp->served > 0) {
+        m.Close(*cp);
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  Stop();
 }
 
 void Server::Stop() {

@@ -42,6 +42,7 @@
 #ifndef SHEWHART_HTTP_SERVER_H_
 #define SHEWHART_HTTP_SERVER_H_
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -96,8 +97,14 @@ class Server {
   Result<int> Bind();
   // Serves until Stop(). REQUIRES: Bind() succeeded. Blocks.
   Status Listen();
-  // Stops Listen() (from any thread).
+  // Stops Listen() (from any thread) at once: connections are closed whatever they are doing.
   void Stop();
+  // Stops gracefully (SIGTERM; from any thread, while Listen() runs): stops accepting (the
+  // connections the kernel has already queued are taken first), closes idle keep-alive
+  // connections, lets every request being received, handled or answered finish — each answer
+  // then says "Connection: close" — and calls Stop() once none is left or `grace` has passed.
+  // Blocks until then.
+  void Drain(std::chrono::milliseconds grace);
 
  private:
   struct Impl;

@@ -413,7 +413,8 @@ TEST_P(ImportsTest, SigkillMidImportLeavesNothing) {
     bool writing = false;
     if (IsPostgres()) {
       auto row = ValueOrDie(monitor->QueryRow(
-          "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'INSERT INTO observation %' "
+          "SELECT COUNT(*) FROM pg_stat_activity WHERE (query LIKE 'INSERT INTO observation %' "
+          "OR query LIKE 'COPY observation %' OR query LIKE 'INSERT INTO spc_result %') "
           "AND pid <> pg_backend_pid()"));
       writing = row && row->Int(0) > 0;
     } else {

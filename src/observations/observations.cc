@@ -85,9 +85,6 @@ constexpr std::string_view kSelectStored =
 constexpr std::string_view kSelectSeries =
     "SELECT id, period, value, numerator, denominator, batch_id FROM observation "
     "WHERE metric_id = ? AND unit_id = ? ORDER BY period";
-constexpr std::string_view kInsertObservation =
-    "INSERT INTO observation (metric_id, unit_id, period, value, numerator, denominator, "
-    "batch_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kInsertHistory =
     "INSERT INTO observation_history (observation_id, value, numerator, denominator, batch_id, "
     "replaced_by_batch_id, replaced_by, replaced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -123,6 +120,34 @@ constexpr std::string_view kSelectLatestExpected =
     "ON e.unit_id = o.unit_id AND e.metric_id = o.metric_id";
 
 constexpr size_t kChunkRows = 8192;
+
+// New observations go in through the database's bulk path (COPY FROM STDIN on PostgreSQL, one
+// reused prepared INSERT on SQLite), straight into `observation`: they are new by construction
+// (the import compared the file with what is stored, in the same transaction), and the table's
+// unique key still refuses a duplicate. All or nothing: inside the import's transaction.
+constexpr std::string_view kObservationColumns[] = {"metric_id", "unit_id",     "period",
+                                                    "value",     "numerator",   "denominator",
+                                                    "batch_id",  "received_at"};
+
+// Corrections on PostgreSQL: COPY the new numbers into a session's staging table, then merge in
+// two statements (the history of what they replace, then the update), in the same transaction.
+constexpr size_t kStagedCorrectionsFrom = 256;
+constexpr std::string_view kCreateCorrectionStaging =
+    "CREATE TEMP TABLE IF NOT EXISTS observation_correction_staging (id BIGINT PRIMARY KEY, "
+    "value DOUBLE PRECISION, numerator DOUBLE PRECISION, denominator DOUBLE PRECISION)";
+constexpr std::string_view kClearCorrectionStaging = "DELETE FROM observation_correction_staging";
+constexpr std::string_view kCorrectionStagingColumns[] = {"id", "value", "numerator",
+                                                          "denominator"};
+constexpr std::string_view kMergeHistory =
+    "INSERT INTO observation_history (observation_id, value, numerator, denominator, batch_id, "
+    "replaced_by_batch_id, replaced_by, replaced_at) "
+    "SELECT o.id, o.value, o.numerator, o.denominator, o.batch_id, CAST(? AS BIGINT), "
+    "CAST(? AS TEXT), CAST(? AS TEXT) FROM observation_correction_staging s "
+    "JOIN observation o ON o.id = s.id ORDER BY o.id";
+constexpr std::string_view kMergeUpdate =
+    "UPDATE observation SET value = s.value, numerator = s.numerator, "
+    "denominator = s.denominator, batch_id = CAST(? AS BIGINT) "
+    "FROM observation_correction_staging s WHERE observation.id = s.id";
 
 db::Value DateValue(Date d) { return db::Value(FormatIsoDate(d)); }
 
@@ -191,7 +216,7 @@ Status InsertObservations(db::Connection& conn, std::span<const Observation> row
     chunk.push_back({o.metric_id, o.unit_id, DateValue(o.period), o.value, o.numerator,
                      o.denominator, batch_id, received});
     if (chunk.size() == kChunkRows || i + 1 == rows.size()) {
-      RETURN_IF_ERROR(conn.ExecuteMany(kInsertObservation, chunk));
+      RETURN_IF_ERROR(conn.BulkInsert("observation", kObservationColumns, chunk));
       chunk.clear();
     }
   }
@@ -200,6 +225,20 @@ Status InsertObservations(db::Connection& conn, std::span<const Observation> row
 
 Status ApplyCorrections(db::Connection& conn, std::span<const Correction> corrections,
                         int64_t batch_id, std::string_view actor, std::string_view at) {
+  if (conn.dialect() == db::Dialect::kPostgres && corrections.size() >= kStagedCorrectionsFrom) {
+    std::vector<std::vector<db::Value>> staged;
+    staged.reserve(corrections.size());
+    for (const Correction& c : corrections) {
+      staged.push_back({c.before.id, c.after.value, c.after.numerator, c.after.denominator});
+    }
+    RETURN_IF_ERROR(conn.Execute(kCreateCorrectionStaging));
+    RETURN_IF_ERROR(conn.Execute(kClearCorrectionStaging));
+    RETURN_IF_ERROR(conn.BulkInsert("observation_correction_staging", kCorrectionStagingColumns,
+                                    staged));
+    RETURN_IF_ERROR(conn.Execute(kMergeHistory, {batch_id, actor, at}));
+    RETURN_IF_ERROR(conn.Execute(kMergeUpdate, {batch_id}));
+    return conn.Execute(kClearCorrectionStaging);
+  }
   std::vector<std::vector<db::Value>> history, updates;
   for (const Correction& c : corrections) {
     history.push_back({c.before.id, c.before.obs.value, c.before.obs.numerator,

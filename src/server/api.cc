@@ -1,6 +1,7 @@
 // The one place where access is enforced: route matching, session, role, CSRF, scope and body
 // limits, then the handler; every Status becomes an HTTP answer through http::ErrorResponse.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
@@ -15,6 +16,8 @@
 #include "http/json.h"
 #include "oversight/spc_store.h"
 #include "schema/schema.h"
+#include "access/audit.h"
+#include "server/doc_cache.h"
 #include "server/internal/context.h"
 #include "server/routes.h"
 #include "server/server.h"
@@ -43,6 +46,28 @@ std::string DetailsOf(const Status& status) {
 }
 
 bool IsWrite(http::Method m) { return m != http::Method::kGet; }
+
+// Read-mostly documents kept by the document cache: their answers depend only on the request,
+// who may see what, the day and the data.
+bool IsDocument(std::string_view action) {
+  return action == "board.read" || action == "funnel.read" || action == "standing.read" ||
+         action == "benchmark.read" || action == "series.read" || action == "trend.read";
+}
+
+// Set on every successful write when there are read replicas: the writer's reads go to the
+// primary while it lasts (ApiOptions::read_own_writes_s).
+constexpr std::string_view kWroteCookie = "shewhart_wrote";
+
+// What of a document the caller may see: the role and, below system scope, the organisation.
+std::string VisibilityKey(const access::Principal* p) {
+  if (p == nullptr) return "-";
+  std::string key(access::RoleName(p->account.role));
+  key += ':';
+  key += access::HasSystemScope(p->account.role)
+             ? std::string("*")
+             : std::to_string(p->account.org_unit_id.value_or(0));
+  return key;
+}
 
 // "application/json", optionally with parameters ("; charset=utf-8"), in any case.
 bool IsJsonContentType(std::string_view value) {
@@ -139,9 +164,8 @@ Status RequestContext::Audit(std::string action, std::string target, std::string
                                     .remote = req.remote_addr});
 }
 
-struct Api::State {
-  ApiOptions options;
-  access::LoginThrottle throttle;
+// Connections to one database.
+struct Pool {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<std::unique_ptr<db::Connection>> idle;
@@ -160,6 +184,17 @@ struct Api::State {
     }
     cv.notify_one();
   }
+};
+
+struct Api::State {
+  ApiOptions options;
+  access::LoginThrottle throttle;
+  Pool primary;
+  std::vector<std::unique_ptr<Pool>> replicas;
+  std::atomic<size_t> next_replica{0};
+  std::unique_ptr<DocCache> docs;
+
+  Pool& NextReplica() { return *replicas[next_replica.fetch_add(1) % replicas.size()]; }
   int64_t Now() const {
     if (options.clock) return options.clock();
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -178,7 +213,18 @@ Result<std::unique_ptr<Api>> Api::Create(ApiOptions options) {
   for (int i = 0; i < n; ++i) {
     ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, db::Open(state->options.db_url));
     if (i == 0) RETURN_IF_ERROR(schema::MigrateAll(*conn));
-    state->idle.push_back(std::move(conn));
+    state->primary.idle.push_back(std::move(conn));
+  }
+  for (const std::string& url : state->options.read_db_urls) {
+    auto pool = std::make_unique<Pool>();
+    for (int i = 0; i < n; ++i) {
+      ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, db::Open(url));
+      pool->idle.push_back(std::move(conn));
+    }
+    state->replicas.push_back(std::move(pool));
+  }
+  if (state->options.doc_cache_bytes > 0) {
+    state->docs = std::make_unique<DocCache>(state->options.doc_cache_bytes);
   }
   return std::unique_ptr<Api>(new Api(std::move(state)));
 }
@@ -218,14 +264,23 @@ http::Response Api::Handle(const http::Request& request) {
     return http::ErrorResponse(screened);
   }
 
-  std::unique_ptr<db::Connection> conn = state_->Acquire();
+  // A read goes to a replica unless the caller has just written (their own write must show).
+  const bool on_replica = !state_->replicas.empty() && !IsWrite(route->method) &&
+                          req.Cookie(kWroteCookie).empty();
+  Pool* pool = on_replica ? &state_->NextReplica() : &state_->primary;
+  std::unique_ptr<db::Connection> conn = pool->Acquire();
   struct Return {
-    State* s;
+    Pool** p;
     std::unique_ptr<db::Connection>* c;
-    ~Return() { s->Release(std::move(*c)); }
-  } give_back{state_.get(), &conn};
+    ~Return() { (*p)->Release(std::move(*c)); }
+  } give_back{&pool, &conn};
   // A connection left inside a failed transaction would poison the next request: the handlers
   // use scoped db::Transaction objects, which always end theirs.
+  auto to_primary = [&] {
+    pool->Release(std::move(conn));
+    pool = &state_->primary;
+    conn = pool->Acquire();
+  };
 
   const int64_t now_s = state_->Now();
   // 2. Who is asking.
@@ -233,6 +288,11 @@ http::Response Api::Handle(const http::Request& request) {
   if (route->auth == Auth::kSession) {
     Result<std::optional<access::Principal>> who =
         access::Authenticate(*conn, req.Cookie(access::kSessionCookie), now_s);
+    if (on_replica && (!who.ok() || !who->has_value())) {
+      // The replica has not replayed the sign-in yet, or cannot be reached: the primary answers.
+      to_primary();
+      who = access::Authenticate(*conn, req.Cookie(access::kSessionCookie), now_s);
+    }
     if (!who.ok()) return http::ErrorResponse(who.status());
     if (!who->has_value()) return http::ProtocolError(401, "please sign in");
     principal = std::move(**who);
@@ -264,8 +324,30 @@ http::Response Api::Handle(const http::Request& request) {
       return http::ProtocolError(404, "no such organisation, or not visible to you");
     }
   }
+  // 6. A document from the cache, while the data are what they were when it was made.
+  if (state_->docs != nullptr && route->method == http::Method::kGet &&
+      IsDocument(route->action)) {
+    Result<int64_t> version = access::DataVersion(*conn);
+    if (!version.ok()) return http::ErrorResponse(version.status());
+    const std::string key = DocCache::Key(route->action, req, VisibilityKey(ctx.principal),
+                                          ctx.now.substr(0, 10));
+    if (std::shared_ptr<const DocCache::Entry> hit = state_->docs->Find(key, *version)) {
+      return DocCache::Answer(*hit, req);
+    }
+    Result<http::Response> made = route->handler(ctx);
+    if (!made.ok()) return http::ErrorResponse(made.status(), DetailsOf(made.status()));
+    if (made->status != 200) return std::move(*made);
+    return DocCache::Answer(*state_->docs->Put(key, *version, std::move(*made)), req);
+  }
   Result<http::Response> out = route->handler(ctx);
   if (!out.ok()) return http::ErrorResponse(out.status(), DetailsOf(out.status()));
+  if (!state_->replicas.empty() && IsWrite(route->method) && out->status < 400) {
+    out->headers.emplace_back(
+        "Set-Cookie", std::string(kWroteCookie) + "=1; Max-Age=" +
+                          std::to_string(state_->options.read_own_writes_s) +
+                          "; Path=/; HttpOnly; SameSite=Strict" +
+                          (state_->options.secure_cookies ? "; Secure" : ""));
+  }
   return std::move(*out);
 }
 

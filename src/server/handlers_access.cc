@@ -37,6 +37,16 @@ std::string SessionCookie(const RequestContext& ctx, const std::string& value, i
   return c;
 }
 
+// A hint for the front end's first script, which cannot see the HttpOnly session cookie: "someone
+// signed in here", so the board may be fetched before the app starts. It holds no secret; a
+// signed-out page (no hint) fetches nothing it would be refused.
+std::string SignedInHint(const RequestContext& ctx, int64_t max_age) {
+  std::string c = std::string("shewhart_signed_in=") + (max_age > 0 ? "1" : "") +
+                  "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  if (ctx.options.secure_cookies) c += "; Secure";
+  return c;
+}
+
 }  // namespace
 
 Result<http::Response> Health(RequestContext& ctx) {
@@ -69,6 +79,7 @@ Result<http::Response> SignIn(RequestContext& ctx) {
   http::Response r = http::JsonResponse(out);
   r.headers.emplace_back("Set-Cookie",
                          SessionCookie(ctx, s->session_token, access::kSessionSeconds));
+  r.headers.emplace_back("Set-Cookie", SignedInHint(ctx, access::kSessionSeconds));
   return r;
 }
 
@@ -76,6 +87,7 @@ Result<http::Response> SignOut(RequestContext& ctx) {
   RETURN_IF_ERROR(access::SignOut(ctx.conn, *ctx.principal, ctx.Acting()));
   http::Response r = http::JsonResponse({{"signed_out", true}});
   r.headers.emplace_back("Set-Cookie", SessionCookie(ctx, "", 0));
+  r.headers.emplace_back("Set-Cookie", SignedInHint(ctx, 0));
   return r;
 }
 

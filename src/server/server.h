@@ -15,8 +15,12 @@
 // Migrations: Api::Create applies schema::MigrateAll (schema/schema.h), the one list of every
 // part's schema changes that every command uses.
 //
-// Database connections: a pool of `pool_size` connections opened from `db_url`; a request holds
-// one for its duration. Thread-safe.
+// Database connections: a pool of `pool_size` connections opened from `db_url` (and as many to
+// each read replica in `read_db_urls`); a request holds one for its duration. Thread-safe.
+//
+// Documents (board, funnel, standing, benchmark, series, trend) are answered from the document
+// cache (doc_cache.h) while the database's data version (access::DataVersion) is unchanged, with
+// ETag / If-None-Match and precompressed gzip.
 //
 // Example:
 //   ASSIGN_OR_RETURN(std::unique_ptr<server::Api> api, server::Api::Create({.db_url = url}));
@@ -37,8 +41,16 @@
 namespace shewhart::server {
 
 struct ApiOptions {
-  std::string db_url;
-  int pool_size = 8;
+  std::string db_url;  // the primary: every write, and every read that must see its own write
+  // Streaming replicas of the primary (PostgreSQL): a GET is served from one of them (in turn)
+  // unless the caller wrote within `read_own_writes_s` seconds — every successful write answers
+  // with a cookie (shewhart_wrote) that lasts that long, and a request carrying it goes to the
+  // primary. A session a replica does not know yet (lag after sign-in) is looked up on the
+  // primary, and the request stays there. Empty: everything on the primary.
+  std::vector<std::string> read_db_urls;
+  int read_own_writes_s = 10;
+  size_t doc_cache_bytes = 256u << 20;  // the document cache (doc_cache.h); 0 turns it off
+  int pool_size = 8;  // connections to the primary, and to each replica
   size_t max_json_body_bytes = 64u << 10;  // JSON bodies; uploads have max_upload_bytes
   size_t max_upload_bytes = 16u << 20;
   bool secure_cookies = false;  // add "Secure" to the session cookie (behind HTTPS)

@@ -51,6 +51,8 @@ export function setSession(s: Session | null, csrf?: string): void {
   if (s === null) {
     csrfToken = '';
     sessionStorage.removeItem('shewhart.csrf');
+    // The server's "signed in" hint (index.html prefetches the board only with it).
+    document.cookie = 'shewhart_signed_in=; Path=/; SameSite=Strict; Max-Age=0';
   }
 }
 
