@@ -49,8 +49,10 @@ constexpr IndexedKind kKinds[] = {
     {"incident", "Incident", "incident", "restricted"},
     {"complaint", "Complaint", "complaint", "restricted"},
     {"note", "Soft-intelligence note", "soft_note", "restricted"},
-    {"concern", "Concern", "concern,intelligence_concern", "restricted"},
-    {"risk", "Risk", "risk,intelligence_risk,risk_register", "restricted"},
+    // A concern or a risk names its organisations in a link table written just after the row:
+    // the index follows the link table, so the document carries the organisation.
+    {"concern", "Concern", "concern_unit", "restricted"},
+    {"risk", "Risk", "risk_unit", "restricted"},
     {"meeting", "Meeting", "meeting,quality_meeting,intelligence_meeting", "restricted"},
 };
 
@@ -141,15 +143,15 @@ constexpr Source kSources[] = {
      .date_columns = "noted_on",
      .link = "/organisations/{org}"},
     {.kind = "concern",
-     .title_columns = "title,summary,description",
-     .body_columns = "description,summary,detail,notes,status,level",
-     .date_columns = "raised_on,raised,opened,created_at",
-     .link = "/organisations/{org}"},
+     .key_column = "concern_id",
+     .select = "SELECT c.id, c.title, c.description || ' ' || c.status, (SELECT MIN(cu.unit_id) "
+               "FROM concern_unit cu WHERE cu.concern_id = c.id), 'restricted', '', c.opened_on, "
+               "'/concerns/' || c.id, 0 FROM concern c WHERE c.id = {KEY}"},
     {.kind = "risk",
-     .title_columns = "title,description",
-     .body_columns = "description,cause,consequence,controls,actions,notes,status",
-     .date_columns = "identified,opened,created_at",
-     .link = "/organisations/{org}"},
+     .key_column = "risk_id",
+     .select = "SELECT r.id, r.title, r.description || ' ' || r.controls, (SELECT MIN(ru.unit_id) "
+               "FROM risk_unit ru WHERE ru.risk_id = r.id), 'restricted', '', "
+               "SUBSTR(r.created_at, 1, 10), '/risks/' || r.id, 0 FROM risk r WHERE r.id = {KEY}"},
     {.kind = "meeting",
      .title_columns = "title,name",
      .body_columns = "agenda,minutes,notes,summary,decisions",
@@ -284,7 +286,26 @@ Result<std::string> DocumentSelect(db::Connection& conn, const IndexedKind& k,
   if (!src.parent_column.empty() && cols.contains(std::string(src.parent_column))) {
     link = ReplaceAll(link, "{parent}", "' || t." + std::string(src.parent_column) + " || '");
   }
-  const std::string visibility = k.visibility == "restricted" ? "'restricted'" : "'public'";
+  // A record a team chose to restrict (an improvement project has `restricted`; its PDSA cycles
+  // follow the project) is restricted in search too, whatever its kind's default.
+  std::string visibility = k.visibility == "restricted" ? "'restricted'" : "'public'";
+  if (k.visibility != "restricted") {
+    if (cols.contains("restricted")) {
+      visibility = "CASE WHEN CAST(t.restricted AS TEXT) IN ('1', 'true') THEN 'restricted' ELSE "
+                   "'public' END";
+    } else if (!src.parent_column.empty() && cols.contains(std::string(src.parent_column))) {
+      ASSIGN_OR_RETURN(bool parent_exists, TableExists(conn, src.parent_table));
+      if (parent_exists) {
+        ASSIGN_OR_RETURN(std::set<std::string> pcols, ColumnsOf(conn, src.parent_table));
+        if (pcols.contains("restricted")) {
+          visibility = "CASE WHEN (SELECT CAST(p.restricted AS TEXT) FROM " +
+                       std::string(src.parent_table) + " p WHERE p.id = t." +
+                       std::string(src.parent_column) +
+                       ") IN ('1', 'true') THEN 'restricted' ELSE 'public' END";
+        }
+      }
+    }
+  }
   return "SELECT t.id, " + title + ", " + body + ", " + unit + ", " + visibility + ", '', " + date +
          ", " + link + ", " + co_design + " FROM " + table + " t WHERE t.id = {KEY}";
 }

@@ -221,6 +221,31 @@ bool MakeRestricted(SearchTest& t, db::Connection& c, std::string_view kind, int
     lesson("organisation_only");
     return true;
   }
+  if (kind == "concern" || kind == "risk") {
+    const std::string table = std::string(kind);
+    const std::string sql =
+        kind == "concern"
+            ? "INSERT INTO concern (title, description, owner, review_by, status, opened_on, "
+              "created_by, created_at, updated_at) VALUES (?, ?, 'o@nhs.net', '2026-02-01', "
+              "'open', '2026-01-01', 't', 't', 't') RETURNING id"
+            : "INSERT INTO risk (title, description, owner, consequence, likelihood, status, "
+              "last_reviewed, created_by, created_at, updated_at) VALUES (?, ?, 'o@nhs.net', 4, 4, "
+              "'open', '2026-01-01', 't', '2026-01-01T00:00:00Z', 't') RETURNING id";
+    const Result<int64_t> id = c.ExecuteReturningId(sql, {word, "about " + word});
+    if (!id.ok()) return false;
+    return c
+        .Execute("INSERT INTO " + table + "_unit (" + table + "_id, unit_id) VALUES (?, ?)",
+                 {id.value(), raa})
+        .ok();
+  }
+  if (kind == "meeting") {
+    return c
+        .Execute(
+            "INSERT INTO meeting (grp, title, held_on, unit_id, created_by, created_at) "
+            "VALUES ('committee', ?, '2026-01-01', ?, 't', 't')",
+            {word, raa})
+        .ok();
+  }
   (void)t;
   return false;
 }
