@@ -313,7 +313,7 @@ Result<int64_t> CreateEvent(db::Connection& conn, const access::Acting& who, con
                       "RETURNING id",
                       {e.forum_id, e.title, e.description, e.location, e.starts_at, e.ends_at,
                        who.actor, who.at}));
-  RETURN_IF_ERROR(access::RecordAudit(conn, who, "event.create", "event " + std::to_string(id), "",
+  RETURN_IF_ERROR(access::RecordAudit(conn, who, "sharing_event.create", "event " + std::to_string(id), "",
                                       Dump({{"title", e.title},
                                             {"starts_at", e.starts_at},
                                             {"ends_at", e.ends_at},

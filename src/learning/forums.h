@@ -10,7 +10,7 @@
 // record stays restricted.
 //
 // Writes are audited ("forum.create", "forum.meeting", "review.create", "review.action",
-// "event.create") and screened for NHS numbers, the field named.
+// "sharing_event.create") and screened for NHS numbers, the field named.
 //
 // Example:
 //   ASSIGN_OR_RETURN(int64_t f, learning::CreateForum(conn, who, {.name = "Learning from

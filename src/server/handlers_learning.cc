@@ -437,7 +437,7 @@ Result<http::Response> AddReviewAction(RequestContext& ctx) {
   return http::JsonResponse({{"id", aid}}, 201);
 }
 
-Result<http::Response> ListEvents(RequestContext& ctx) {
+Result<http::Response> ListSharingEvents(RequestContext& ctx) {
   const std::string from = Q(ctx, "from").empty() ? ctx.now.substr(0, 10) : Q(ctx, "from");
   ASSIGN_OR_RETURN(std::vector<learning::Event> events, learning::ListEvents(ctx.conn, from));
   json list = json::array();
@@ -445,7 +445,7 @@ Result<http::Response> ListEvents(RequestContext& ctx) {
   return http::JsonResponse({{"events", list}});
 }
 
-Result<http::Response> CreateEvent(RequestContext& ctx) {
+Result<http::Response> CreateSharingEvent(RequestContext& ctx) {
   ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.req.body));
   learning::NewEvent e;
   ASSIGN_OR_RETURN(e.forum_id, OptId(body, "forum_id"));

@@ -37,8 +37,8 @@ Result<http::Response> CreateReview(RequestContext& ctx);
 Result<http::Response> GetReview(RequestContext& ctx);
 Result<http::Response> AddReviewAction(RequestContext& ctx);
 // GET /api/events, POST /api/events, GET /api/events.ics, GET /api/events/{id}/event.ics
-Result<http::Response> ListEvents(RequestContext& ctx);
-Result<http::Response> CreateEvent(RequestContext& ctx);
+Result<http::Response> ListSharingEvents(RequestContext& ctx);
+Result<http::Response> CreateSharingEvent(RequestContext& ctx);
 Result<http::Response> EventsCalendar(RequestContext& ctx);
 Result<http::Response> EventCalendar(RequestContext& ctx);
 // GET /api/digest (HTML), /api/digest.pdf, /api/digest.atom; POST /api/digest/email {to: [...]}
