@@ -1084,6 +1084,8 @@ TEST_P(ServerTest, SubmissionsAreJudgedAsOfTheLatestPeriodLoaded) {
       Json(viewer.Send("GET", "/api/submissions?as_of=2030-01-01"))["submissions"][0]["expected"]
           .get<int>(),
       24);
+}
+
 // The capability contract (docs/capability.md): the dashboard and a person's tier over HTTP on a
 // register imported by hand, bookings with capacity, and assessments refusing bad answers.
 TEST_P(ServerTest, CapabilityContract) {
