@@ -221,36 +221,53 @@ Result<ProgrammeImpact> GetProgrammeImpact(db::Connection& conn, int64_t program
         rows.push_back({r.Int(0), r.Int(1), r.Int(2), r.OptionalText(3)});
         return db::Flow::kContinue;
       }));
+  // The series, loaded per metric (one read of its observations for every claimed unit),
+  // never one query per series: a national portfolio claims thousands.
   std::vector<PortfolioSeries> series;
   std::map<std::pair<int64_t, int64_t>, size_t> index;
-  std::vector<PortfolioClaim> claims;
-  for (const ClaimRow& c : rows) {
-    auto [it, added] = index.try_emplace({c.metric, c.unit}, series.size());
-    if (added) {
-      ASSIGN_OR_RETURN(PortfolioSeries s, LoadImpactSeries(conn, c.metric, c.unit));
-      series.push_back(std::move(s));
+  {
+    std::map<int64_t, std::vector<int64_t>> units_of;  // metric -> claimed units, ascending
+    for (const ClaimRow& c : rows) {
+      std::vector<int64_t>& u = units_of[c.metric];
+      if (u.empty() || u.back() != c.unit) u.push_back(c.unit);  // rows come by metric, unit
     }
-    PortfolioClaim claim{.project_id = c.project, .series = it->second};
+    for (const auto& [metric, units] : units_of) {
+      ASSIGN_OR_RETURN(std::vector<PortfolioSeries> loaded,
+                       LoadImpactSeriesOfMetric(conn, metric, units));
+      for (PortfolioSeries& s : loaded) {
+        index.emplace(std::pair(s.metric_id, s.unit_id), series.size());
+        series.push_back(std::move(s));
+      }
+    }
+  }
+  std::vector<PortfolioClaim> claims;
+  claims.reserve(rows.size());
+  for (const ClaimRow& c : rows) {
+    PortfolioClaim claim{.project_id = c.project, .series = index.at({c.metric, c.unit})};
     if (c.first) claim.first_pdsa = ParseIsoDate(*c.first);
     claims.push_back(claim);
   }
   const Portfolio portfolio = PortfolioImpact(series, claims);
   ProgrammeImpact out{.programme_id = programme_id};
+  // Codes of every metric and unit in two reads (not one per series).
   std::map<int64_t, std::string> metric_codes, unit_codes;
-  auto code_of = [&](std::string_view table, int64_t id,
-                     std::map<int64_t, std::string>& cache) -> Result<std::string> {
-    if (auto f = cache.find(id); f != cache.end()) return f->second;
-    const std::string sql = table == "metric" ? "SELECT code FROM metric WHERE id = ?"
-                                              : "SELECT code FROM unit WHERE id = ?";
-    ASSIGN_OR_RETURN(std::optional<db::Row> r, conn.QueryRow(sql, {id}));
-    cache[id] = r ? r->Text(0) : "";
-    return cache[id];
+  RETURN_IF_ERROR(conn.Query("SELECT id, code FROM metric", {}, [&](const db::Row& r) {
+    metric_codes.emplace(r.Int(0), r.Text(1));
+    return db::Flow::kContinue;
+  }));
+  RETURN_IF_ERROR(conn.Query("SELECT id, code FROM unit", {}, [&](const db::Row& r) {
+    unit_codes.emplace(r.Int(0), r.Text(1));
+    return db::Flow::kContinue;
+  }));
+  auto code_of = [](const std::map<int64_t, std::string>& codes, int64_t id) {
+    const auto f = codes.find(id);
+    return f == codes.end() ? std::string() : f->second;
   };
   for (const SeriesImpact& si : portfolio.series) {
     const PortfolioSeries& s = series[si.series];
     SeriesImpactRow row{.projects = si.projects, .impact = si.impact};
-    ASSIGN_OR_RETURN(row.metric, code_of("metric", s.metric_id, metric_codes));
-    ASSIGN_OR_RETURN(row.unit, code_of("unit", s.unit_id, unit_codes));
+    row.metric = code_of(metric_codes, s.metric_id);
+    row.unit = code_of(unit_codes, s.unit_id);
     if (si.projects.size() > 1) {
       std::string list;
       for (size_t i = 0; i < si.projects.size(); ++i) {
@@ -265,7 +282,7 @@ Result<ProgrammeImpact> GetProgrammeImpact(db::Connection& conn, int64_t program
   }
   for (const MetricTotal& t : portfolio.metrics) {
     MetricImpactRow row{.total = t};
-    ASSIGN_OR_RETURN(row.metric, code_of("metric", t.metric_id, metric_codes));
+    row.metric = code_of(metric_codes, t.metric_id);
     ASSIGN_OR_RETURN(std::optional<db::Row> r,
                      conn.QueryRow("SELECT name, unit FROM metric_version WHERE metric_id = ? "
                                    "ORDER BY version DESC LIMIT 1",

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "base/date.h"
@@ -704,6 +705,23 @@ Result<std::vector<ProjectSummary>> ListProjects(db::Connection& conn, const Pro
   return out;
 }
 
+namespace {
+
+// Adds one observation row (period, value, numerator, denominator at `col`..) to a series.
+void AddObservation(const db::Row& r, int col, const MetricInfo& info, bool ratio,
+                    PortfolioSeries* s) {
+  const std::optional<Date> d = ParseIsoDate(r.Text(col));
+  if (!d || (!s->periods.empty() && *d <= s->periods.back())) return;
+  std::optional<double> v = r.OptionalDouble(col + 1);
+  const std::optional<double> num = r.OptionalDouble(col + 2), den = r.OptionalDouble(col + 3);
+  if (ratio && num && den && *den > 0) v = info.multiplier * *num / *den;
+  s->periods.push_back(*d);
+  s->values.push_back(v.value_or(NAN));
+  if (ratio) s->volumes.push_back(den.value_or(NAN));
+}
+
+}  // namespace
+
 Result<PortfolioSeries> LoadImpactSeries(db::Connection& conn, int64_t metric_id,
                                          int64_t unit_id) {
   ASSIGN_OR_RETURN(MetricInfo info, LoadMetricInfo(conn, metric_id));
@@ -714,14 +732,7 @@ Result<PortfolioSeries> LoadImpactSeries(db::Connection& conn, int64_t metric_id
       "SELECT period, value, numerator, denominator FROM observation WHERE metric_id = ? AND "
       "unit_id = ? ORDER BY period",
       {metric_id, unit_id}, [&](const db::Row& r) {
-        const std::optional<Date> d = ParseIsoDate(r.Text(0));
-        if (!d || (!s.periods.empty() && *d <= s.periods.back())) return db::Flow::kContinue;
-        std::optional<double> v = r.OptionalDouble(1);
-        const std::optional<double> num = r.OptionalDouble(2), den = r.OptionalDouble(3);
-        if (ratio && num && den && *den > 0) v = info.multiplier * *num / *den;
-        s.periods.push_back(*d);
-        s.values.push_back(v.value_or(NAN));
-        if (ratio) s.volumes.push_back(den.value_or(NAN));
+        AddObservation(r, 0, info, ratio, &s);
         return db::Flow::kContinue;
       }));
   RETURN_IF_ERROR(conn.Query(
@@ -732,6 +743,41 @@ Result<PortfolioSeries> LoadImpactSeries(db::Connection& conn, int64_t metric_id
         return db::Flow::kContinue;
       }));
   return s;
+}
+
+Result<std::vector<PortfolioSeries>> LoadImpactSeriesOfMetric(db::Connection& conn,
+                                                              int64_t metric_id,
+                                                              std::span<const int64_t> unit_ids) {
+  ASSIGN_OR_RETURN(MetricInfo info, LoadMetricInfo(conn, metric_id));
+  std::vector<PortfolioSeries> out(unit_ids.size());
+  std::unordered_map<int64_t, size_t> at;
+  at.reserve(unit_ids.size());
+  for (size_t i = 0; i < unit_ids.size(); ++i) {
+    out[i] = PortfolioSeries{.metric_id = metric_id, .unit_id = unit_ids[i],
+                             .multiplier = info.multiplier, .improvement = info.direction};
+    at.emplace(unit_ids[i], i);
+  }
+  if (unit_ids.empty()) return out;
+  const bool ratio = info.measure == "proportion" || info.measure == "rate";
+  // One read of the metric's observations (the UNIQUE (metric_id, unit_id, period) index gives
+  // them in order); rows of units nobody claims are skipped.
+  RETURN_IF_ERROR(conn.Query(
+      "SELECT unit_id, period, value, numerator, denominator FROM observation WHERE "
+      "metric_id = ? ORDER BY unit_id, period",
+      {metric_id}, [&](const db::Row& r) {
+        if (auto f = at.find(r.Int(0)); f != at.end()) AddObservation(r, 1, info, ratio, &out[f->second]);
+        return db::Flow::kContinue;
+      }));
+  RETURN_IF_ERROR(conn.Query(
+      "SELECT unit_id, period FROM series_event WHERE metric_id = ? AND aggregate = 0 AND "
+      "kind = 'recalculation'",
+      {metric_id}, [&](const db::Row& r) {
+        auto f = at.find(r.Int(0));
+        if (f == at.end()) return db::Flow::kContinue;
+        if (std::optional<Date> d = ParseIsoDate(r.Text(1))) out[f->second].recalculations.push_back(*d);
+        return db::Flow::kContinue;
+      }));
+  return out;
 }
 
 namespace {

@@ -9,8 +9,12 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "access/access.h"
 #include "db/db.h"
@@ -102,6 +106,25 @@ struct Browser {
 json Json(const http::TestResponse& r) { return json::parse(r.body, nullptr, false); }
 std::string Message(const http::TestResponse& r) {
   return Json(r)["error"].value("message", std::string());
+}
+
+// The text of a PDF (pdftotext -layout); "" when it cannot be read. SHEWHART_PROGRAMME_PDF=<path>
+// keeps a copy of the PDF there (to render a page and look at it).
+std::string PdfText(const std::string& pdf) {
+  if (const char* keep = std::getenv("SHEWHART_PROGRAMME_PDF"); keep != nullptr && *keep != '\0') {
+    std::ofstream(keep, std::ios::binary) << pdf;
+  }
+  const std::string base = std::filesystem::temp_directory_path() /
+                           ("shewhart_programme_report_" + std::to_string(getpid()));
+  { std::ofstream(base + ".pdf", std::ios::binary) << pdf; }
+  const std::string cmd = "pdftotext -layout " + base + ".pdf " + base + ".txt";
+  const int rc = std::system(cmd.c_str());
+  std::ifstream in(base + ".txt");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::filesystem::remove(base + ".pdf");
+  std::filesystem::remove(base + ".txt");
+  return rc == 0 ? ss.str() : "";
 }
 
 class ImprovementApiTest : public ::testing::TestWithParam<std::string> {
@@ -358,6 +381,36 @@ TEST_P(ImprovementApiTest, TheContractFromProjectToMeasuredImpact) {
   EXPECT_LE(falls["volume"].get<double>(), kBedDays * (kMonths - kStep));
   ASSERT_EQ(pi["double_counting"].size(), 1u);
   EXPECT_NE(pi["double_counting"][0].get<std::string>().find("counted once"), std::string::npos);
+
+  // The programme report for its executive: a PDF with the cover, the logic model with the
+  // outcome's SPC state, the projects with status and score, the plan and the impact in words.
+  const std::string prog = "/api/programmes/" + std::to_string(programme);
+  ASSERT_EQ(lead.Send("POST", prog + "/logic", {{"stage", "outcome"}, {"title", "Fewer falls with harm"},
+                                                {"metric", "FALLS"}, {"unit", "RJZ"}}).status, 201);
+  ASSERT_EQ(lead.Send("POST", prog + "/logic", {{"stage", "activity"}, {"title", "Falls huddles on every ward"}}).status, 201);
+  ASSERT_EQ(lead.Send("POST", prog + "/milestones", {{"title", "Spread to every ward"}, {"due", "2022-03-31"},
+                                                     {"done", "2022-03-01"}}).status, 201);
+  ASSERT_EQ(lead.Send("POST", prog + "/milestones", {{"title", "Board sign-off"}, {"due", "2023-01-31"}}).status, 201);
+  r = qi.Send("GET", prog + "/report.pdf");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Header("Content-Type").rfind("application/pdf", 0), 0u) << r.Header("Content-Type");
+  ASSERT_EQ(r.body.rfind("%PDF", 0), 0u);
+  const std::string text = PdfText(r.body);
+  ASSERT_FALSE(text.empty()) << "pdftotext failed";
+  for (const char* want :
+       {"Safer care: programme report", "Fewer harms", "bo@nhs.net", "Safer care: logic model",
+        "Fewer falls with harm", "FALLS at RJZ", "Falls huddles on every ward",
+        "Safer care: projects", "Night huddles", "Modest improvement",
+        "Safer care: milestones and plan", "Spread to every ward", "Done on 1 March 2022",
+        "Board sign-off", "Overdue", "Safer care: cumulative impact",
+        "Improvement confirmed on 1 of 1 series", "counting avoided", "counted once"}) {
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+  }
+  // The outcome's SPC state is in words (a stored result, or that there is none yet).
+  EXPECT_TRUE(text.find("variation") != std::string::npos ||
+              text.find("No SPC result stored yet") != std::string::npos) << text;
+  EXPECT_EQ(qi.Send("GET", "/api/programmes/999999/report.pdf").status, 404);
+  EXPECT_EQ(qi.Send("GET", "/api/programmes/x/report.pdf").status, 400);
 
   // No change at all: zero.
   r = qi.Send("POST", "/api/projects", Project("Shorter waits", "RJZ", "2021-01-04"));

@@ -27,6 +27,7 @@ Result<http::Response> GetProgramme(RequestContext& ctx);
 Result<http::Response> AddProgrammeLogic(RequestContext& ctx);
 Result<http::Response> AddProgrammeMilestone(RequestContext& ctx);
 Result<http::Response> ProgrammeImpact(RequestContext& ctx);
+Result<http::Response> ProgrammeReportPdf(RequestContext& ctx);
 Result<http::Response> PortfolioImpact(RequestContext& ctx);
 Result<http::Response> ListRollouts(RequestContext& ctx);
 Result<http::Response> CreateRollout(RequestContext& ctx);
