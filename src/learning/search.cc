@@ -481,6 +481,10 @@ std::vector<std::string> SplitThemes(std::string_view stored) {
 
 bool ValidDate(std::string_view d) { return ParseIsoDate(d).has_value(); }
 
+// How many candidates a text search ranks per tier (title matches; all matches). Beyond it the
+// newest documents are the ones ranked; docs/learning.md says so.
+constexpr int kCandidateCap = 1000;
+
 }  // namespace
 
 std::span<const IndexedKind> IndexedKinds() { return kKinds; }
@@ -589,36 +593,77 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
     params.emplace_back(query.to);
   }
   if (query.co_design) add("d.co_design = 1");
-  params.emplace_back(static_cast<int64_t>(query.limit));
-
   std::string sql;
-  if (pg) {
-    sql =
-        text
-            ? "SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN "
-              "to_tsvector('english', d.body) @@ d.q THEN d.body ELSE d.title END, d.q, 'StartSel=' || chr(2) || ', StopSel=' || "
-              "chr(3) || ', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"'), "
-              "d.link, d.unit_id, d.visibility, d.doc_date, d.themes, d.co_design, d.score, "
-              "u.code, u.name FROM (SELECT d.*, q.q, ts_rank(d.tsv, q.q) AS score "
-              "FROM search_doc d, plainto_tsquery('english', ?) q WHERE d.tsv @@ q.q" +
-                  where +
-                  " ORDER BY score DESC, d.id LIMIT ?) d LEFT JOIN unit u ON u.id = d.unit_id "
-                  "ORDER BY d.score DESC, d.id"
-            : "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
-              "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
-              "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
-                  where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
+  if (text) {
+    // Bounded work per query: rank only a capped candidate set taken from the index — the newest
+    // kCandidateCap documents matching every word in their TITLE, and the newest kCandidateCap
+    // matching every word anywhere — each with the visibility, scope and other filters applied
+    // inside the same query (so the cap counts only documents this person may see and nothing
+    // out of scope is ever read into the answer). A common word matching hundreds of thousands of
+    // documents then costs the same as a rare one. See docs/learning.md ("How search ranks").
+    const std::string cap = std::to_string(kCandidateCap);
+    std::vector<db::Value> filter_params(params.begin() + 1, params.end());
+    std::vector<db::Value> all;
+    auto append = [&](const std::vector<db::Value>& v) { all.insert(all.end(), v.begin(), v.end()); };
+    std::string title_query;
+    for (const std::string& w : words) {
+      if (pg) {
+        title_query += (title_query.empty() ? "'" : " & '") + w + "':A";
+      } else {
+        title_query += (title_query.empty() ? "{title} : \"" : " AND {title} : \"") + w + "\"";
+      }
+    }
+    if (pg) {
+      all.emplace_back(query.q);
+      all.emplace_back(title_query);
+      append(filter_params);
+      append(filter_params);
+      all.emplace_back(static_cast<int64_t>(query.limit));
+      sql =
+          "WITH q AS MATERIALIZED (SELECT plainto_tsquery('english', ?) AS q, "
+          "to_tsquery('english', ?) AS tq), cand AS ("
+          "(SELECT d.id FROM search_doc d, q WHERE d.tsv @@ q.tq" +
+          where + " ORDER BY d.id DESC LIMIT " + cap +
+          ") UNION (SELECT d.id FROM search_doc d, q WHERE d.tsv @@ q.q" + where +
+          " ORDER BY d.id DESC LIMIT " + cap +
+          ")) "
+          "SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN "
+          "to_tsvector('english', d.body) @@ d.q THEN d.body ELSE d.title END, d.q, 'StartSel=' "
+          "|| chr(2) || ', StopSel=' || "
+          "chr(3) || ', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"'), "
+          "d.link, d.unit_id, d.visibility, d.doc_date, d.themes, d.co_design, d.score, "
+          "u.code, u.name FROM (SELECT d.*, q.q, ts_rank(d.tsv, q.q) AS score "
+          "FROM search_doc d, q WHERE d.id IN (SELECT id FROM cand) "
+          "ORDER BY score DESC, d.id LIMIT ?) d LEFT JOIN unit u ON u.id = d.unit_id "
+          "ORDER BY d.score DESC, d.id";
+    } else {
+      all.emplace_back(title_query);
+      append(filter_params);
+      all.emplace_back(params[0]);
+      append(filter_params);
+      all.emplace_back(params[0]);
+      all.emplace_back(static_cast<int64_t>(query.limit));
+      const std::string candidates =
+          "SELECT d.id FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+          "WHERE search_fts MATCH ?" +
+          where + " ORDER BY search_fts.rowid DESC LIMIT " + cap;
+      sql = "WITH cand(id) AS (SELECT id FROM (" + candidates + ") UNION SELECT id FROM (" +
+            candidates +
+            ")) "
+            "SELECT d.kind, d.ref_id, d.title, snippet(search_fts, -1, char(2), char(3), "
+            "' … ', 20), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, "
+            "d.co_design, -bm25(search_fts, 10.0, 1.0) AS score, u.code, u.name "
+            "FROM cand CROSS JOIN search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+            "LEFT JOIN unit u ON u.id = d.unit_id WHERE search_fts MATCH ? "
+            "AND search_fts.rowid = cand.id ORDER BY bm25(search_fts, 10.0, 1.0), d.id LIMIT ?";
+    }
+    params = std::move(all);
   } else {
-    sql = text ? "SELECT d.kind, d.ref_id, d.title, snippet(search_fts, -1, char(2), char(3), "
-                 "' … ', 20), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, "
-                 "d.co_design, -bm25(search_fts, 10.0, 1.0) AS score, u.code, u.name "
-                 "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
-                 "LEFT JOIN unit u ON u.id = d.unit_id WHERE search_fts MATCH ?" +
-                     where + " ORDER BY bm25(search_fts, 10.0, 1.0), d.id LIMIT ?"
-               : "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
-                 "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
-                 "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
-                     where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
+    params.emplace_back(static_cast<int64_t>(query.limit));
+    sql = "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
+          "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
+          "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
+          where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
   }
   std::vector<SearchResult> out;
   RETURN_IF_ERROR(conn.Query(sql, params, [&](const db::Row& r) {
