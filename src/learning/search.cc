@@ -641,21 +641,24 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
       append(filter_params);
       all.emplace_back(params[0]);
       append(filter_params);
-      all.emplace_back(params[0]);
       all.emplace_back(static_cast<int64_t>(query.limit));
+      all.emplace_back(params[0]);
+      // bm25 is computed inside each capped scan (its corpus statistics once per scan, the score
+      // only for the rows the scan yields); the snippet only for the final page.
       const std::string candidates =
-          "SELECT d.id FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
-          "WHERE search_fts MATCH ?" +
+          "SELECT d.id, bm25(search_fts, 10.0, 1.0) AS score FROM search_fts "
+          "JOIN search_doc d ON d.id = search_fts.rowid WHERE search_fts MATCH ?" +
           where + " ORDER BY search_fts.rowid DESC LIMIT " + cap;
-      sql = "WITH cand(id) AS (SELECT id FROM (" + candidates + ") UNION SELECT id FROM (" +
-            candidates +
-            ")) "
+      sql = "WITH cand(id, score) AS (SELECT id, score FROM (" + candidates +
+            ") UNION ALL SELECT id, score FROM (" + candidates +
+            ")), top(id, score) AS (SELECT id, MIN(score) FROM cand GROUP BY id "
+            "ORDER BY MIN(score), id LIMIT ?) "
             "SELECT d.kind, d.ref_id, d.title, snippet(search_fts, -1, char(2), char(3), "
             "' … ', 20), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, "
-            "d.co_design, -bm25(search_fts, 10.0, 1.0) AS score, u.code, u.name "
-            "FROM cand CROSS JOIN search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+            "d.co_design, -top.score AS score, u.code, u.name "
+            "FROM top CROSS JOIN search_fts JOIN search_doc d ON d.id = search_fts.rowid "
             "LEFT JOIN unit u ON u.id = d.unit_id WHERE search_fts MATCH ? "
-            "AND search_fts.rowid = cand.id ORDER BY bm25(search_fts, 10.0, 1.0), d.id LIMIT ?";
+            "AND search_fts.rowid = top.id ORDER BY top.score, d.id";
     }
     params = std::move(all);
   } else {
