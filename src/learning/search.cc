@@ -484,6 +484,8 @@ bool ValidDate(std::string_view d) { return ParseIsoDate(d).has_value(); }
 // How many candidates a text search ranks per tier (title matches; all matches). Beyond it the
 // newest documents are the ones ranked; docs/learning.md says so.
 constexpr int kCandidateCap = 1000;
+// Above this many documents holding one of the words, SQLite ranks without bm25 (see Search).
+constexpr int64_t kBm25MaxDocs = 20000;
 
 }  // namespace
 
@@ -645,20 +647,41 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
       all.emplace_back(params[0]);
       // bm25 is computed inside each capped scan (its corpus statistics once per scan, the score
       // only for the rows the scan yields); the snippet only for the final page.
-      const std::string candidates =
-          "SELECT d.id, bm25(search_fts, 10.0, 1.0) AS score FROM search_fts "
-          "JOIN search_doc d ON d.id = search_fts.rowid WHERE search_fts MATCH ?" +
-          where + " ORDER BY search_fts.rowid DESC LIMIT " + cap;
-      sql = "WITH cand(id, score) AS (SELECT id, score FROM (" + candidates +
-            ") UNION ALL SELECT id, score FROM (" + candidates +
+      // bm25 needs, per word, the number of documents holding it, which FTS5 counts by walking
+      // the word's whole posting list: for a word in more than kBm25MaxDocs documents the
+      // candidates are ranked instead by where they matched (all words in the title first) and
+      // then by recency — the same order a person gets past the cap.
+      bool use_bm25 = true;
+      for (const std::string& w : words) {
+        int64_t n = 0;
+        RETURN_IF_ERROR(conn.Query(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT " +
+                std::to_string(kBm25MaxDocs + 1) + ")",
+            {"\"" + w + "\""}, [&](const db::Row& r) {
+              n = r.Int(0);
+              return db::Flow::kStop;
+            }));
+        if (n > kBm25MaxDocs) use_bm25 = false;
+      }
+      auto candidates = [&](std::string_view tier) {
+        return "SELECT d.id, " +
+               (use_bm25 ? std::string("bm25(search_fts, 10.0, 1.0)") : std::string(tier)) +
+               " AS score FROM search_fts "
+               "JOIN search_doc d ON d.id = search_fts.rowid WHERE search_fts MATCH ?" +
+               where + " ORDER BY search_fts.rowid DESC LIMIT " + cap;
+      };
+      const std::string order = use_bm25 ? "MIN(score), id" : "MIN(score), id DESC";
+      sql = "WITH cand(id, score) AS (SELECT id, score FROM (" + candidates("-2.0") +
+            ") UNION ALL SELECT id, score FROM (" + candidates("-1.0") +
             ")), top(id, score) AS (SELECT id, MIN(score) FROM cand GROUP BY id "
-            "ORDER BY MIN(score), id LIMIT ?) "
+            "ORDER BY " + order + " LIMIT ?) "
             "SELECT d.kind, d.ref_id, d.title, snippet(search_fts, -1, char(2), char(3), "
             "' … ', 20), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, "
             "d.co_design, -top.score AS score, u.code, u.name "
             "FROM top CROSS JOIN search_fts JOIN search_doc d ON d.id = search_fts.rowid "
             "LEFT JOIN unit u ON u.id = d.unit_id WHERE search_fts MATCH ? "
-            "AND search_fts.rowid = top.id ORDER BY top.score, d.id";
+            "AND search_fts.rowid = top.id ORDER BY top.score, d.id" +
+            std::string(use_bm25 ? "" : " DESC");
     }
     params = std::move(all);
   } else {
