@@ -616,18 +616,20 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
       }
     }
     if (pg) {
-      all.emplace_back(query.q);
+      // The tsqueries are written inline (not in a CTE) so the planner sees the words and picks,
+      // per word, the GIN bitmap (rare) or the newest-first primary key walk (common).
       all.emplace_back(title_query);
       append(filter_params);
+      all.emplace_back(query.q);
       append(filter_params);
+      all.emplace_back(query.q);
       all.emplace_back(static_cast<int64_t>(query.limit));
       sql =
-          "WITH q AS MATERIALIZED (SELECT plainto_tsquery('english', ?) AS q, "
-          "to_tsquery('english', ?) AS tq), cand AS ("
-          "(SELECT d.id FROM search_doc d, q WHERE d.tsv @@ q.tq" +
+          "WITH cand AS ("
+          "(SELECT d.id FROM search_doc d WHERE d.tsv @@ to_tsquery('english', ?)" +
           where + " ORDER BY d.id DESC LIMIT " + cap +
-          ") UNION (SELECT d.id FROM search_doc d, q WHERE d.tsv @@ q.q" + where +
-          " ORDER BY d.id DESC LIMIT " + cap +
+          ") UNION (SELECT d.id FROM search_doc d WHERE d.tsv @@ plainto_tsquery('english', ?)" +
+          where + " ORDER BY d.id DESC LIMIT " + cap +
           ")) "
           "SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN "
           "to_tsvector('english', d.body) @@ d.q THEN d.body ELSE d.title END, d.q, 'StartSel=' "
@@ -635,7 +637,8 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
           "chr(3) || ', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"'), "
           "d.link, d.unit_id, d.visibility, d.doc_date, d.themes, d.co_design, d.score, "
           "u.code, u.name FROM (SELECT d.*, q.q, ts_rank(d.tsv, q.q) AS score "
-          "FROM search_doc d, q WHERE d.id IN (SELECT id FROM cand) "
+          "FROM search_doc d, plainto_tsquery('english', ?) AS q(q) "
+          "WHERE d.id IN (SELECT id FROM cand) "
           "ORDER BY score DESC, d.id LIMIT ?) d LEFT JOIN unit u ON u.id = d.unit_id "
           "ORDER BY d.score DESC, d.id";
     } else {
