@@ -481,6 +481,12 @@ std::vector<std::string> SplitThemes(std::string_view stored) {
 
 bool ValidDate(std::string_view d) { return ParseIsoDate(d).has_value(); }
 
+// How many candidates a text search ranks per tier (title matches; all matches). Beyond it the
+// newest documents are the ones ranked; docs/learning.md says so.
+constexpr int kCandidateCap = 1000;
+// Above this many documents holding one of the words, SQLite ranks without bm25 (see Search).
+constexpr int64_t kBm25MaxDocs = 20000;
+
 }  // namespace
 
 std::span<const IndexedKind> IndexedKinds() { return kKinds; }
@@ -589,36 +595,99 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
     params.emplace_back(query.to);
   }
   if (query.co_design) add("d.co_design = 1");
-  params.emplace_back(static_cast<int64_t>(query.limit));
-
   std::string sql;
-  if (pg) {
-    sql =
-        text
-            ? "SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN "
-              "to_tsvector('english', d.body) @@ d.q THEN d.body ELSE d.title END, d.q, 'StartSel=' || chr(2) || ', StopSel=' || "
-              "chr(3) || ', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"'), "
-              "d.link, d.unit_id, d.visibility, d.doc_date, d.themes, d.co_design, d.score, "
-              "u.code, u.name FROM (SELECT d.*, q.q, ts_rank(d.tsv, q.q) AS score "
-              "FROM search_doc d, plainto_tsquery('english', ?) q WHERE d.tsv @@ q.q" +
-                  where +
-                  " ORDER BY score DESC, d.id LIMIT ?) d LEFT JOIN unit u ON u.id = d.unit_id "
-                  "ORDER BY d.score DESC, d.id"
-            : "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
-              "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
-              "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
-                  where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
+  if (text) {
+    // Bounded work per query: rank only a capped candidate set taken from the index — the newest
+    // kCandidateCap documents matching every word in their TITLE, and the newest kCandidateCap
+    // matching every word anywhere — each with the visibility, scope and other filters applied
+    // inside the same query (so the cap counts only documents this person may see and nothing
+    // out of scope is ever read into the answer). A common word matching hundreds of thousands of
+    // documents then costs the same as a rare one. See docs/learning.md ("How search ranks").
+    const std::string cap = std::to_string(kCandidateCap);
+    std::vector<db::Value> filter_params(params.begin() + 1, params.end());
+    std::vector<db::Value> all;
+    auto append = [&](const std::vector<db::Value>& v) { all.insert(all.end(), v.begin(), v.end()); };
+    std::string title_query;
+    for (const std::string& w : words) {
+      title_query += (title_query.empty() ? "{title} : \"" : " AND {title} : \"") + w + "\"";
+    }
+    if (pg) {
+      // The tsqueries are written inline (not in a CTE) so the planner sees the words and picks,
+      // per word, the GIN bitmap (rare) or the newest-first primary key walk (common).
+      // One candidate scan only: GIN cannot test a lexeme's weight, so a title-only scan
+      // ('word':A) walks the table rechecking every row (measured: 1 s for a common word);
+      // ts_rank's weight A still ranks title matches first among the candidates.
+      all.emplace_back(query.q);
+      append(filter_params);
+      all.emplace_back(query.q);
+      all.emplace_back(static_cast<int64_t>(query.limit));
+      sql =
+          "WITH cand AS ("
+          "SELECT d.id FROM search_doc d WHERE d.tsv @@ plainto_tsquery('english', ?)" +
+          where + " ORDER BY d.id DESC LIMIT " + cap +
+          ") "
+          "SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN "
+          "to_tsvector('english', d.body) @@ d.q THEN d.body ELSE d.title END, d.q, 'StartSel=' "
+          "|| chr(2) || ', StopSel=' || "
+          "chr(3) || ', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"'), "
+          "d.link, d.unit_id, d.visibility, d.doc_date, d.themes, d.co_design, d.score, "
+          "u.code, u.name FROM (SELECT d.*, q.q, ts_rank(d.tsv, q.q) AS score "
+          "FROM search_doc d, plainto_tsquery('english', ?) AS q(q) "
+          "WHERE d.id IN (SELECT id FROM cand) "
+          "ORDER BY score DESC, d.id LIMIT ?) d LEFT JOIN unit u ON u.id = d.unit_id "
+          "ORDER BY d.score DESC, d.id";
+    } else {
+      all.emplace_back(title_query);
+      append(filter_params);
+      all.emplace_back(params[0]);
+      append(filter_params);
+      all.emplace_back(static_cast<int64_t>(query.limit));
+      all.emplace_back(params[0]);
+      // bm25 is computed inside each capped scan (its corpus statistics once per scan, the score
+      // only for the rows the scan yields); the snippet only for the final page.
+      // bm25 needs, per word, the number of documents holding it, which FTS5 counts by walking
+      // the word's whole posting list: for a word in more than kBm25MaxDocs documents the
+      // candidates are ranked instead by where they matched (all words in the title first) and
+      // then by recency — the same order a person gets past the cap.
+      bool use_bm25 = true;
+      for (const std::string& w : words) {
+        int64_t n = 0;
+        RETURN_IF_ERROR(conn.Query(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT " +
+                std::to_string(kBm25MaxDocs + 1) + ")",
+            {"\"" + w + "\""}, [&](const db::Row& r) {
+              n = r.Int(0);
+              return db::Flow::kStop;
+            }));
+        if (n > kBm25MaxDocs) use_bm25 = false;
+      }
+      auto candidates = [&](std::string_view tier) {
+        return "SELECT d.id, " +
+               (use_bm25 ? std::string("bm25(search_fts, 10.0, 1.0)") : std::string(tier)) +
+               " AS score FROM search_fts "
+               "JOIN search_doc d ON d.id = search_fts.rowid WHERE search_fts MATCH ?" +
+               where + " ORDER BY search_fts.rowid DESC LIMIT " + cap;
+      };
+      const std::string order = use_bm25 ? "MIN(score), id" : "MIN(score), id DESC";
+      sql = "WITH cand(id, score) AS (SELECT id, score FROM (" + candidates("-2.0") +
+            ") UNION ALL SELECT id, score FROM (" + candidates("-1.0") +
+            ")), top(id, score) AS (SELECT id, MIN(score) FROM cand GROUP BY id "
+            "ORDER BY " + order + " LIMIT ?) "
+            "SELECT d.kind, d.ref_id, d.title, snippet(search_fts, -1, char(2), char(3), "
+            "' … ', 20), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, "
+            "d.co_design, -top.score AS score, u.code, u.name "
+            "FROM top CROSS JOIN search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+            "LEFT JOIN unit u ON u.id = d.unit_id WHERE search_fts MATCH ? "
+            "AND search_fts.rowid = top.id ORDER BY top.score, d.id" +
+            std::string(use_bm25 ? "" : " DESC");
+    }
+    params = std::move(all);
   } else {
-    sql = text ? "SELECT d.kind, d.ref_id, d.title, snippet(search_fts, -1, char(2), char(3), "
-                 "' … ', 20), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, "
-                 "d.co_design, -bm25(search_fts, 10.0, 1.0) AS score, u.code, u.name "
-                 "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
-                 "LEFT JOIN unit u ON u.id = d.unit_id WHERE search_fts MATCH ?" +
-                     where + " ORDER BY bm25(search_fts, 10.0, 1.0), d.id LIMIT ?"
-               : "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
-                 "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
-                 "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
-                     where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
+    params.emplace_back(static_cast<int64_t>(query.limit));
+    sql = "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
+          "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
+          "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
+          where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
   }
   std::vector<SearchResult> out;
   RETURN_IF_ERROR(conn.Query(sql, params, [&](const db::Row& r) {
