@@ -71,6 +71,8 @@ await test('chart page: interactive chart, readings in words, exports', async ()
   const readings = await admin.textContent('.app-readings');
   assert(/variation|Special cause/i.test(readings), `readings: ${readings}`);
   // Hover shows the value.
+  // The chart may start below the fold (the menu has two rows at desktop width): bring it into view.
+  await admin.locator('#spc-chart').scrollIntoViewIfNeeded();
   const box = await admin.locator('#spc-chart').boundingBox();
   let hovered = false;
   for (let f = 0.3; f < 0.9 && !hovered; f += 0.1) {

@@ -106,7 +106,9 @@ export function spcOption(s: Series, o: SpcOptions = {}): echarts.EChartsCoreOpt
       markLine: notes.length
         ? {
             symbol: 'none',
-            silent: false,
+            // The notes (recalculations, PDSA cycles) are read from their labels; silent, so that
+            // however many there are they never take the pointer from the values' tooltip.
+            silent: true,
             lineStyle: { color: '#425563', type: 'dotted', width: 1 },
             label: { show: !small, formatter: (p: { name?: string }) => p.name ?? '', position: 'insideEndTop', fontSize: 11, color: '#212b32' },
             data: notes.map((n) => ({ xAxis: n.period, name: n.text })),
