@@ -32,11 +32,13 @@ fail() {
   echo "--- server log" >&2; tail -20 "$WORK/serve.log" >&2 2>/dev/null || true
   exit 1
 }
-# A port nothing listens on (a random one, probed).
+# A port nothing listens on (a random one, probed), below the kernel's ephemeral range (32768
+# and up): a port there may be the local end of an outgoing connection, which the probe cannot
+# see and a bind refuses.
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((12000 + RANDOM % 20000))
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }

@@ -52,30 +52,45 @@ fail() {
   done
   exit 1
 }
+# A port nothing listens on, below the kernel's ephemeral range (32768 and up here): a port in
+# that range may be the local end of somebody's outgoing connection, which a probe cannot see
+# and a bind refuses. A port can still be taken between the probe and the bind (tests run in
+# parallel), so every start below tries again on a new port.
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((12000 + RANDOM % 20000))
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }
 
 # ---- PostgreSQL: a primary, and a streaming replica made from it with pg_basebackup. ----------
-PG_PRIMARY="$(free_port)"
-PG_REPLICA="$(free_port)"
-while [ "$PG_REPLICA" = "$PG_PRIMARY" ]; do PG_REPLICA="$(free_port)"; done
+pg_start() {  # DIR LOG -> prints the port it listens on
+  local port
+  for _ in 1 2 3 4 5; do
+    port="$(free_port)"
+    if "${AS[@]}" "$PGBIN/pg_ctl" -D "$1" -l "$2" -w -t 60 -o "$PGOPTS -p $port" start \
+      >/dev/null 2>&1; then
+      echo "$port"
+      return 0
+    fi
+    # A clash on the port: the server has stopped; the next try takes another port.
+    grep -q "could not create any TCP/IP sockets" "$2" || return 1
+  done
+  return 1
+}
 "${AS[@]}" "$PGBIN/initdb" -D "$WORK/pg/primary" -U postgres -A trust -E UTF8 --locale=C -N \
   >"$WORK/pg/initdb.log" 2>&1 || { cat "$WORK/pg/initdb.log" >&2; fail "initdb"; }
 PGOPTS="-c listen_addresses=127.0.0.1 -k $WORK/pg -c fsync=off -c full_page_writes=off \
   -c max_connections=60 -c wal_level=replica -c max_wal_senders=4 -c hot_standby=on"
-"${AS[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg/primary" -l "$WORK/pg/primary.log" -w -t 60 \
-  -o "$PGOPTS -p $PG_PRIMARY" start >/dev/null || fail "the primary did not start"
+PG_PRIMARY="$(pg_start "$WORK/pg/primary" "$WORK/pg/primary.log")" ||
+  fail "the primary did not start"
 "${AS[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PG_PRIMARY" -U postgres shewhart
 "${AS[@]}" "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PRIMARY" -U postgres \
   -D "$WORK/pg/replica" -R -X stream -c fast >"$WORK/pg/basebackup.log" 2>&1 ||
   { cat "$WORK/pg/basebackup.log" >&2; fail "pg_basebackup"; }
-"${AS[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg/replica" -l "$WORK/pg/replica.log" -w -t 60 \
-  -o "$PGOPTS -p $PG_REPLICA" start >/dev/null || fail "the replica did not start"
+PG_REPLICA="$(pg_start "$WORK/pg/replica" "$WORK/pg/replica.log")" ||
+  fail "the replica did not start"
 PRIMARY="postgresql://postgres@127.0.0.1:$PG_PRIMARY/shewhart"
 REPLICA="postgresql://postgres@127.0.0.1:$PG_REPLICA/shewhart"
 PSQL="$(command -v psql || echo "$PGBIN/psql")"
@@ -112,18 +127,31 @@ PASSWORD="replica test passphrase $RANDOM$RANDOM"
   --password-stdin <<<"$PASSWORD" >/dev/null
 
 # ---- Two servers, each with the primary and the replica, behind nginx. -------------------------
-API_A="$(free_port)"
-API_B="$(free_port)"
-start_server() {  # NAME PORT
-  "$SHEWHART" serve --db "$PRIMARY" --db-read "$REPLICA" --listen "127.0.0.1:$2" \
-    --trusted-proxy 127.0.0.1 --no-secure-cookies --threads 4 --quiet --drain 20 \
-    >"$WORK/serve-$1.log" 2>&1 &
-  PIDS+=($!)
+CURL=(curl -s --max-time 10)
+healthy() { [ "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/api/health")" = 200 ]; }
+# Starts a server on a free port (another on a clash) and waits until it answers; sets PORT, PID.
+start_server() {  # NAME
+  local pid
+  for _ in 1 2 3 4 5; do
+    PORT="$(free_port)"
+    "$SHEWHART" serve --db "$PRIMARY" --db-read "$REPLICA" --listen "127.0.0.1:$PORT" \
+      --trusted-proxy 127.0.0.1 --no-secure-cookies --threads 4 --quiet --drain 20 \
+      >"$WORK/serve-$1.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 150); do
+      if healthy "$PORT"; then PIDS+=("$pid"); PID="$pid"; return 0; fi
+      kill -0 "$pid" 2>/dev/null || break  # it exited: the port was taken
+      sleep 0.1
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  fail "server $1 did not start"
 }
-start_server a "$API_A"
-PID_A="${PIDS[0]}"
-start_server b "$API_B"
-PID_B="${PIDS[1]}"
+start_server a
+API_A="$PORT"; PID_A="$PID"
+start_server b
+API_B="$PORT"; PID_B="$PID"
 # A free port may be taken between the probe and the bind (tests run in parallel): try again.
 started=""
 for _ in 1 2 3 4 5; do
@@ -162,12 +190,9 @@ CONF
   if "$NGINX" -p "$WORK" -c "$WORK/nginx.conf" 2>>"$WORK/logs/error.log"; then started=1; break; fi
 done
 [ -n "$started" ] || fail "nginx did not start"
-CURL=(curl -s --max-time 10)
-for port in "$API_A" "$API_B" "$WEB"; do
-  for _ in $(seq 1 150); do
-    [ "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/health")" = 200 ] && break
-    sleep 0.1
-  done
+for _ in $(seq 1 150); do
+  healthy "$WEB" && break
+  sleep 0.1
 done
 BASE="http://127.0.0.1:$WEB"
 
