@@ -1,7 +1,12 @@
-// base: wall-clock text, hashes and the text checks every part shares.
+// base: wall-clock text, hashes, the text checks every part shares and private temporary files.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "base/hash.h"
+#include "base/temp_file.h"
 #include "base/text_checks.h"
 #include "base/time.h"
 
@@ -45,6 +50,36 @@ TEST(TextChecksTest, NhsNumbersAreFoundWithAValidCheckDigitOnly) {
   EXPECT_TRUE(ContainsNhsNumber("943-476-5919"));
   EXPECT_FALSE(ContainsNhsNumber("ref 19434765919"));  // part of a longer run of digits
   EXPECT_FALSE(ContainsNhsNumber("943 476 5918"));
+}
+
+
+TEST(TempFileTest, PrivateUniqueReadBackAndRemovedOnEveryWayOut) {
+  std::string kept;
+  {
+    Result<TempFile> a = TempFile::Create("test", ".pdf");
+    Result<TempFile> b = TempFile::Create("test", ".pdf");
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_NE(a->path(), b->path());
+    EXPECT_TRUE(a->path().ends_with(".pdf"));
+    EXPECT_NE(a->path().find("shewhart-test-"), std::string::npos);
+    struct stat st{};
+    ASSERT_EQ(stat(a->path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);  // nobody else may read a board pack on its way out
+    { std::ofstream(a->path(), std::ios::binary) << std::string("%PDF\0bytes", 10); }
+    Result<std::string> bytes = a->Read();
+    ASSERT_TRUE(bytes.ok());
+    EXPECT_EQ(*bytes, std::string("%PDF\0bytes", 10));
+    // Moving hands the file over: only the new owner removes it.
+    TempFile moved = std::move(*a);
+    kept = moved.path();
+    EXPECT_TRUE(a->path().empty());
+    EXPECT_TRUE(std::filesystem::exists(kept));
+    const std::string b_path = b->path();
+    *b = std::move(moved);  // b's own file goes at once
+    EXPECT_FALSE(std::filesystem::exists(b_path));
+    EXPECT_TRUE(std::filesystem::exists(kept));
+  }
+  EXPECT_FALSE(std::filesystem::exists(kept));
 }
 
 }  // namespace

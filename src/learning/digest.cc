@@ -1,11 +1,6 @@
 #include "learning/digest.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -15,6 +10,7 @@
 #endif
 
 #include "base/date.h"
+#include "base/temp_file.h"
 #include "chart/table_page.h"
 #include "chart/xmr_chart.h"
 #include "directory/directory.h"
@@ -489,13 +485,11 @@ std::string DigestAtom(const Digest& d, std::string_view base) {
 }
 
 Result<std::string> DigestPdf(const Digest& d) {
-  static int counter = 0;
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() /
-      ("shewhart-digest-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + ".pdf");
+  // cairo writes to a path: a private temporary file, removed on every way out.
+  ASSIGN_OR_RETURN(TempFile file, TempFile::Create("digest", ".pdf"));
   {
     ASSIGN_OR_RETURN(std::unique_ptr<chart::PdfBoardPack> pack,
-                     chart::PdfBoardPack::Create(path.string()));
+                     chart::PdfBoardPack::Create(file.path()));
     chart::TablePageInput lessons;
     lessons.title = "Learning digest: " + d.audience_name;
     lessons.subtitle = d.from + " to " + d.to + " - new lessons";
@@ -541,13 +535,9 @@ Result<std::string> DigestPdf(const Digest& d) {
     RETURN_IF_ERROR(pack->AddTablePages(more).status());
     RETURN_IF_ERROR(pack->Finish());
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  std::error_code ignored;
-  std::filesystem::remove(path, ignored);
-  if (bytes.str().empty()) return IoError("the digest PDF could not be written");
-  return bytes.str();
+  ASSIGN_OR_RETURN(std::string bytes, file.Read());
+  if (bytes.empty()) return IoError("the digest PDF could not be written");
+  return bytes;
 }
 
 std::string DigestEmailMessage(const SmtpSettings& smtp, const std::vector<std::string>& to,

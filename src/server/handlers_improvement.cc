@@ -1,21 +1,15 @@
 // Handlers of the improvement part: projects, programmes, roll-outs and their measured impact.
 #include "server/internal/handlers_improvement.h"
 
-#include <unistd.h>
-
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "base/date.h"
 #include "http/json.h"
 #include "improvement/programme_report.h"
 #include "improvement/programmes.h"
 #include "improvement/projects.h"
+#include "server/internal/attachment.h"
 
 namespace shewhart::server::handlers {
 namespace {
@@ -546,28 +540,12 @@ Result<http::Response> PortfolioImpact(RequestContext& ctx) { return ImpactRespo
 Result<http::Response> ProgrammeReportPdf(RequestContext& ctx) {
   ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id"));
   ASSIGN_OR_RETURN(im::Writer reader, WriterOf(ctx));
-  // A private temporary file for the PDF (cairo writes to a path), removed on the way out.
-  std::string path =
-      (std::filesystem::temp_directory_path() / "shewhart-programme-XXXXXX.pdf").string();
-  const int fd = mkstemps(path.data(), 4);
-  if (fd < 0) return IoError("cannot create a temporary file for the report");
-  close(fd);
-  struct Remove {
-    std::string p;
-    ~Remove() { std::remove(p.c_str()); }
-  } remove{path};
-  RETURN_IF_ERROR(im::WriteProgrammeReportPdf(ctx.conn, id, reader, ctx.now, path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError("cannot read the report back");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  http::Response r;
-  r.content_type = "application/pdf";
-  r.body = ss.str();
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"programme-" +
-                                                    std::to_string(id) + "-report.pdf\"");
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
+  return WrittenAttachment(
+      ".pdf",
+      [&](const std::string& path) {
+        return im::WriteProgrammeReportPdf(ctx.conn, id, reader, ctx.now, path);
+      },
+      "application/pdf", "programme-" + std::to_string(id) + "-report.pdf");
 }
 
 Result<http::Response> ListRollouts(RequestContext& ctx) {

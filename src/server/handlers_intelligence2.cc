@@ -1,14 +1,8 @@
 // Handlers of intelligence's "acting on it" (intelligence/follow_up.h): each parses the path,
 // calls one service with the caller's scope and who is acting, and returns its JSON.
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "http/json.h"
 #include "intelligence/follow_up.h"
+#include "server/internal/attachment.h"
 #include "server/internal/handlers_intelligence2.h"
 
 namespace shewhart::server::handlers {
@@ -35,42 +29,6 @@ bool MayWrite(RequestContext& ctx) {
 }
 
 std::string Today(RequestContext& ctx) { return ctx.now.substr(0, 10); }
-
-// A private temporary file, removed with this object.
-class TempFile {
- public:
-  explicit TempFile(const std::string& suffix) {
-    std::string t = (std::filesystem::temp_directory_path() / ("shewhart-report-XXXXXX" + suffix)).string();
-    const int fd = mkstemps(t.data(), static_cast<int>(suffix.size()));
-    if (fd >= 0) {
-      close(fd);
-      path_ = t;
-    }
-  }
-  ~TempFile() {
-    if (!path_.empty()) std::remove(path_.c_str());
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-Result<http::Response> FileBack(const std::string& path, std::string content_type,
-                                std::string name) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError("cannot read the report back");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  http::Response r;
-  r.content_type = std::move(content_type);
-  r.body = ss.str();
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
-}
 
 Result<intelligence::ReportOptions> ReportOptionsOf(RequestContext& ctx) {
   intelligence::ReportOptions o;
@@ -272,11 +230,12 @@ Result<http::Response> RemoveAgendaItem(RequestContext& ctx) {
 Result<http::Response> MeetingPack(RequestContext& ctx) {
   ASSIGN_OR_RETURN(access::Scope scope, ctx.Scope());
   ASSIGN_OR_RETURN(int64_t id, Id(ctx));
-  TempFile file(".pdf");
-  if (file.path().empty()) return IoError("cannot create a temporary file for the pack");
-  RETURN_IF_ERROR(
-      intelligence::WriteMeetingPack(ctx.conn, scope, Me(ctx), id, ctx.now, file.path()));
-  return FileBack(file.path(), "application/pdf", "meeting-" + std::to_string(id) + "-pack.pdf");
+  return WrittenAttachment(
+      ".pdf",
+      [&](const std::string& path) {
+        return intelligence::WriteMeetingPack(ctx.conn, scope, Me(ctx), id, ctx.now, path);
+      },
+      "application/pdf", "meeting-" + std::to_string(id) + "-pack.pdf");
 }
 
 Result<http::Response> MyWork(RequestContext& ctx) {
@@ -293,21 +252,24 @@ Result<http::Response> MarkWorkSeen(RequestContext& ctx) {
 Result<http::Response> SystemQualityPdf(RequestContext& ctx) {
   ASSIGN_OR_RETURN(access::Scope scope, ctx.Scope());
   ASSIGN_OR_RETURN(intelligence::ReportOptions o, ReportOptionsOf(ctx));
-  TempFile file(".pdf");
-  if (file.path().empty()) return IoError("cannot create a temporary file for the report");
-  RETURN_IF_ERROR(intelligence::WriteSystemQualityPdf(ctx.conn, scope, o, file.path()).status());
-  return FileBack(file.path(), "application/pdf", "system-quality-report.pdf");
+  return WrittenAttachment(
+      ".pdf",
+      [&](const std::string& path) {
+        return intelligence::WriteSystemQualityPdf(ctx.conn, scope, o, path).status();
+      },
+      "application/pdf", "system-quality-report.pdf");
 }
 
 Result<http::Response> SystemQualityXlsx(RequestContext& ctx) {
   ASSIGN_OR_RETURN(access::Scope scope, ctx.Scope());
   ASSIGN_OR_RETURN(intelligence::ReportOptions o, ReportOptionsOf(ctx));
-  TempFile file(".xlsx");
-  if (file.path().empty()) return IoError("cannot create a temporary file for the report");
-  RETURN_IF_ERROR(intelligence::WriteSystemQualityXlsx(ctx.conn, scope, o, file.path()));
-  return FileBack(file.path(),
-                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  "system-quality-report.xlsx");
+  return WrittenAttachment(
+      ".xlsx",
+      [&](const std::string& path) {
+        return intelligence::WriteSystemQualityXlsx(ctx.conn, scope, o, path);
+      },
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "system-quality-report.xlsx");
 }
 
 }  // namespace shewhart::server::handlers

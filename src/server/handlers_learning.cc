@@ -10,6 +10,7 @@
 #include "learning/forums.h"
 #include "learning/lessons.h"
 #include "learning/search.h"
+#include "server/internal/attachment.h"
 
 namespace shewhart::server::handlers {
 namespace {
@@ -468,10 +469,8 @@ Result<http::Response> EventsCalendar(RequestContext& ctx) {
 Result<http::Response> EventCalendar(RequestContext& ctx) {
   ASSIGN_OR_RETURN(int64_t id, IdParam(ctx));
   ASSIGN_OR_RETURN(learning::Event e, learning::GetEvent(ctx.conn, id));
-  http::Response r = Text(learning::ICalendar({e}, ctx.now), "text/calendar; charset=utf-8");
-  r.headers.emplace_back("Content-Disposition",
-                         "attachment; filename=\"sharing-event-" + std::to_string(id) + ".ics\"");
-  return r;
+  return Attachment(learning::ICalendar({e}, ctx.now), "text/calendar; charset=utf-8",
+                    "sharing-event-" + std::to_string(id) + ".ics");
 }
 
 Result<http::Response> DigestPage(RequestContext& ctx) {
@@ -482,10 +481,7 @@ Result<http::Response> DigestPage(RequestContext& ctx) {
 Result<http::Response> DigestPdf(RequestContext& ctx) {
   ASSIGN_OR_RETURN(learning::Digest d, DigestOf(ctx));
   ASSIGN_OR_RETURN(std::string pdf, learning::DigestPdf(d));
-  http::Response r = Text(std::move(pdf), "application/pdf");
-  r.headers.emplace_back("Content-Disposition",
-                         "attachment; filename=\"learning-digest-" + d.to + ".pdf\"");
-  return r;
+  return Attachment(std::move(pdf), "application/pdf", "learning-digest-" + d.to + ".pdf");
 }
 
 Result<http::Response> DigestAtom(RequestContext& ctx) {
