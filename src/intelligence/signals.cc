@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 
+#include "access/audit.h"
 #include "base/date.h"
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
@@ -168,10 +169,8 @@ FunnelCache& Funnels() {
   return *cache;
 }
 
-Result<int64_t> BatchStamp(db::Connection& conn) {
-  ASSIGN_OR_RETURN(std::optional<db::Row> r, conn.QueryRow("SELECT MAX(id) FROM import_batch"));
-  return r && !r->IsNull(0) ? r->Int(0) : int64_t{0};
-}
+// The funnels change with the observations: keyed on the data version (see WriteStamp).
+Result<int64_t> BatchStamp(db::Connection& conn) { return access::DataVersion(conn); }
 
 std::string ShiftDays(std::string_view iso, int days) {
   const std::optional<Date> d = ParseIsoDate(iso);
@@ -514,15 +513,13 @@ Result<std::string> DataDate(db::Connection& conn, std::string_view today) {
 
 namespace {
 
-// Every write leaves an import batch or an audit entry (imports, records entered on screens,
-// recalculations, dictionary changes): the pair of their highest ids is the data's version.
+// The data's version (access::DataVersion, raised by the commit of every audited write: imports,
+// records entered on screens, recalculations, dictionary changes). Unlike the highest ids of the
+// import batches and audit entries, it follows commit order on PostgreSQL too, and it is the same
+// number in every server process and on a replica.
 Result<std::string> WriteStamp(db::Connection& conn) {
-  ASSIGN_OR_RETURN(std::optional<db::Row> r,
-                   conn.QueryRow("SELECT (SELECT MAX(id) FROM import_batch), "
-                                 "(SELECT MAX(id) FROM audit_log)"));
-  if (!r) return std::string();
-  return std::to_string(r->OptionalInt(0).value_or(0)) + "." +
-         std::to_string(r->OptionalInt(1).value_or(0));
+  ASSIGN_OR_RETURN(int64_t version, access::DataVersion(conn));
+  return std::to_string(version);
 }
 
 // One organisation's ranked signals, kept per (organisation, as-of date, what of it the scope

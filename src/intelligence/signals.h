@@ -14,10 +14,11 @@
 // evidence held (observations' periods and records' dates), capped at today, so a database read
 // later tells the story as it stood.
 //
-// Thread-compatible; the caches are thread-safe. One organisation's signals are kept per data
-// version (the highest import batch and audit entry ids), organisation, as-of date and what of it
-// the scope sees, until the next write; like the funnel and data-date caches they assume one
-// database per process (as `shewhart serve` has).
+// Thread-compatible; the caches are thread-safe. One organisation's signals (and the funnels
+// they compare with) are kept per data version (access::DataVersion, which lives in the database
+// and follows commit order), organisation, as-of date and what of it the scope sees, until the
+// next write. The caches are per process and assume one database per process (as `shewhart
+// serve` has; its replicas carry the same version with the data they replay).
 //
 // Example:
 //   ASSIGN_OR_RETURN(std::vector<Signal> s, OrganisationSignals(*conn, scope, "RZA", {}));
