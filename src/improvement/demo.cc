@@ -265,13 +265,15 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
                                  {.kind = "balancing", .metric = "READMIT30", .unit = d.org})
                           .status());
     }
-    // PDSA ramps: cycles alternate over the change ideas, a month or so apart.
+    // PDSA ramps: cycles alternate over the change ideas, a month or so apart. The project's lead
+    // records them (their notes on the system's charts name the lead, as the screens would).
+    const access::Acting lead{.actor = "user:" + np.lead, .at = who.at};
     std::string day = d.first_pdsa;
     for (int c = 0; c < d.cycles; ++c) {
       const int idea = c < 3 ? 0 : (c % 2 == 0 ? 1 : 0);
       const std::string idea_text = t.ideas[idea];
       ASSIGN_OR_RETURN(int64_t cid,
-                       AddPdsa(conn, who, writer, id,
+                       AddPdsa(conn, lead, writer, id,
                                {.change_idea = std::to_string(ideas[idea]),
                                 .plan = "Test '" + idea_text + "' " +
                                         (c == 0 ? "with one nurse on one shift" : c == 1 ? "on one ward for a week" : "on more wards for a month"),
@@ -284,7 +286,7 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
         const std::string act = std::string_view(d.status) == "abandoned" && last ? "abandon"
                                 : c < 2                                          ? "adapt"
                                                                                  : "adopt";
-        RETURN_IF_ERROR(UpdatePdsa(conn, who, writer, id, cid,
+        RETURN_IF_ERROR(UpdatePdsa(conn, lead, writer, id, cid,
                                    {.do_note = std::string("Carried out as planned"),
                                     .study = std::string(c < 2 ? "Slower than predicted; staff suggested changes"
                                                                : "As predicted: reliability 85-95%"),
