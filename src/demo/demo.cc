@@ -370,6 +370,18 @@ void AddGeneratedSystem(uint64_t seed, const std::string& now, Generated* g) {
     AddRow(&g->orgs, {code, name, "gp practice", kPlaces[i % 4][0], "", "", "", ""});
     orgs.push_back({code, kGp, list_size(rng), i});
   }
+  // Population segments across the system: whom improvement projects and co-designed lessons
+  // serve, and whom none does yet.
+  static const char* kSegments[][2] = {
+      {"SEG-IMD1", "Most deprived fifth of the population (IMD quintile 1)"},
+      {"SEG-IMD5", "Least deprived fifth of the population (IMD quintile 5)"},
+      {"SEG-CYP", "Children and young people"},
+      {"SEG-LD", "People with a learning disability"},
+      {"SEG-FRAIL", "Older people living with frailty"},
+      {"SEG-EM", "Black, Asian and minority ethnic communities"}};
+  for (const auto& seg : kSegments) {
+    AddRow(&g->orgs, {seg[0], seg[1], "segment", kSystem, "", "", "", ""});
+  }
 
   // Dictionary: one row per version.
   for (const MetricSpec& m : kMetrics) {

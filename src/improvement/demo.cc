@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/date.h"
+#include "directory/directory.h"
 #include "improvement/part.h"
 #include "improvement/programmes.h"
 #include "improvement/projects.h"
@@ -145,6 +146,20 @@ std::string AddDays(std::string_view day, int days) {
 
 constexpr std::string_view kLevels[] = {"", "inform", "consult", "involve", "co-produce"};
 
+// The populations (directory segments of the demo system) a theme's projects serve. Children and
+// young people, people with a learning disability and the least deprived fifth are served by no
+// project: the portfolio's blind spots, shown on its page.
+std::vector<std::string> PopulationsOf(int theme, int involvement) {
+  switch (theme) {
+    case 0: case 2: case 3: return {"SEG-FRAIL"};          // falls, pressure ulcers, discharge
+    case 6: return {"SEG-FRAIL", "SEG-IMD1"};              // community care plans
+    case 7: return {"SEG-IMD1"};                           // ambulance response
+    case 1: return involvement >= 3 ? std::vector<std::string>{"SEG-EM"}
+                                    : std::vector<std::string>{};  // experience, co-produced
+    default: return {};
+  }
+}
+
 }  // namespace
 
 Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view at) {
@@ -225,6 +240,10 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
     np.population = d.theme == 4 ? "Staff" : d.theme == 6 ? "Adults on community caseloads"
                                                           : "Adults in our care";
     if (d.programme >= 0) np.programme_id = programme_ids[d.programme];
+    for (const std::string& code : PopulationsOf(d.theme, d.involvement)) {
+      ASSIGN_OR_RETURN(std::optional<int64_t> segment, directory::FindUnitId(conn, code));
+      if (segment) np.populations.push_back(code);  // a directory without segments: none
+    }
     np.team.push_back({person(d.org), "sponsor", d.org});
     np.team.push_back({person(d.org), "member", d.org});
     np.team.push_back({person(d.org), "member", d.org});

@@ -199,6 +199,19 @@ Result<int64_t> CreateProject(db::Connection& conn, const access::Acting& who, c
     if (!p) return InvalidArgumentError("\"programme\": there is no programme " +
                                         std::to_string(*in.programme_id));
   }
+  std::vector<std::pair<int64_t, std::string>> populations;  // segment unit id, code
+  for (const std::string& raw : in.populations) {
+    const std::string code = Trim(raw);
+    ASSIGN_OR_RETURN(std::optional<db::Row> u,
+                     conn.QueryRow("SELECT id, kind FROM unit WHERE code = ?", {code}));
+    if (!u || u->Text(1) != "segment") {
+      return InvalidArgumentError("\"populations\": \"" + code +
+                                  "\" is not a population segment of the directory");
+    }
+    bool seen = false;
+    for (const auto& [id, c] : populations) seen = seen || id == u->Int(0);
+    if (!seen) populations.emplace_back(u->Int(0), code);
+  }
   std::vector<TeamMember> team;
   team.push_back({lead, "lead", org});
   for (size_t i = 0; i < in.team.size(); ++i) {
@@ -229,11 +242,18 @@ Result<int64_t> CreateProject(db::Connection& conn, const access::Acting& who, c
         {id, m.email, m.role, m.organisation}));
     members.push_back({{"email", m.email}, {"role", m.role}, {"organisation", m.organisation}});
   }
+  json serves = json::array();
+  for (const auto& [unit, code] : populations) {
+    RETURN_IF_ERROR(conn.Execute(
+        "INSERT INTO improvement_project_population (project_id, unit_id) VALUES (?, ?)",
+        {id, unit}));
+    serves.push_back(code);
+  }
   RETURN_IF_ERROR(access::RecordAudit(
       conn, who, "project.create", Target(id), "",
       Dump({{"title", title}, {"aim", aim}, {"organisation", org}, {"lead", lead},
             {"started", started}, {"status", status}, {"method", method}, {"team", members},
-            {"restricted", in.restricted}})));
+            {"populations", serves}, {"restricted", in.restricted}})));
   RETURN_IF_ERROR(tx.Commit());
   return id;
 }
@@ -663,7 +683,55 @@ Result<Project> GetProject(db::Connection& conn, int64_t id, const Writer& reade
         p.scores.push_back({s.Double(0), s.Double(1), s.Text(2), s.Text(3), s.Text(4)});
         return db::Flow::kContinue;
       }));
+  RETURN_IF_ERROR(conn.Query(
+      "SELECT u.code, u.name FROM improvement_project_population pp JOIN unit u ON "
+      "u.id = pp.unit_id WHERE pp.project_id = ? ORDER BY u.code",
+      {id}, [&](const db::Row& s) {
+        p.populations.push_back({s.Text(0), s.Text(1)});
+        return db::Flow::kContinue;
+      }));
   return p;
+}
+
+Result<std::vector<PopulationReach>> PortfolioReach(db::Connection& conn, const Writer& reader,
+                                                    std::optional<int64_t> programme_id) {
+  std::vector<PopulationReach> out;
+  std::map<int64_t, size_t> at;  // segment unit id -> index in out
+  RETURN_IF_ERROR(conn.Query("SELECT id, code, name FROM unit WHERE kind = 'segment' ORDER BY code",
+                             {}, [&](const db::Row& r) {
+                               at[r.Int(0)] = out.size();
+                               out.push_back({.code = r.Text(1), .name = r.Text(2)});
+                               return db::Flow::kContinue;
+                             }));
+  if (out.empty()) return out;
+  std::set<int64_t> mine;
+  RETURN_IF_ERROR(conn.Query("SELECT project_id FROM improvement_team_member WHERE email = ?",
+                             {Lower(reader.email)}, [&](const db::Row& r) {
+                               mine.insert(r.Int(0));
+                               return db::Flow::kContinue;
+                             }));
+  // A restricted project the reader may not see is not counted: neither its title nor its
+  // existence leaves its scope.
+  RETURN_IF_ERROR(conn.Query(
+      "SELECT pp.unit_id, p.id, p.restricted, p.unit_id, "
+      "(SELECT COUNT(*) FROM improvement_involvement i WHERE i.project_id = p.id AND "
+      "i.level IN ('involve', 'co-produce')) "
+      "FROM improvement_project_population pp JOIN improvement_project p ON p.id = pp.project_id "
+      "WHERE p.status <> 'abandoned' AND (? = 0 OR p.programme_id = ?) "
+      "ORDER BY p.started DESC, p.id DESC",
+      {programme_id ? 1 : 0, programme_id.value_or(0)}, [&](const db::Row& r) {
+        auto it = at.find(r.Int(0));
+        if (it == at.end()) return db::Flow::kContinue;
+        if (r.Int(2) != 0 && !reader.scope.Contains(r.Int(3)) && !mine.contains(r.Int(1))) {
+          return db::Flow::kContinue;
+        }
+        PopulationReach& reach = out[it->second];
+        ++reach.projects;
+        if (r.Int(4) > 0) ++reach.co_designed;
+        if (reach.project_ids.size() < 20) reach.project_ids.push_back(r.Int(1));
+        return db::Flow::kContinue;
+      }));
+  return out;
 }
 
 Result<std::vector<ProjectSummary>> ListProjects(db::Connection& conn, const ProjectFilter& filter,

@@ -6,8 +6,8 @@
 // each outcome measure (impact.h). docs/improvement.md.
 //
 // Tables (migration 801): improvement_project, improvement_team_member, improvement_driver,
-// improvement_measure, improvement_pdsa, improvement_score, improvement_involvement (and the
-// programme tables of programmes.h). Table agreements with capability: /work CROSS-PART.md —
+// improvement_measure, improvement_pdsa, improvement_score, improvement_involvement,
+// improvement_project_population (802) (and the programme tables of programmes.h). Table agreements with capability: /work CROSS-PART.md —
 // improvement_project(unit_id, title, lead_email, status, started), improvement_team_member
 // (project_id, email, role), improvement_pdsa(project_id, started).
 //
@@ -70,6 +70,9 @@ struct TeamMember {
 struct NewProject {
   std::string title, aim, organisation, lead, started;  // started YYYY-MM-DD
   std::string problem, method = "model_for_improvement", status = "active", population;
+  // The populations it serves: codes of directory segments (kind "segment": a deprivation
+  // quintile, children and young people...). InvalidArgument naming "populations" otherwise.
+  std::vector<std::string> populations;
   std::optional<int64_t> programme_id;
   bool restricted = false;  // visible only within scope and to the team (default: system-wide)
   std::vector<TeamMember> team;  // the lead is added as role "lead"
@@ -157,6 +160,9 @@ struct ScoreChange {
   double score = 0, suggested = 0;
   std::string reason, set_by, set_at;
 };
+struct Population {
+  std::string code, name;
+};
 struct Project {
   int64_t id = 0;
   std::string title, aim, problem, organisation, organisation_name, lead, status, method, started,
@@ -172,6 +178,7 @@ struct Project {
   std::vector<Pdsa> pdsas;  // by change idea, then cycle
   std::vector<Involvement> involvement;
   std::vector<ScoreChange> scores;
+  std::vector<Population> populations;
 };
 // NotFound for an unknown project, or a restricted one the reader may not see.
 Result<Project> GetProject(db::Connection& conn, int64_t id, const Writer& reader);
@@ -189,6 +196,20 @@ struct ProjectFilter {
 };
 Result<std::vector<ProjectSummary>> ListProjects(db::Connection& conn, const ProjectFilter& filter,
                                                  const Writer& reader);
+
+// Which populations the portfolio reaches: every directory segment (of the system, or of the
+// whole directory) with the projects that serve it — those the reader may see, and not
+// abandoned — and how many of them involve people with lived experience at "involve" or
+// "co-produce". A segment no project serves is the portfolio's blind spot (`reached` false).
+// `programme_id` limits the portfolio to one programme.
+struct PopulationReach {
+  std::string code, name;
+  int projects = 0, co_designed = 0;
+  std::vector<int64_t> project_ids;  // newest first, at most 20
+  bool reached() const { return projects > 0; }
+};
+Result<std::vector<PopulationReach>> PortfolioReach(db::Connection& conn, const Writer& reader,
+                                                    std::optional<int64_t> programme_id);
 
 // The measured impact of each outcome measure that is a system series (impact.h).
 struct MeasureImpactRow {

@@ -1,4 +1,4 @@
-// The improvement part's tables (migration 801), one text per database.
+// The improvement part's tables (migrations 801-802), one text per database.
 #include <span>
 
 #include "db/migrate.h"
@@ -151,12 +151,23 @@ namespace {
   ");\n"                                                                                       \
   "CREATE INDEX improvement_rollout_stage_site ON improvement_rollout_stage(site_id);\n"
 
+#define SHEWHART_IMPROVEMENT_POPULATIONS(FK)                                                \
+  "CREATE TABLE improvement_project_population (\n"                                         \
+  "  project_id " FK " NOT NULL REFERENCES improvement_project(id),\n"                      \
+  "  unit_id " FK " NOT NULL REFERENCES unit(id),\n"                                        \
+  "  PRIMARY KEY (project_id, unit_id)\n"                                                   \
+  ");\n"                                                                                    \
+  "CREATE INDEX improvement_project_population_unit ON improvement_project_population(unit_id);\n"
+
 constexpr db::Migration kMigrations[] = {
     {801,
      "improvement: projects, teams, driver diagrams, measures, PDSA cycles, scores, involvement, "
      "programmes with logic models and milestones, roll-outs",
      SHEWHART_IMPROVEMENT_SCHEMA("INTEGER PRIMARY KEY", "INTEGER", "REAL"),
      SHEWHART_IMPROVEMENT_SCHEMA("BIGSERIAL PRIMARY KEY", "BIGINT", "DOUBLE PRECISION")},
+    {802,
+     "improvement: the populations (directory segments) each project serves",
+     SHEWHART_IMPROVEMENT_POPULATIONS("INTEGER"), SHEWHART_IMPROVEMENT_POPULATIONS("BIGINT")},
 };
 
 }  // namespace

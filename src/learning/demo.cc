@@ -4,7 +4,7 @@
 // other trusts (the spread); a Learning from Incidents forum across the acute trusts with the
 // community and ambulance trusts, monthly meetings with the cases discussed, a thematic review of
 // deteriorating patients with agreed learning points and each organisation's action; sharing
-// events; population segments, some engaged through co-designed lessons. Fixed seed.
+// events; co-designed lessons that engage some of the system's population segments. Fixed seed.
 #include <map>
 
 #include "base/date.h"
@@ -102,14 +102,9 @@ constexpr ThemeText kThemes[] = {
      {"Review every line daily", "Invite patients to ask about hand hygiene"}},
 };
 
-constexpr const char* kSegments[][2] = {
-    {"SEG-IMD1", "Most deprived fifth of the population (IMD quintile 1)"},
-    {"SEG-IMD5", "Least deprived fifth of the population (IMD quintile 5)"},
-    {"SEG-CYP", "Children and young people"},
-    {"SEG-LD", "People with a learning disability"},
-    {"SEG-FRAIL", "Older people living with frailty"},
-    {"SEG-EM", "Black, Asian and minority ethnic communities"},
-};
+// Population segments of the demo system (made with its directory, src/demo) that co-designed
+// lessons engage; the others show in the digest as not yet engaged.
+constexpr const char* kEngagedSegments[] = {"SEG-IMD1", "SEG-IMD5", "SEG-CYP", "SEG-LD"};
 
 constexpr const char* kForumMembers[] = {"RZA", "RZB", "RZC", "RZE"};
 constexpr const char* kResponders[] = {"RZA", "RZB", "RZC", "RZD", "RZE"};
@@ -129,20 +124,11 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
   ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(conn));
   const directory::Unit* rza = dir.FindByCode("RZA");
   if (rza == nullptr) return Status::Ok();  // not the demo system
-  std::optional<int64_t> system;
-  for (const directory::Unit& u : dir.units()) {
-    if (u.kind == "system") system = u.id;
-  }
   const access::Acting who{.actor = std::string(actor), .at = std::string(at)};
   access::Scope all;
   all.all = true;
   Rng rng;
 
-  for (const auto& [code, name] : kSegments) {
-    if (dir.FindByCode(code) != nullptr) continue;
-    directory::Unit u{.code = code, .name = name, .kind = "segment", .parent_id = system};
-    RETURN_IF_ERROR(directory::InsertUnit(conn, u, actor, at).status());
-  }
   // The shared taxonomy: the themes, agreed in the glossary.
   std::map<std::string, bool> defined;
   for (const ThemeText& t : kThemes) {
@@ -199,7 +185,7 @@ Status FillDemo(db::Connection& conn, std::string_view actor, std::string_view a
     if (std::string_view(t->category) == "Falls") l.metrics = {"FALLS"};
     if (++n % 4 == 0) {
       l.co_design = true;
-      l.populations = {kSegments[n / 4 % 4][0]};
+      l.populations = {kEngagedSegments[n / 4 % 4]};
       l.summary += " Patients and carers helped design the change.";
     }
     Result<int64_t> id = CreateLesson(conn, who, all, l);

@@ -105,7 +105,9 @@ json SummaryJson(const im::ProjectSummary& p) {
 
 json ProjectJson(const im::Project& p) {
   json team = json::array(), drivers = json::array(), measures = json::array(),
-       pdsas = json::array(), involvement = json::array(), scores = json::array();
+       pdsas = json::array(), involvement = json::array(), scores = json::array(),
+       populations = json::array();
+  for (const auto& x : p.populations) populations.push_back({{"code", x.code}, {"name", x.name}});
   for (const auto& t : p.team) {
     team.push_back({{"email", t.email}, {"role", t.role}, {"organisation", t.organisation}});
   }
@@ -173,7 +175,8 @@ json ProjectJson(const im::Project& p) {
           {"measures", measures},
           {"pdsas", pdsas},
           {"involvement", involvement},
-          {"scores", scores}};
+          {"scores", scores},
+          {"populations", populations}};
 }
 
 }  // namespace
@@ -210,6 +213,13 @@ Result<http::Response> CreateProject(RequestContext& ctx) {
   if (!status.empty()) p.status = status;
   ASSIGN_OR_RETURN(p.programme_id, OptionalId(body, "programme"));
   if (auto r = body.find("restricted"); r != body.end() && r->is_boolean()) p.restricted = *r;
+  if (auto ps = body.find("populations"); ps != body.end() && !ps->is_null()) {
+    if (!ps->is_array()) return InvalidArgumentError("\"populations\" must be a list of codes");
+    for (const json& c : *ps) {
+      if (!c.is_string()) return InvalidArgumentError("\"populations\" must be a list of codes");
+      p.populations.push_back(c.get<std::string>());
+    }
+  }
   if (auto t = body.find("team"); t != body.end() && !t->is_null()) {
     if (!t->is_array()) return InvalidArgumentError("\"team\" must be a list");
     for (const json& m : *t) {
@@ -536,6 +546,27 @@ Result<http::Response> ProgrammeImpact(RequestContext& ctx) {
 }
 
 Result<http::Response> PortfolioImpact(RequestContext& ctx) { return ImpactResponse(ctx, 0); }
+
+Result<http::Response> PortfolioReach(RequestContext& ctx) {
+  ASSIGN_OR_RETURN(im::Writer reader, WriterOf(ctx));
+  std::optional<int64_t> programme;
+  if (auto p = ctx.req.Query("programme"); p && !p->empty()) {
+    ASSIGN_OR_RETURN(programme, http::ParseIntParam("programme", *p, 1,
+                                                    std::numeric_limits<int64_t>::max()));
+  }
+  ASSIGN_OR_RETURN(std::vector<im::PopulationReach> list,
+                   im::PortfolioReach(ctx.conn, reader, programme));
+  json reached = json::array(), not_reached = json::array();
+  for (const im::PopulationReach& r : list) {
+    json j = {{"code", r.code},          {"name", r.name},
+              {"projects", r.projects},  {"co_designed", r.co_designed},
+              {"project_ids", r.project_ids}};
+    (r.reached() ? reached : not_reached).push_back(std::move(j));
+  }
+  return http::JsonResponse({{"programme", programme ? json(*programme) : json(nullptr)},
+                             {"reached", reached},
+                             {"not_reached", not_reached}});
+}
 
 Result<http::Response> ProgrammeReportPdf(RequestContext& ctx) {
   ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id"));

@@ -39,7 +39,9 @@ constexpr std::string_view kOrganisations =
     "QHL,Test ICS,system,,,,,\n"
     "NW,North West place,place,QHL,,,,\n"
     "RJZ,King's College Hospital,acute trust,NW,,,,\n"
-    "RYJ,Imperial College Healthcare,acute trust,QHL,,,,\n";
+    "RYJ,Imperial College Healthcare,acute trust,QHL,,,,\n"
+    "SEG-FRAIL,Older people living with frailty,segment,QHL,,,,\n"
+    "SEG-CYP,Children and young people,segment,QHL,,,,\n";
 
 constexpr std::string_view kMetrics =
     "code,applies_from,name,definition,numerator_definition,denominator_definition,unit,measure,"
@@ -90,6 +92,7 @@ const Account kAccounts[] = {
     {Role::kSystemQualityLead, "system.lead@nhs.net", ""},
     {Role::kQiPractitioner, "qi@rjz.nhs.uk", "RJZ"},
     {Role::kViewer, "viewer@nhs.net", "RJZ"},
+    {Role::kOrganisationQualityLead, "lead@ryj.nhs.uk", "RYJ"},
 };
 
 struct Browser {
@@ -433,6 +436,60 @@ TEST_P(ImprovementApiTest, TheContractFromProjectToMeasuredImpact) {
   EXPECT_EQ(viewer.Send("GET", base + "/impact").status, 200);
   EXPECT_EQ(viewer.Send("POST", base + "/pdsa", {{"change_idea", "x"}}).status, 403);
   EXPECT_EQ(viewer.Send("GET", "/api/projects/999999").status, 404);
+}
+
+// Issue 12, item 9: the populations each project serves are directory segments, and the portfolio
+// says which populations it reaches and which none of its projects does — without counting a
+// restricted project for someone outside its scope.
+TEST_P(ImprovementApiTest, ThePortfolioShowsWhichPopulationsItReachesAndWhichNot) {
+  Browser qi = SignedIn(Role::kQiPractitioner);
+  Browser other = SignedIn(Role::kOrganisationQualityLead);  // RYJ: outside RJZ's scope
+  json reach = Json(qi.Send("GET", "/api/portfolio/reach"));
+  ASSERT_EQ(reach["reached"].size(), 0u) << reach;
+  ASSERT_EQ(reach["not_reached"].size(), 2u) << reach;
+
+  // Anything but a segment's code is refused naming the field, and nothing is written.
+  for (const json& bad : {json::array({"RJZ"}), json::array({"NOPE"}), json("SEG-FRAIL"),
+                          json::array({1})}) {
+    json p = Project("Fewer falls", "RJZ", "2021-03-01");
+    p["populations"] = bad;
+    http::TestResponse r = qi.Send("POST", "/api/projects", p);
+    EXPECT_EQ(r.status, 400) << bad << r.body;
+    EXPECT_NE(Message(r).find("populations"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(Json(qi.Send("GET", "/api/projects"))["projects"].size(), 0u);
+
+  json p = Project("Fewer falls", "RJZ", "2021-03-01");
+  p["populations"] = {"SEG-FRAIL", " SEG-FRAIL "};  // the same segment twice counts once
+  http::TestResponse r = qi.Send("POST", "/api/projects", p);
+  ASSERT_EQ(r.status, 201) << r.body;
+  ASSERT_EQ(Json(r)["populations"].size(), 1u) << r.body;
+  EXPECT_EQ(Json(r)["populations"][0]["name"], "Older people living with frailty");
+
+  p = Project("Young people's transitions", "RJZ", "2021-06-01");
+  p["populations"] = {"SEG-CYP"};
+  p["restricted"] = true;
+  r = qi.Send("POST", "/api/projects", p);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const int restricted = Json(r)["id"];
+
+  reach = Json(qi.Send("GET", "/api/portfolio/reach"));
+  ASSERT_EQ(reach["reached"].size(), 2u) << reach;
+  EXPECT_EQ(reach["not_reached"].size(), 0u) << reach;
+  EXPECT_EQ(reach["reached"][0]["code"], "SEG-CYP");
+  EXPECT_EQ(reach["reached"][0]["projects"], 1);
+  EXPECT_EQ(reach["reached"][0]["project_ids"][0], restricted);
+
+  // Outside RJZ's scope the restricted project leaves no trace: its population is not reached.
+  reach = Json(other.Send("GET", "/api/portfolio/reach"));
+  ASSERT_EQ(reach["reached"].size(), 1u) << reach;
+  EXPECT_EQ(reach["reached"][0]["code"], "SEG-FRAIL");
+  ASSERT_EQ(reach["not_reached"].size(), 1u) << reach;
+  EXPECT_EQ(reach["not_reached"][0]["code"], "SEG-CYP");
+  EXPECT_EQ(reach.dump().find(std::to_string(restricted) + "]"), std::string::npos) << reach;
+
+  EXPECT_EQ(qi.Send("GET", "/api/portfolio/reach?programme=x").status, 400);
+  EXPECT_EQ(Json(qi.Send("GET", "/api/portfolio/reach?programme=999"))["reached"].size(), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, ImprovementApiTest, ::testing::Values("sqlite", "postgresql"));

@@ -14,6 +14,9 @@ await test('improvement: the portfolio shows programmes, roll-outs and impact co
   assert((await page.$$eval('#programme-list li', (r) => r.length)) >= 3, 'three programmes');
   assert((await page.textContent('#rollout-list')).includes('RESTORE2'), 'the RESTORE2 roll-out');
   assert((await page.textContent('#double-counting')).includes('counted once'), 'a shared series counted once');
+  // Whom the portfolio serves, and its blind spots (issue 12, item 9).
+  assert((await page.textContent('#reached')).includes('Older people living with frailty'), 'frailty reached');
+  assert((await page.textContent('#not-reached')).includes('Children and young people'), 'children not reached');
   const rollout = await page.getAttribute('#rollout-list a', 'href');
   const programme = await page.getAttribute('#programme-list a', 'href');
   await visit(page, 'rollout', rollout, '#adoption-curve');

@@ -29,6 +29,7 @@ Result<http::Response> AddProgrammeMilestone(RequestContext& ctx);
 Result<http::Response> ProgrammeImpact(RequestContext& ctx);
 Result<http::Response> ProgrammeReportPdf(RequestContext& ctx);
 Result<http::Response> PortfolioImpact(RequestContext& ctx);
+Result<http::Response> PortfolioReach(RequestContext& ctx);
 Result<http::Response> ListRollouts(RequestContext& ctx);
 Result<http::Response> CreateRollout(RequestContext& ctx);
 Result<http::Response> GetRollout(RequestContext& ctx);

@@ -19,7 +19,10 @@ interface Project {
   programme: number | null; programme_title: string; population: string; score: number | null;
   team: { email: string; role: string; organisation: string }[]; drivers: Driver[]; measures: Measure[]; pdsas: Pdsa[];
   involvement: { who: string; level: string; date: string }[];
+  populations: { code: string; name: string }[];
 }
+interface Reach { code: string; name: string; projects: number; co_designed: number }
+interface PortfolioReach { reached: Reach[]; not_reached: Reach[] }
 interface ImpactRow {
   measure: number; metric: string; unit: string; metric_name: string; metric_unit: string; detected: boolean; shift: number | null; volume: number | null; volume_kind: string;
   impact: number | null; ci_low: number | null; ci_high: number | null; baseline_mean: number | null; post_mean: number | null;
@@ -47,6 +50,18 @@ function impactTable(list: MetricImpact[]): string {
       m.detected ? `<strong>${num(m.impact)}</strong> (${num(m.ci_low)} to ${num(m.ci_high)})` : '0', num(m.claimed_by_projects), num(m.double_count_avoided)])));
 }
 
+// Whom the portfolio serves: the system's population segments with the projects that serve each,
+// and the segments no project serves (its blind spots).
+function reachSection(r: PortfolioReach): string {
+  if (!r.reached.length && !r.not_reached.length) return '';
+  const served = (x: Reach) => `${x.projects} project${x.projects === 1 ? '' : 's'}${x.co_designed ? `, ${x.co_designed} designed with people with lived experience` : ''}`;
+  return `<h2 class="nhsuk-heading-m">Populations the portfolio reaches</h2>
+  <div class="app-reach" id="population-reach">
+    <div><h3 class="nhsuk-heading-s">Reached</h3>${r.reached.length ? `<ul class="nhsuk-list nhsuk-list--bullet" id="reached">${r.reached.map((x) => `<li>${esc(x.name)}: ${served(x)}</li>`).join('')}</ul>` : '<p>No project records the populations it serves yet.</p>'}</div>
+    <div><h3 class="nhsuk-heading-s">Not reached by any project</h3>${r.not_reached.length ? `<ul class="nhsuk-list nhsuk-list--bullet" id="not-reached">${r.not_reached.map((x) => `<li>${esc(x.name)}</li>`).join('')}</ul>` : '<p>Every population segment is served by at least one project.</p>'}</div>
+  </div>`;
+}
+
 function fail(main: HTMLElement, title: string, e: unknown, where = '#messages'): void {
   const msg = e instanceof ApiError || e instanceof Error ? e.message : String(e);
   main.querySelector<HTMLElement>(where)!.innerHTML = errorSummary(title, [msg]);
@@ -58,11 +73,12 @@ function formData(form: HTMLFormElement): Record<string, string> {
 
 // --- The portfolio ------------------------------------------------------------------------------
 export async function improvementScreen(main: HTMLElement): Promise<void> {
-  const [projects, programmes, rollouts, impact] = await Promise.all([
+  const [projects, programmes, rollouts, impact, reach] = await Promise.all([
     get<{ projects: Summary[] }>('/api/projects'),
     get<{ programmes: { id: number; title: string; projects: number; started: string }[] }>('/api/programmes'),
     get<{ rollouts: { id: number; title: string; sites: number; live: number }[] }>('/api/rollouts'),
     get<PortfolioImpact>('/api/portfolio/impact'),
+    get<PortfolioReach>('/api/portfolio/reach'),
   ]);
   const today = new Date().toISOString().slice(0, 10);
   main.innerHTML = `<h1 class="nhsuk-heading-l">Improvement</h1>
@@ -71,6 +87,7 @@ export async function improvementScreen(main: HTMLElement): Promise<void> {
   <h2 class="nhsuk-heading-m">Cumulative impact</h2>
   ${impactTable(impact.metrics)}
   ${impact.double_counting.length ? `<div class="nhsuk-inset-text" id="double-counting"><p>${impact.double_counting.map(esc).join('</p><p>')}</p></div>` : ''}
+  ${reachSection(reach)}
   <h2 class="nhsuk-heading-m">Programmes</h2>
   <ul class="nhsuk-list" id="programme-list">${programmes.programmes.map((p) => `<li><a href="/programmes/${p.id}">${esc(p.title)}</a> (${p.projects} projects)</li>`).join('')}</ul>
   <h2 class="nhsuk-heading-m">Roll-outs</h2>
@@ -194,6 +211,7 @@ export async function projectScreen(main: HTMLElement, params: Record<string, st
     ${textarea('c-plan', 'plan', 'Plan')}${textarea('c-prediction', 'prediction', 'Prediction')}${input('c-started', 'started', 'Started', 'date', `max="${today}"`)}
     <button class="nhsuk-button nhsuk-button--secondary" type="submit" id="c-submit">Log the cycle</button></fieldset></form>` : ''}
   <h2 class="nhsuk-heading-m">Team and involvement</h2>
+  <p id="project-populations">${p.populations.length ? `Serves: ${p.populations.map((x) => esc(x.name)).join('; ')}.` : 'The populations this project serves are not recorded.'}</p>
   <ul class="nhsuk-list">${p.team.map((t) => `<li>${esc(t.email)}: ${esc(t.role.replace('_', ' '))} (${esc(t.organisation)})</li>`).join('')}</ul>
   ${p.involvement.length ? `<ul class="nhsuk-list">${p.involvement.map((i) => `<li>${esc(i.who)}: ${esc(i.level)} (${esc(period(i.date))})</li>`).join('')}</ul>` : '<p>No involvement of people with lived experience recorded yet.</p>'}`;
   const reload = () => projectScreen(main, params);
