@@ -10,6 +10,7 @@
 #include "app/analysis_commands.h"
 #include "app/command.h"
 #include "app/data_commands.h"
+#include "app/improvement_commands.h"
 #include "app/server_commands.h"
 #include "app/spc_command.h"
 #include "base/status.h"
@@ -137,6 +138,7 @@ int RunCli(int argc, char** argv) {
   AddAnalysisCommands(app, commands);  // funnel, compare, trend (app/analysis_commands.h)
   AddServerCommands(app, commands);    // serve, user add (app/server_commands.h)
   AddDataCommands(app, commands);      // init, import, export, demo (app/data_commands.h)
+  AddImprovementCommands(app, commands);  // impact (app/improvement_commands.h)
   return ParseAndRun(app, commands, argc, argv);
 }
 
