@@ -6,33 +6,24 @@
 // programme's impact; a series without a change gives zero; bad input is refused naming the
 // field and writes nothing; every write is audited.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "access/access.h"
 #include "db/db.h"
-#include "http/server.h"
-#include "http/test_harness.h"
 #include "imports/imports.h"
 #include "imports/table.h"
-#include "schema/schema.h"
-#include "server/server.h"
-#include "support/postgres_schema.h"
+#include "server/testing/api_test.h"
 
 namespace shewhart::server {
 namespace {
 
 using access::Role;
 using nlohmann::json;
-
-constexpr std::string_view kPassword = "correct horse battery staple";
 
 constexpr std::string_view kOrganisations =
     "code,name,kind,parent,opened,closed,successor,member_of\n"
@@ -83,11 +74,7 @@ std::string Observations() {
   return csv;
 }
 
-struct Account {
-  Role role;
-  std::string email, org;
-};
-const Account kAccounts[] = {
+const server::testing::TestAccount kAccounts[] = {
     {Role::kAdministrator, "admin@nhs.net", ""},
     {Role::kSystemQualityLead, "system.lead@nhs.net", ""},
     {Role::kQiPractitioner, "qi@rjz.nhs.uk", "RJZ"},
@@ -95,98 +82,47 @@ const Account kAccounts[] = {
     {Role::kOrganisationQualityLead, "lead@ryj.nhs.uk", "RYJ"},
 };
 
-struct Browser {
-  std::unique_ptr<http::TestClient> client;
-  std::string csrf;
+// This file's requests carry JSON values as bodies.
+struct Browser : server::testing::TestBrowser {
   http::TestResponse Send(const std::string& method, const std::string& target,
                           const json& body = nullptr) {
-    std::vector<std::pair<std::string, std::string>> h;
-    if (!csrf.empty()) h.emplace_back("X-CSRF-Token", csrf);
-    return client->Send(method, target, body.is_null() ? "" : body.dump(), h, "application/json");
+    return TestBrowser::Send(method, target, body.is_null() ? std::string() : body.dump());
   }
 };
 
-json Json(const http::TestResponse& r) { return json::parse(r.body, nullptr, false); }
-std::string Message(const http::TestResponse& r) {
-  return Json(r)["error"].value("message", std::string());
-}
+json Json(const http::TestResponse& r) { return server::testing::JsonOf(r); }
+std::string Message(const http::TestResponse& r) { return server::testing::MessageOf(r); }
 
-// The text of a PDF (pdftotext -layout); "" when it cannot be read. SHEWHART_PROGRAMME_PDF=<path>
-// keeps a copy of the PDF there (to render a page and look at it).
+// The text of a PDF; SHEWHART_PROGRAMME_PDF=<path> keeps a copy of it there (to render a page and
+// look at it).
 std::string PdfText(const std::string& pdf) {
   if (const char* keep = std::getenv("SHEWHART_PROGRAMME_PDF"); keep != nullptr && *keep != '\0') {
     std::ofstream(keep, std::ios::binary) << pdf;
   }
-  const std::string base = std::filesystem::temp_directory_path() /
-                           ("shewhart_programme_report_" + std::to_string(getpid()));
-  { std::ofstream(base + ".pdf", std::ios::binary) << pdf; }
-  const std::string cmd = "pdftotext -layout " + base + ".pdf " + base + ".txt";
-  const int rc = std::system(cmd.c_str());
-  std::ifstream in(base + ".txt");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::filesystem::remove(base + ".pdf");
-  std::filesystem::remove(base + ".txt");
-  return rc == 0 ? ss.str() : "";
+  return server::testing::PdfText(pdf);
 }
 
-class ImprovementApiTest : public ::testing::TestWithParam<std::string> {
+class ImprovementApiTest : public server::testing::ApiTest {
  protected:
   void SetUp() override {
-    access::UseFastPasswordHashingForTests();
-    if (GetParam() == "sqlite") {
-      path_ = std::filesystem::temp_directory_path() /
-              ("shewhart_improvement_" + std::to_string(getpid()) + ".db");
-      Cleanup();
-      url_ = "sqlite:" + path_.string();
-    } else {
-      const char* pg = std::getenv("SHEWHART_TEST_POSTGRES_URL");
-      if (pg == nullptr || *pg == '\0') GTEST_SKIP() << "SHEWHART_TEST_POSTGRES_URL is not set";
-      ASSERT_TRUE(pg_schema_.Create(pg).ok());
-      url_ = pg_schema_.url();
-    }
-    auto conn = db::Open(url_);
-    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-    ASSERT_TRUE(schema::MigrateAll(**conn).ok());
-    imports::ImportOptions o{.actor = "test", .now = "2024-05-02T10:00:00Z"};
-    auto org = imports::ImportOrganisations(
-        **conn, *imports::ParseCsvTable("orgs.csv", std::string(kOrganisations)), "x", o);
-    ASSERT_TRUE(org.ok()) << org.status().ToString();
-    auto met = imports::ImportMetrics(
-        **conn, *imports::ParseCsvTable("metrics.csv", std::string(kMetrics)), "y", o);
-    ASSERT_TRUE(met.ok()) << met.status().ToString();
-    auto obs = imports::ImportObservations(
-        **conn, *imports::ParseCsvTable("obs.csv", Observations()), "z", o);
-    ASSERT_TRUE(obs.ok()) << obs.status().ToString();
-    for (const Account& a : kAccounts) {
-      ASSERT_TRUE(access::CreateAccount(**conn, {a.email, a.role, a.org}, kPassword, "test",
-                                        "2024-05-02T10:00:00Z")
-                      .ok());
-    }
-    auto api = Api::Create({.db_url = url_, .pool_size = 2, .max_json_body_bytes = 65536,
-                            .max_upload_bytes = 1 << 20});
-    ASSERT_TRUE(api.ok()) << api.status().ToString();
-    api_ = std::move(*api);
-    server_ = std::make_unique<http::TestServer>(
-        http::ServerOptions{}, [this](const http::Request& r) { return api_->Handle(r); });
-  }
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
-    if (!path_.empty()) Cleanup();
-  }
-  void Cleanup() {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + s);
+    StartApi(
+        [](db::Connection& conn) {
+          imports::ImportOptions o{.actor = "test", .now = "2024-05-02T10:00:00Z"};
+          auto org = imports::ImportOrganisations(
+              conn, *imports::ParseCsvTable("orgs.csv", std::string(kOrganisations)), "x", o);
+          ASSERT_TRUE(org.ok()) << org.status().ToString();
+          auto met = imports::ImportMetrics(
+              conn, *imports::ParseCsvTable("metrics.csv", std::string(kMetrics)), "y", o);
+          ASSERT_TRUE(met.ok()) << met.status().ToString();
+          auto obs = imports::ImportObservations(
+              conn, *imports::ParseCsvTable("obs.csv", Observations()), "z", o);
+          ASSERT_TRUE(obs.ok()) << obs.status().ToString();
+        },
+        kAccounts);
   }
   Browser SignedIn(Role role) {
-    for (const Account& a : kAccounts) {
-      if (a.role != role) continue;
-      Browser b{std::make_unique<http::TestClient>(server_->port()), ""};
-      http::TestResponse r =
-          b.Send("POST", "/api/session", json{{"email", a.email}, {"password", kPassword}});
-      EXPECT_EQ(r.status, 200) << r.body;
-      b.csrf = Json(r).value("csrf_token", "");
-      return b;
+    for (const server::testing::TestAccount& a : kAccounts) {
+      if (a.role == role) return Browser{ApiTest::SignedIn(a.email)};
     }
     ADD_FAILURE() << "no account";
     return Browser{};
@@ -202,12 +138,6 @@ class ImprovementApiTest : public ::testing::TestWithParam<std::string> {
     }
     return out;
   }
-
-  std::filesystem::path path_;
-  ::shewhart::testing::PostgresTestSchema pg_schema_;
-  std::string url_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<http::TestServer> server_;
 };
 
 json Project(const std::string& title, const std::string& org, const std::string& started) {

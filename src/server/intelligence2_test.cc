@@ -5,25 +5,16 @@
 // with pdftotext) -> de-escalated with a reason; each step audited, and another organisation's
 // lead sees none of it. Bad input gets 400 naming the field and changes nothing.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <ctime>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "access/access.h"
 #include "base/date.h"
 #include "db/db.h"
-#include "http/server.h"
-#include "http/test_harness.h"
 #include "imports/imports.h"
 #include "imports/table.h"
-#include "schema/schema.h"
-#include "server/server.h"
-#include "support/postgres_schema.h"
+#include "server/testing/api_test.h"
 
 namespace shewhart::server {
 namespace {
@@ -31,7 +22,6 @@ namespace {
 using access::Role;
 using nlohmann::json;
 
-constexpr std::string_view kPassword = "correct horse battery staple";
 constexpr std::string_view kOrganisations =
     "code,name,kind,parent,opened,closed,successor,member_of\n"
     "QHL,Test ICS,system,,,,,\n"
@@ -39,87 +29,29 @@ constexpr std::string_view kOrganisations =
     "RJZ,King's College Hospital,acute trust,NW,,,,\n"
     "RYJ,Imperial College Healthcare,acute trust,QHL,,,,\n";
 
-struct Browser {
-  std::unique_ptr<http::TestClient> client;
-  std::string csrf;
-  http::TestResponse Send(const std::string& method, const std::string& target,
-                          const std::string& body = "") {
-    std::vector<std::pair<std::string, std::string>> h;
-    if (!csrf.empty()) h.emplace_back("X-CSRF-Token", csrf);
-    return client->Send(method, target, body, h, "application/json");
-  }
-  json Json(const std::string& method, const std::string& target, const std::string& body = "",
-            int expect = 200) {
-    http::TestResponse r = Send(method, target, body);
-    EXPECT_EQ(r.status, expect) << method << " " << target << ": " << r.body;
-    return json::parse(r.body, nullptr, false);
-  }
+using Browser = server::testing::TestBrowser;
+
+const server::testing::TestAccount kAccounts[] = {
+    {Role::kAdministrator, "admin@nhs.net", ""},
+    {Role::kSystemQualityLead, "system.lead@nhs.net", ""},
+    {Role::kOrganisationQualityLead, "rjz.lead@nhs.net", "RJZ"},
+    {Role::kOrganisationQualityLead, "ryj.lead@nhs.net", "RYJ"},
 };
 
-class Intelligence2Test : public ::testing::TestWithParam<std::string> {
+class Intelligence2Test : public server::testing::ApiTest {
  protected:
   void SetUp() override {
-    access::UseFastPasswordHashingForTests();
-    if (GetParam() == "sqlite") {
-      path_ = std::filesystem::temp_directory_path() /
-              ("shewhart_intel2_" + std::to_string(getpid()) + ".db");
-      Cleanup();
-      url_ = "sqlite:" + path_.string();
-    } else {
-      const char* pg = std::getenv("SHEWHART_TEST_POSTGRES_URL");
-      if (pg == nullptr || *pg == '\0') GTEST_SKIP() << "SHEWHART_TEST_POSTGRES_URL is not set";
-      ASSERT_TRUE(pg_schema_.Create(pg).ok());
-      url_ = pg_schema_.url();
-    }
-    auto conn = db::Open(url_);
-    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-    ASSERT_TRUE(schema::MigrateAll(**conn).ok());
-    imports::ImportOptions o{.actor = "test", .now = "2024-05-02T10:00:00Z"};
-    ASSERT_TRUE(imports::ImportOrganisations(
-                    **conn, *imports::ParseCsvTable("orgs.csv", std::string(kOrganisations)), "x", o)
-                    .ok());
-    for (auto [email, role, org] : {std::tuple{"admin@nhs.net", Role::kAdministrator, ""},
-                                    std::tuple{"system.lead@nhs.net", Role::kSystemQualityLead, ""},
-                                    std::tuple{"rjz.lead@nhs.net", Role::kOrganisationQualityLead, "RJZ"},
-                                    std::tuple{"ryj.lead@nhs.net", Role::kOrganisationQualityLead, "RYJ"}}) {
-      ASSERT_TRUE(access::CreateAccount(**conn, {email, role, org}, kPassword, "test",
-                                        "2024-05-02T10:00:00Z")
-                      .ok());
-    }
-    auto api = Api::Create({.db_url = url_, .pool_size = 4, .max_json_body_bytes = 1 << 16,
-                            .max_upload_bytes = 1 << 20});
-    ASSERT_TRUE(api.ok()) << api.status().ToString();
-    api_ = std::move(*api);
-    http::ServerOptions so;
-    so.max_body_bytes = 2 << 20;
-    server_ = std::make_unique<http::TestServer>(
-        so, [this](const http::Request& r) { return api_->Handle(r); });
+    StartApi(
+        [](db::Connection& conn) {
+          imports::ImportOptions o{.actor = "test", .now = "2024-05-02T10:00:00Z"};
+          ASSERT_TRUE(imports::ImportOrganisations(
+                          conn, *imports::ParseCsvTable("orgs.csv", std::string(kOrganisations)),
+                          "x", o)
+                          .ok());
+        },
+        kAccounts);
   }
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
-    if (!path_.empty()) Cleanup();
-  }
-  void Cleanup() {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + s);
-  }
-  Browser SignedIn(const std::string& email) {
-    Browser b{std::make_unique<http::TestClient>(server_->port()), ""};
-    json body = {{"email", email}, {"password", kPassword}};
-    http::TestResponse r = b.client->Send("POST", "/api/session", body.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    b.csrf = json::parse(r.body).value("csrf_token", "");
-    return b;
-  }
-  std::string Audit(Browser& admin) {
-    return admin.Json("GET", "/api/audit?limit=1000").dump();
-  }
-
-  std::filesystem::path path_;
-  ::shewhart::testing::PostgresTestSchema pg_schema_;
-  std::string url_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<http::TestServer> server_;
+  std::string Audit(Browser& admin) { return admin.Json("GET", "/api/audit?limit=1000").dump(); }
 };
 
 std::string DaysAgo(int n) {
@@ -129,19 +61,7 @@ std::string DaysAgo(int n) {
   return buf;
 }
 
-std::string PdfText(const std::string& pdf) {
-  const std::string base = std::filesystem::temp_directory_path() /
-                           ("shewhart_intel2_report_" + std::to_string(getpid()));
-  { std::ofstream(base + ".pdf", std::ios::binary) << pdf; }
-  const std::string cmd = "pdftotext -layout " + base + ".pdf " + base + ".txt";
-  if (std::system(cmd.c_str()) != 0) return "";
-  std::ifstream in(base + ".txt");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::filesystem::remove(base + ".pdf");
-  std::filesystem::remove(base + ".txt");
-  return ss.str();
-}
+std::string PdfText(const std::string& pdf) { return server::testing::PdfText(pdf); }
 
 TEST_P(Intelligence2Test, TheStoryFromIncidentsToDeEscalation) {
   Browser lead = SignedIn("system.lead@nhs.net");
