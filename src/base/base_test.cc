@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "base/hash.h"
+#include "base/markup.h"
 #include "base/temp_file.h"
 #include "base/text_checks.h"
 #include "base/time.h"
@@ -80,6 +81,16 @@ TEST(TempFileTest, PrivateUniqueReadBackAndRemovedOnEveryWayOut) {
     EXPECT_TRUE(std::filesystem::exists(kept));
   }
   EXPECT_FALSE(std::filesystem::exists(kept));
+}
+
+TEST(MarkupTest, NoStoredTextCanOpenATagOrLeaveAnAttribute) {
+  EXPECT_EQ(MarkupEscaped("Falls & <b>harm</b> \"ward\" O'Neil"),
+            "Falls &amp; &lt;b&gt;harm&lt;/b&gt; &quot;ward&quot; O&#39;Neil");
+  EXPECT_EQ(MarkupEscaped("plain, £ and é stay"), "plain, £ and é stay");  // UTF-8 untouched
+  std::string out = "<t>";
+  AppendMarkupEscaped("a<b", &out);
+  EXPECT_EQ(out, "<t>a&lt;b");
+  EXPECT_EQ(MarkupEscaped(""), "");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #endif
 
 #include "base/date.h"
+#include "base/markup.h"
 #include "base/temp_file.h"
 #include "chart/table_page.h"
 #include "chart/xmr_chart.h"
@@ -22,31 +23,7 @@ constexpr int kDefaultDays = 30;
 constexpr int kEventHorizonDays = 120;
 constexpr int kMaxRows = 25;
 
-std::string Esc(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string Esc(std::string_view s) { return MarkupEscaped(s); }
 
 Result<bool> HasTable(db::Connection& conn, std::string_view table) {
   bool found = false;

@@ -5,6 +5,8 @@
 #include <type_traits>
 #include <variant>
 
+#include "base/markup.h"
+
 namespace shewhart::chart::internal {
 namespace {
 
@@ -152,29 +154,7 @@ struct ItemWriter {
 
 }  // namespace
 
-void AppendXmlEscaped(std::string_view text, std::string* out) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out->append("&amp;");
-        break;
-      case '<':
-        out->append("&lt;");
-        break;
-      case '>':
-        out->append("&gt;");
-        break;
-      case '"':
-        out->append("&quot;");
-        break;
-      case '\'':
-        out->append("&apos;");
-        break;
-      default:
-        out->push_back(c);
-    }
-  }
-}
+void AppendXmlEscaped(std::string_view text, std::string* out) { AppendMarkupEscaped(text, out); }
 
 void WriteSvg(const Scene& scene, std::string* out) {
   out->reserve(out->size() + 200 + scene.items.size() * 110);
