@@ -8,8 +8,12 @@ import { esc } from './dom';
 import { screens } from './registry';
 import { match, navigate, refresh, start } from './router';
 
-// The menu: the screens that name a menu entry, in registry order.
-const navItems = screens.filter((s) => s.menu).map((s) => [s.nav, s.path, s.menu!] as const);
+// The menu: the screens that name a menu entry, in registry order, grouped in their sections.
+const navItems = screens.filter((s) => s.menu).map((s) => ({ key: s.nav, href: s.path, text: s.menu!, section: s.section ?? s.menu! }));
+const sectionOrder = ['Oversight', 'Act', 'Improve', 'Learn', 'Measures', 'Data'];
+const sections = [...new Set(navItems.map((i) => i.section))]
+  .sort((a, b) => (sectionOrder.indexOf(a) + 1 || 99) - (sectionOrder.indexOf(b) + 1 || 99))
+  .map((name) => ({ name, items: navItems.filter((i) => i.section === name) }));
 
 const logo = `<svg class="nhsuk-header__logo" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 80" height="40" width="100" focusable="false" aria-hidden="true"><path fill="currentcolor" d="M200 0v80H0V0h200Zm-27.5 5.5c-14.5 0-29 5-29 22 0 10.2 7.7 13.5 14.7 16.3l.7.3c5.4 2 10.1 3.9 10.1 8.4 0 6.5-8.5 7.5-14 7.5s-12.5-1.5-16-3.5L135 70c5.5 2 13.5 3.5 20 3.5 15.5 0 32-4.5 32-22.5 0-19.5-25.5-16.5-25.5-25.5 0-5.5 5.5-6.5 12.5-6.5a35 35 0 0 1 14.5 3l4-13.5c-4.5-2-12-3-20-3Zm-131 2h-22l-14 65H22l9-45h.5l13.5 45h21.5l14-65H64l-9 45h-.5l-13-45Zm63 0h-18l-13 65h17l6-28H117l-5.5 28H129l13.5-65H125L119.5 32h-20l5-24.5Z"/></svg>`;
 
@@ -20,14 +24,15 @@ function frame(nav: string): string {
         <li class="nhsuk-header__account-item"><button class="nhsuk-header__account-button" id="sign-out" type="button">Sign out</button></li>
       </ul></nav>`
     : '';
+  const current = sections.find((sec) => sec.items.some((i) => i.key === nav));
+  const item = (href: string, text: string, cur: boolean) =>
+    `<li class="nhsuk-header__navigation-item${cur ? ' nhsuk-header__navigation-item--current' : ''}"><a class="nhsuk-header__navigation-link" href="${href}"${cur ? ' aria-current="true"' : ''}>${cur ? `<strong class="nhsuk-header__navigation-item-current-fallback">${text}</strong>` : text}</a></li>`;
   const menu = account
     ? `<nav class="nhsuk-header__navigation" aria-label="Menu"><div class="nhsuk-header__navigation-container nhsuk-width-container"><ul class="nhsuk-header__navigation-list">
-      ${navItems
-        .map(([key, href, text]) => {
-          const cur = key === nav;
-          return `<li class="nhsuk-header__navigation-item${cur ? ' nhsuk-header__navigation-item--current' : ''}"><a class="nhsuk-header__navigation-link" href="${href}"${cur ? ' aria-current="true"' : ''}>${cur ? `<strong class="nhsuk-header__navigation-item-current-fallback">${text}</strong>` : text}</a></li>`;
-        })
-        .join('')}</ul></div></nav>`
+      ${sections.map((sec) => item(sec.items[0].href, sec.name, sec === current)).join('')}</ul></div></nav>
+      ${current && current.items.length > 1 ? `<nav class="app-subnav" aria-label="${esc(current.name)}"><ul class="app-subnav__list nhsuk-width-container">${current.items
+        .map((i) => `<li class="app-subnav__item"><a class="app-subnav__link" href="${i.href}"${i.key === nav ? ' aria-current="page"' : ''}>${i.text}</a></li>`)
+        .join('')}</ul></nav>` : ''}`
     : '';
   return `<header class="nhsuk-header" role="banner"><div class="nhsuk-header__container nhsuk-width-container">
     <div class="nhsuk-header__service"><a class="nhsuk-header__service-logo" href="/board" aria-label="NHS Shewhart quality oversight homepage">${logo}<span class="nhsuk-header__service-name">Shewhart quality oversight</span></a></div>
