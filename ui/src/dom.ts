@@ -76,6 +76,25 @@ export function freshness(p: string | null | undefined, now = new Date()): strin
   return `latest period ${period(p)}, ${ago}`;
 }
 
+// How fresh the data are: the latest period, or — when the domains' latest periods are a quarter
+// or more apart (capability series of this month beside clinical data years old) — each group of
+// domains with its own, newest first, so an old domain never hides behind a current one.
+export function freshnessByDomain(rows: readonly { domain: string; last_period: string }[], latest: string | null | undefined, now = new Date()): string {
+  const byDomain = new Map<string, string>();
+  for (const r of rows) if (r.last_period && (byDomain.get(r.domain) ?? '') < r.last_period) byDomain.set(r.domain, r.last_period);
+  const month = (p: string) => Number(p.slice(0, 4)) * 12 + Number(p.slice(5, 7));
+  const periods = [...byDomain.values()].sort();
+  if (periods.length < 2 || month(periods[periods.length - 1]) - month(periods[0]) < 3) return freshness(latest, now);
+  // Newest first; a domain within two months of its group's newest joins that group.
+  const groups: { newest: string; domains: string[] }[] = [];
+  for (const [d, p] of [...byDomain.entries()].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : a[0] < b[0] ? -1 : 1))) {
+    const g = groups[groups.length - 1];
+    if (g && month(g.newest) - month(p) < 3) g.domains.push(d);
+    else groups.push({ newest: p, domains: [d] });
+  }
+  return groups.map((g) => `${freshness(g.newest, now)} (${g.domains.join(', ')})`).join('; ');
+}
+
 // How a system's value is formed from its organisations', as a label.
 export function aggregationText(a: string | null | undefined): string {
   if (a === 'sum') return 'Total of the organisations';

@@ -5,7 +5,7 @@
 // "where to look first" is the report's own concerns, in its order), then the metrics ×
 // organisations grid of the system's organisations.
 import { account, get, hasSystemScope, type BoardRow, type Organisation, type Report, type ReportRow } from '../api';
-import { aggregationText, betterText, enc, esc, fmt, freshness, kindName, period } from '../dom';
+import { aggregationText, betterText, enc, esc, fmt, freshness, freshnessByDomain, kindName, period } from '../dom';
 import { assuranceIcon, assuranceText, severity, variationIcon, variationText } from '../icons';
 import { navigate } from '../router';
 
@@ -112,7 +112,7 @@ export async function boardScreen(main: HTMLElement, _p: Record<string, string>,
 
   main.innerHTML = `
   <h1 class="nhsuk-heading-l">Board summary <span class="nhsuk-caption-l" id="board-scope">${esc(scopeName)}${report && !report.aggregate ? ` – ${esc(kindName(report.scope_kind))}` : ''}</span></h1>
-  <p class="nhsuk-body" id="freshness">Data: ${esc(freshness(latest))}.${report?.aggregate ? ' System values use only the organisations that reported each period; a period is held back until enough have.' : ''}</p>
+  <p class="nhsuk-body" id="freshness">Data: ${esc(freshnessByDomain(report?.rows ?? [], latest))}.${report?.aggregate ? ' System values use only the organisations that reported each period; a period is held back until enough have.' : ''}</p>
   ${iconKey()}
   <form class="app-filters" id="board-filters" method="get" action="/board">
     <div class="nhsuk-form-group app-filter"><label class="nhsuk-label" for="f-scope">Show</label>
