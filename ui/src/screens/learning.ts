@@ -111,9 +111,21 @@ function lessonCard(l: Lesson): string {
   <p class="nhsuk-body-s">Themes: ${l.themes.map((t) => `<a href="/lessons?theme=${enc(t)}">${esc(t)}</a>`).join(', ')}</p></li>`;
 }
 
+// The partner organisations of a system (under a system, directly or through a place): lessons
+// travel between them. National comparators (organisations under the nation only, there to
+// benchmark against) are not partners and are left out.
 async function orgList(): Promise<Org[]> {
-  const r = await get<{ organisations: Org[] }>('/api/organisations');
-  return r.organisations.filter((o) => !['place', 'peer group', 'collaborative', 'system', 'ward', 'site', 'team', 'segment', 'care home', 'nation'].includes(o.kind));
+  const r = await get<{ organisations: (Org & { parent: string | null })[] }>('/api/organisations');
+  const byCode = new Map(r.organisations.map((o) => [o.code, o]));
+  const inSystem = (o: { parent: string | null }): boolean => {
+    const seen = new Set<string>();
+    for (let p = o.parent; p && !seen.has(p); p = byCode.get(p)?.parent ?? null) {
+      seen.add(p);
+      if (byCode.get(p)?.kind === 'system') return true;
+    }
+    return false;
+  };
+  return r.organisations.filter((o) => !['place', 'peer group', 'collaborative', 'system', 'ward', 'site', 'team', 'segment', 'care home', 'nation'].includes(o.kind) && inSystem(o));
 }
 
 export async function lessonsScreen(main: HTMLElement, _p: Record<string, string>, query: URLSearchParams): Promise<void> {
