@@ -17,6 +17,9 @@ await test('capability: the dashboard shows the tiers and the self-sustainabilit
   assert(Number((await page.textContent('#count-coaching-hours strong')).trim()) > 0, 'coaching hours');
   assert((await page.$$('[data-community]')).length === 2, 'two communities of practice');
   assert((await page.$$eval('#plan-timeline li', (r) => r.length)) === 7, 'seven milestones');
+  // Outcome data and cumulative impact from the improvement part (issue 13, item 7).
+  const impact = await page.textContent('#capability-impact');
+  assert(/Inpatient falls/.test(impact) && /\d+ series/.test(impact), `the community's measured impact: ${impact.slice(0, 200)}`);
   assert((await page.$$eval('#events-table tbody tr', (r) => r.length)) > 0, 'training events');
   await axe(page, 'capability dashboard');
   await page.screenshot({ path: join(SCREENSHOTS, 'capability-dashboard-desktop.png'), fullPage: true });

@@ -154,6 +154,32 @@ function quarterEnds(asOf: string, n: number): string[] {
   return out;
 }
 
+interface PortfolioImpact {
+  metrics: { metric: string; metric_name: string; metric_unit: string; projects: number; detected: number; impact: number | null; ci_low: number | null; ci_high: number | null }[];
+  series: { metric: string; unit: string; projects: number[]; detected: boolean; impact: number | null; ci_low: number | null; ci_high: number | null }[];
+}
+
+// What the community's projects achieved: the improvement part's outcome measures and their
+// cumulative impact, measured on the system's own charts (zero until the SPC rules say a change is
+// real; a unit-period claimed by two projects counted once). For an organisation, its own series.
+function impactSection(impact: PortfolioImpact | null, org: string): string {
+  if (!impact) return '';
+  const names = new Map(impact.metrics.map((m) => [m.metric, m]));
+  const interval = (v: number | null, lo: number | null, hi: number | null) => `<strong>${fmt(v ?? 0, 1)}</strong>${lo !== null && hi !== null ? ` (${fmt(lo, 1)} to ${fmt(hi, 1)})` : ''}`;
+  const rows = org
+    ? impact.series.filter((x) => x.unit === org).map((x) => {
+        const m = names.get(x.metric);
+        return `<tr><td><a href="/chart/${enc(x.metric)}/${enc(x.unit)}">${esc(m?.metric_name ?? x.metric)}</a></td><td class="app-num">${x.projects.length}</td><td>${x.detected ? 'yes' : 'not yet'}</td><td class="app-num">${x.detected ? interval(x.impact, x.ci_low, x.ci_high) : '0'}</td></tr>`;
+      })
+    : impact.metrics.map((m) => `<tr><td><a href="/metrics/${enc(m.metric)}">${esc(m.metric_name || m.metric)}</a></td><td class="app-num">${m.projects}</td><td>${m.detected ? `${m.detected} series` : 'not yet'}</td><td class="app-num">${m.detected ? interval(m.impact, m.ci_low, m.ci_high) : '0'}</td></tr>`);
+  return `<h2 class="nhsuk-heading-m" id="capability-impact-heading">Outcomes and measured impact of the community's projects</h2>
+  <p>From the <a href="/improvement">improvement portfolio</a>: each project's outcome measure is a series on the system's charts, and its impact counts only once the SPC rules show a real change (with a 95% interval).</p>
+  ${rows.length ? `<div class="app-scroll" role="region" aria-labelledby="impact-caption" tabindex="0"><table class="nhsuk-table" id="capability-impact">
+  <caption class="nhsuk-table__caption" id="impact-caption">Outcome measures${org ? ' of this organisation' : ' of the system'}</caption>
+  <thead><tr><th scope="col">Outcome measure</th><th scope="col" class="app-num">Projects</th><th scope="col">Improvement detected</th><th scope="col" class="app-num">Cumulative impact (95% interval)</th></tr></thead>
+  <tbody>${rows.join('')}</tbody></table></div>` : '<p id="capability-impact">No project measures an outcome here yet.</p>'}`;
+}
+
 export async function capabilityScreen(main: HTMLElement, _params: Record<string, string>, query: URLSearchParams): Promise<void> {
   const org = query.get('organisation') ?? '';
   const asOfParam = query.get('as_of') ?? '';
@@ -162,13 +188,15 @@ export async function capabilityScreen(main: HTMLElement, _params: Record<string
   // ends before today).
   const latest = asOfParam ? '' : (await get<Dashboard>(`/api/capability?${qs(org, '')}`)).latest_evidence;
   const asOf = asOfParam || latest || '';
-  const [d, people, orgs, events, communities, plan] = await Promise.all([
+  const [d, people, orgs, events, communities, plan, impact] = await Promise.all([
     get<Dashboard>(`/api/capability?${qs(org, asOf)}`),
     get<{ people: PersonRow[] }>(`/api/people?${qs(org, asOf)}`),
     get<{ organisations: { code: string; name: string; kind: string }[] }>('/api/organisations'),
     get<{ events: EventRow[] }>('/api/capability/events'),
     get<{ communities: Community[] }>('/api/capability/communities'),
     get<{ milestones: Milestone[] }>('/api/capability/plan'),
+    // The improvement part's measured outcomes, when it is there (capability does not need it).
+    get<PortfolioImpact>('/api/portfolio/impact').catch(() => null),
   ]);
   const ends = quarterEnds(d.as_of, 8);
   const history = await Promise.all(ends.map((e) => get<Dashboard>(`/api/capability?${qs(org, e)}`)));
@@ -199,6 +227,7 @@ export async function capabilityScreen(main: HTMLElement, _params: Record<string
     ${stat('count-coaching-hours', 'Coaching hours', Math.round(d.coaching_hours), 'hours of coaching sessions, in the 12 months to this day')}
     ${stat('count-projects', 'Projects led by the community', d.projects_led_by_community, 'active projects led by people at Live or Lead, and by communities of practice')}
   </dl>
+  ${impactSection(impact, org)}
   <p>Each of these is also a monthly measure in the dictionary (codes starting CAP_), charted with statistical process control like any other: for example <a href="/dictionary/CAP_SSI">the self-sustainability index</a>. The <a href="/readiness">readiness and self-assessment</a> page compares organisations' answers to the Health Foundation and NHS IMPACT questionnaires.</p>
   <h2 class="nhsuk-heading-m" id="ssi-heading">Self-sustainability index: <span id="ssi-index">${ss.index === null ? 'not yet measurable' : fmt(ss.index)}</span></h2>
   <p>Could the community teach, coach and lead itself without a central team? Each part is scored against its target (a score of 1 meets it); the index is 100 times the mean score of the parts that can be measured.</p>
