@@ -10,6 +10,7 @@
 #include "access/audit.h"
 #include "base/date.h"
 #include "base/text_checks.h"
+#include "capability/measures.h"
 #include "imports/problems.h"
 #include "observations/observations.h"
 
@@ -353,6 +354,9 @@ Result<imports::ImportReport> Apply(db::Connection& conn, db::ServiceTransaction
                                              .after = after.dump(),
                                              .remote = options.remote}));
   RETURN_IF_ERROR(RefreshTiers(conn, touched, options.actor, options.now));
+  // The monthly CAP_* measures follow the register in the same commit, so the charts of the
+  // community's growth are current after every import (measures.h).
+  RETURN_IF_ERROR(RefreshCapabilityMeasures(conn, options.actor, options.now).status());
   RETURN_IF_ERROR(tx.Commit());
   report.written = true;
   return report;

@@ -27,9 +27,10 @@ TEST_P(DemoTest, FillsAnEmptyDatabase) {
   auto dir = ValueOrDie(directory::Directory::Load(*conn_));
   auto dict = ValueOrDie(dictionary::Dictionary::Load(*conn_));
   // 140 type-1 A&E providers (data/README.md) + England; the ICS: system, 4 places, 12 partners,
-  // a collaborative, a peer group, 40 GP practices.
-  EXPECT_EQ(r.units, 141 + 1 + 4 + 12 + 2 + 40);
+  // a collaborative, a peer group, 40 GP practices, 6 population segments.
+  EXPECT_EQ(r.units, 141 + 1 + 4 + 12 + 2 + 40 + 6);
   EXPECT_EQ(Count("unit WHERE kind = 'gp practice'"), 40);
+  EXPECT_EQ(Count("unit WHERE kind = 'segment'"), 6);
   EXPECT_GE(r.metrics, 33);
   // Type-1 rows in the A&E file: 4,932, three metrics each.
   EXPECT_EQ(Count("observation o JOIN metric m ON m.id = o.metric_id WHERE m.code = 'AE4H_T1'"),
