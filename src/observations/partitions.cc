@@ -67,8 +67,16 @@ CREATE INDEX observation_batch ON observation(batch_id);
 ANALYZE observation;
 )SQL";
 
+// One period of one metric for every organisation — the funnel, the benchmark, standing and the
+// board's report read that (observations::ForEachStored) — without walking the metric's whole
+// history in the series key (metric_id, unit_id, period). Both databases; on PostgreSQL each
+// partition has it.
+constexpr std::string_view kMetricPeriodIndex =
+    "CREATE INDEX observation_metric_period ON observation(metric_id, period);\n";
+
 constexpr db::Migration kMigrations[] = {
     {302, "observations: partitioned by period on PostgreSQL", "SELECT 1", kPartitionPostgres},
+    {303, "observations: an index by metric and period", kMetricPeriodIndex, ""},
 };
 
 }  // namespace

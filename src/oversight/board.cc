@@ -195,8 +195,8 @@ Result<std::vector<BoardRow>> BoardSummary(db::Connection& conn, const BoardFilt
   };
   if (scope != nullptr) {
     for (const directory::Unit& u : dir->units()) {
-      if (u.id != scope->id && !(directory::IsAggregateRootKind(scope->kind) &&
-                                 dir->IsOrganisationUnder(u.id, scope->id))) {
+      if (u.id != scope->id && (f.scope_only || !(directory::IsAggregateRootKind(scope->kind) &&
+                                                  dir->IsOrganisationUnder(u.id, scope->id)))) {
         continue;
       }
       RETURN_IF_ERROR(conn.Query(kBoardOfUnit,

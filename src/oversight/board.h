@@ -42,6 +42,9 @@ struct BoardFilter {
   // benchmark set stays out of an ICS's board); an organisation: its own series. "" = any.
   // NotFound for an unknown code.
   std::string scope;
+  // With a scope: only the scope's own series (a system's aggregates, an organisation's own),
+  // not the organisations under it — what the board's report (report.h) needs.
+  bool scope_only = false;
   int64_t limit = 5000;
   int64_t offset = 0;
 };

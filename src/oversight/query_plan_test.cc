@@ -1,7 +1,8 @@
 // Issue 15 at national scale: the plans the database chooses for the board's and the series'
 // reads, shown with EXPLAIN over a few thousand series (enough that a scan would be chosen if the
 // indexes were not there) — the board's first page walks spc_result(concern_rank, metric_id,
-// aggregate); a series reads its observations through UNIQUE (metric_id, unit_id, period); on
+// aggregate); a series reads its observations through UNIQUE (metric_id, unit_id, period), one
+// period of a metric through observation_metric_period (metric_id, period); on
 // PostgreSQL `observation` is partitioned by period and a read of one period's range touches only
 // its year's partition. And the PostgreSQL migration that partitions (302) keeps every row, the
 // corrections' history, the ids and the keys of a database that had data before it.
@@ -114,11 +115,17 @@ TEST_P(QueryPlanTest, TheBoardsFirstPageWalksTheConcernIndex) {
   }
 }
 
-TEST_P(QueryPlanTest, ASeriesReadsThroughItsKey) {
+TEST_P(QueryPlanTest, ASeriesReadsThroughItsKeyAndAPeriodThroughTheMetricPeriodIndex) {
   LoadMany();
   const int64_t metric = Id("SELECT id FROM metric WHERE code = 'CDIFF'");
   const int64_t unit = Id("SELECT id FROM unit WHERE code = 'PX700'");
   const std::string series = Plan(kSeriesRead, {metric, unit});
+  const std::string period =
+      Plan(kPeriodRead, {metric, std::string("2023-01-01"), std::string("2023-01-01")});
+  // (PostgreSQL names each partition's copy of the index after the partition.)
+  EXPECT_NE(period.find(IsPostgres() ? "metric_id_period_idx" : "observation_metric_period"),
+            std::string::npos)
+      << period;
   const std::string stored = Plan(kStoredResultRead, {metric, unit, int64_t{0}});
   if (IsPostgres()) {
     EXPECT_EQ(series.find("Seq Scan on observation_y2022"), std::string::npos) << series;
