@@ -52,7 +52,7 @@ bool IsWrite(http::Method m) { return m != http::Method::kGet; }
 bool IsDocument(std::string_view action) {
   return action == "board.read" || action == "board.report" || action == "funnel.read" ||
          action == "standing.read" || action == "benchmark.read" || action == "series.read" ||
-         action == "trend.read";
+         action == "trend.read" || action == "organisation.list";
 }
 
 // Set on every successful write when there are read replicas: the writer's reads go to the

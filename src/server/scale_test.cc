@@ -295,6 +295,13 @@ TEST_P(ScaleTest, TheBoardsReportIsServedFromTheCacheUntilAnImportCommits) {
   EXPECT_NE(after.Header("ETag"), etag);
   EXPECT_NE(after.body, first.body);
   EXPECT_NE(after.body.find("2021-12-01"), std::string::npos);  // the new last period
+  // The other read-mostly answers the board and metric screens ask for are documents too: the
+  // list of organisations (7,000 at national scale) and a series.
+  for (const char* doc : {"/api/organisations", "/api/series/BEDS/RJZ"}) {
+    http::TestResponse r = c->Send("GET", doc);
+    EXPECT_EQ(r.status, 200) << doc << ": " << r.body;
+    EXPECT_FALSE(r.Header("ETag").empty()) << doc;
+  }
 }
 
 TEST_P(ScaleTest, WhatACallerMaySeeIsPartOfTheKey) {
