@@ -16,8 +16,10 @@
 # Requests, each to shewhart (signed in, as the screens send them: Accept-Encoding gzip) and to
 # nginx (the same bytes as static files, precompressed with gzip_static: nginx at its fastest):
 #   demo-board       GET /api/board?limit=50000                 the demo board, whole
+#   demo-report      GET /api/board/report                      the board screen's four questions
 #   demo-series      GET /api/series/AE4H/RJZ... (the first series on the demo board)
 #   nat-board-ics    GET /api/board?place=QE01&limit=50000      one system's board, whole
+#   nat-report-ics   GET /api/board/report?scope=QE01           one system's board screen report
 #   nat-board-first  GET /api/board?limit=100                   the national board's first page
 #   nat-series       GET /api/series/NM001/P00300               one stored series
 # Both with and without revalidation is not measured: a browser that has the document gets 304s.
@@ -90,17 +92,21 @@ start demo "$DEMO_DB"
 
 DEMO_SERIES="$(curl -fs -H "Cookie: ${COOKIE[demo]}" "http://127.0.0.1:${PORT[demo]}/api/board?limit=1" |
   python3 -c 'import json,sys; r=json.load(sys.stdin)["rows"][0]; print("%s/%s?aggregate=%d" % (r["metric"], r["unit"], 1 if r["aggregate"] else 0))')"
-declare -A DB_OF=([demo-board]=demo [demo-series]=demo [nat-board-ics]=national
-                  [nat-board-first]=national [nat-series]=national)
+declare -A DB_OF=([demo-board]=demo [demo-report]=demo [demo-series]=demo
+                  [nat-board-ics]=national [nat-report-ics]=national [nat-board-first]=national
+                  [nat-series]=national)
 declare -A TARGET=(
   [demo-board]="/api/board?limit=50000"
+  [demo-report]="/api/board/report"
   [demo-series]="/api/series/$DEMO_SERIES"
   [nat-board-ics]="/api/board?place=QE01&limit=50000"
+  [nat-report-ics]="/api/board/report?scope=QE01"
   [nat-board-first]="/api/board?limit=100"
   [nat-series]="/api/series/NM001/P00300"
 )
-ORDER=(demo-board demo-series nat-board-ics nat-board-first nat-series)
-[ "${SKIP_NATIONAL:-0}" != 1 ] || ORDER=(demo-board demo-series)
+ORDER=(demo-board demo-report demo-series nat-board-ics nat-report-ics nat-board-first nat-series)
+[ "${SKIP_NATIONAL:-0}" != 1 ] || ORDER=(demo-board demo-report demo-series)
+[ -z "${ONLY:-}" ] || read -r -a ORDER <<<"$ONLY"  # e.g. ONLY="nat-board-first nat-series"
 mkdir -p "$WORK/www" "$WORK/logs"
 chmod 755 "$WORK/www"
 declare -A FIRST_MS

@@ -1,7 +1,11 @@
 #include "observations/observations.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
+#include <vector>
+
+#include "observations/partitions.h"
 
 namespace shewhart::observations {
 namespace {
@@ -159,7 +163,18 @@ Date AddMonths(Date d, int months) {
 
 }  // namespace
 
-std::span<const db::Migration> Migrations() { return kMigrations; }
+std::span<const db::Migration> Migrations() {
+  // The tables (here), then PostgreSQL's partitioning of observation (partitions.cc).
+  static const std::vector<db::Migration> all = [] {
+    std::vector<db::Migration> v(std::begin(kMigrations), std::end(kMigrations));
+    const std::span<const db::Migration> partitions = PartitionMigrations();
+    v.insert(v.end(), partitions.begin(), partitions.end());
+    std::sort(v.begin(), v.end(),
+              [](const db::Migration& a, const db::Migration& b) { return a.version < b.version; });
+    return v;
+  }();
+  return all;
+}
 
 Result<int64_t> InsertBatch(db::Connection& conn, const Batch& b) {
   return conn.ExecuteReturningId(kInsertBatch,

@@ -12,22 +12,22 @@ namespace shewhart::oversight {
 namespace {
 
 // One row per stored series, with the metric's latest definition. An empty filter parameter
-// means "any". The CASE is ConcernRank in SQL, so that paging keeps concerns on the first pages.
+// means "any". spc_result.concern_rank is ConcernRank, stored by the database (a generated column,
+// migration 405) and indexed with the metric: paging keeps concerns on the first pages.
 #define SHEWHART_BOARD_COLUMNS                                                          \
   "SELECT m.code, v.name, v.domain, v.improvement_direction, u.code, u.name, u.kind, "  \
   "COALESCE(p.code, ''), r.aggregate, r.variation, r.assurance, r.mean, r.lpl, r.upl, " \
   "r.target, r.last_period, r.n_points, r.n_improvement, r.n_concern, r.aggregation, "  \
   "r.reported, r.held_back "
-#define SHEWHART_BOARD_LATEST_VERSION                                       \
-  "JOIN metric m ON m.id = r.metric_id "                                    \
+#define SHEWHART_BOARD_LATEST_VERSION \
+  "JOIN metric m ON m.id = r.metric_id " SHEWHART_BOARD_LATEST_VERSION_OF_M
+#define SHEWHART_BOARD_LATEST_VERSION_OF_M                                  \
   "JOIN metric_version v ON v.metric_id = m.id "                            \
   " AND v.version = COALESCE((SELECT MAX(w.version) FROM metric_version w " \
   "   WHERE w.metric_id = m.id AND w.status <> 'draft'), "                  \
   "  (SELECT MAX(w.version) FROM metric_version w WHERE w.metric_id = m.id)) "
-#define SHEWHART_BOARD_ORDER                                                              \
-  "ORDER BY CASE WHEN r.variation IN ('concern_high', 'concern_low') THEN 0 "             \
-  "WHEN r.assurance = 'consistent_fail' THEN 1 WHEN r.assurance = 'inconsistent' THEN 2 " \
-  "ELSE 3 END, m.code, r.aggregate DESC, u.code LIMIT ? OFFSET ?"
+#define SHEWHART_BOARD_ORDER \
+  "ORDER BY r.concern_rank, m.code, r.aggregate DESC, u.code LIMIT ? OFFSET ?"
 
 // Params: domain x2, place x2, kind x2, metric x2, limit, offset.
 constexpr std::string_view kBoard = SHEWHART_BOARD_COLUMNS
@@ -46,15 +46,64 @@ constexpr std::string_view kBoardInPlace = SHEWHART_BOARD_COLUMNS
     "WHERE p.code = ? AND (? = '' OR v.domain = ?) AND (? = '' OR u.kind = ?) "
     "AND (? = '' OR m.code = ?) " SHEWHART_BOARD_ORDER;
 
+// A scope's board, read unit by unit through spc_result_unit (the scope and the organisations
+// under it), not from every stored result; sorted and paged after.
+// Params: unit id, domain x2, place x2, kind x2, metric x2.
+constexpr std::string_view kBoardOfUnit = SHEWHART_BOARD_COLUMNS
+    "FROM spc_result r " SHEWHART_BOARD_LATEST_VERSION
+    "JOIN unit u ON u.id = r.unit_id "
+    "LEFT JOIN unit p ON p.id = u.parent_id "
+    "WHERE r.unit_id = ? AND (? = '' OR v.domain = ?) AND (? = '' OR p.code = ?) "
+    "AND (? = '' OR u.kind = ?) AND (? = '' OR m.code = ?)";
+
+// The board with no place, kind or scope (the national board unfiltered) is read as an index walk
+// over spc_result(concern_rank, metric_id, aggregate): the metrics the filters allow, in code
+// order, then for each rank and metric its rows — so the first page reads about a page of rows,
+// not the 700,000 stored series.
+// Params: domain x2, metric x2.
+constexpr std::string_view kBoardMetrics =
+    "SELECT m.id FROM metric m " SHEWHART_BOARD_LATEST_VERSION_OF_M
+    "WHERE (? = '' OR v.domain = ?) AND (? = '' OR m.code = ?) ORDER BY m.code";
+// Params: rank, metric id.
+constexpr std::string_view kBoardGroupSize =
+    "SELECT COUNT(*) FROM spc_result WHERE concern_rank = ? AND metric_id = ?";
+// Params: rank, metric id, limit, offset.
+constexpr std::string_view kBoardGroup = SHEWHART_BOARD_COLUMNS
+    "FROM spc_result r " SHEWHART_BOARD_LATEST_VERSION
+    "JOIN unit u ON u.id = r.unit_id "
+    "LEFT JOIN unit p ON p.id = u.parent_id "
+    "WHERE r.concern_rank = ? AND r.metric_id = ? "
+    "ORDER BY r.aggregate DESC, u.code LIMIT ? OFFSET ?";
+
 #undef SHEWHART_BOARD_COLUMNS
 #undef SHEWHART_BOARD_LATEST_VERSION
+#undef SHEWHART_BOARD_LATEST_VERSION_OF_M
 #undef SHEWHART_BOARD_ORDER
+
+// The concern rank stored with each result and indexed with its metric, for the walk above.
+// SQLite computes a virtual column on read (and keeps it in the index); PostgreSQL stores it.
+#define SHEWHART_CONCERN_RANK                                                                \
+  "ALTER TABLE spc_result ADD COLUMN concern_rank INTEGER GENERATED ALWAYS AS (CASE "        \
+  "WHEN variation IN ('concern_high', 'concern_low') THEN 0 WHEN assurance = 'consistent_fail' " \
+  "THEN 1 WHEN assurance = 'inconsistent' THEN 2 ELSE 3 END) "
+constexpr db::Migration kMigrations[] = {
+    {405, "oversight: the board's concern rank stored and indexed",
+     SHEWHART_CONCERN_RANK "VIRTUAL;\n"
+     "CREATE INDEX spc_result_concern ON spc_result(concern_rank, metric_id, aggregate);\n",
+     SHEWHART_CONCERN_RANK "STORED;\n"
+     "CREATE INDEX spc_result_concern ON spc_result(concern_rank, metric_id, aggregate);\n"},
+};
+#undef SHEWHART_CONCERN_RANK
 
 constexpr int64_t kMaxLimit = 50000;
 // A scoped selection reads every row of the selection before paging it.
 constexpr int64_t kEveryRow = 1'000'000'000;
 
 }  // namespace
+
+std::span<const db::Migration> BoardMigrations() { return kMigrations; }
+
+std::string_view BoardGroupQuery() { return kBoardGroup; }
 
 Result<BoardFilter> WithDefaultScope(db::Connection& conn, BoardFilter filter) {
   if (!filter.scope.empty() || !filter.place.empty()) return filter;
@@ -111,7 +160,7 @@ Result<std::vector<BoardRow>> BoardSummary(db::Connection& conn, const BoardFilt
                                         f.metric, f.metric, limit,    offset}
                : std::vector<db::Value>{f.domain, f.domain, f.place,  f.place, f.kind,
                                         f.kind,   f.metric, f.metric, limit,   offset};
-  RETURN_IF_ERROR(conn.Query(in_place ? kBoardInPlace : kBoard, params, [&](const db::Row& r) {
+  auto on_row = [&](const db::Row& r) {
     BoardRow b;
     b.metric = r.Text(0);
     b.name = r.Text(1);
@@ -143,7 +192,57 @@ Result<std::vector<BoardRow>> BoardSummary(db::Connection& conn, const BoardFilt
     b.held_back = r.Text(21);
     if (keep(b)) rows.push_back(std::move(b));
     return db::Flow::kContinue;
-  }));
+  };
+  if (scope != nullptr) {
+    for (const directory::Unit& u : dir->units()) {
+      if (u.id != scope->id && (f.scope_only || !(directory::IsAggregateRootKind(scope->kind) &&
+                                                  dir->IsOrganisationUnder(u.id, scope->id)))) {
+        continue;
+      }
+      RETURN_IF_ERROR(conn.Query(kBoardOfUnit,
+                                 {u.id, f.domain, f.domain, f.place, f.place, f.kind, f.kind,
+                                  f.metric, f.metric},
+                                 on_row));
+    }
+    // The board's order (codes compared byte by byte, as SQLite's ORDER BY does).
+    std::stable_sort(rows.begin(), rows.end(), [](const BoardRow& a, const BoardRow& b) {
+      const int ra = ConcernRank(a.variation, a.assurance);
+      const int rb = ConcernRank(b.variation, b.assurance);
+      if (ra != rb) return ra < rb;
+      if (a.metric != b.metric) return a.metric < b.metric;
+      if (a.aggregate != b.aggregate) return a.aggregate;
+      return a.unit < b.unit;
+    });
+  } else if (scope == nullptr && !in_place && f.kind.empty()) {
+    // The index walk: rank by rank, metric by metric (code order), a group's rows in order.
+    std::vector<int64_t> metrics;
+    RETURN_IF_ERROR(conn.Query(kBoardMetrics, {f.domain, f.domain, f.metric, f.metric},
+                               [&](const db::Row& r) {
+                                 metrics.push_back(r.Int(0));
+                                 return db::Flow::kContinue;
+                               }));
+    int64_t skip = f.offset;
+    for (int64_t rank = 0; rank <= 3; ++rank) {
+      for (const int64_t metric : metrics) {
+        const int64_t wanted = f.limit - static_cast<int64_t>(rows.size());
+        if (wanted <= 0) return rows;
+        if (skip > 0) {
+          ASSIGN_OR_RETURN(std::optional<db::Row> n,
+                           conn.QueryRow(kBoardGroupSize, {rank, metric}));
+          const int64_t size = n ? n->Int(0) : 0;
+          if (size <= skip) {
+            skip -= size;
+            continue;
+          }
+        }
+        RETURN_IF_ERROR(conn.Query(kBoardGroup, {rank, metric, wanted, skip}, on_row));
+        skip = 0;
+      }
+    }
+    return rows;
+  } else {
+    RETURN_IF_ERROR(conn.Query(in_place ? kBoardInPlace : kBoard, params, on_row));
+  }
   if (scope != nullptr) {
     // Paged after the scope was applied.
     const size_t from = std::min(rows.size(), static_cast<size_t>(f.offset));

@@ -22,11 +22,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
 #include "db/db.h"
+#include "db/migrate.h"
 
 namespace shewhart::oversight {
 
@@ -39,6 +42,9 @@ struct BoardFilter {
   // benchmark set stays out of an ICS's board); an organisation: its own series. "" = any.
   // NotFound for an unknown code.
   std::string scope;
+  // With a scope: only the scope's own series (a system's aggregates, an organisation's own),
+  // not the organisations under it — what the board's report (report.h) needs.
+  bool scope_only = false;
   int64_t limit = 5000;
   int64_t offset = 0;
 };
@@ -67,6 +73,14 @@ struct BoardRow {
   int32_t reported = 0, expected = 0;
   std::string held_back;
 };
+
+// spc_result.concern_rank (version 405): ConcernRank stored, and indexed with the metric, so that
+// the first page of an unfiltered board is an index walk; oversight::Migrations() lists it.
+std::span<const db::Migration> BoardMigrations();
+
+// The SQL the walk runs for one (rank, metric): params rank, metric id, limit, offset. For the
+// tests that show its plan (query_plan_test.cc).
+std::string_view BoardGroupQuery();
 
 // The filter with its scope made explicit: when neither a scope nor a place is given, the first
 // unit of kind "system" (the ICS), so that a benchmark set under a nation (the national A&E data)

@@ -107,7 +107,10 @@ Result<Report> BuildReport(db::Connection& conn, const ReportFilter& filter) {
   report.aggregate = aggregate;
   ASSIGN_OR_RETURN(
       std::vector<BoardRow> rows,
-      BoardSummary(conn, {.domain = filter.domain, .scope = scope->code, .limit = 50000}));
+      BoardSummary(conn, {.domain = filter.domain,
+                          .scope = scope->code,
+                          .scope_only = true,
+                          .limit = 50000}));
   // The scope's own rows only (a system's organisations are its peers, not its rows).
   std::erase_if(rows, [&](const BoardRow& b) { return b.unit != scope->code; });
   const directory::Unit* own_group = aggregate ? nullptr : PeerGroupOf(dir, *scope);

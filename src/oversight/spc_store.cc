@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "oversight/board.h"
 #include "oversight/control_chart_series.h"
 #include "oversight/series_events.h"
 #include "oversight/spc_series.h"
@@ -553,12 +554,14 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
 }  // namespace
 
 std::span<const db::Migration> Migrations() {
-  // This part's tables: the stored results (here) and the series events (series_events.cc, which
-  // writes them), in version order.
+  // This part's tables: the stored results (here), the series events (series_events.cc, which
+  // writes them) and the board's concern rank (board.cc), in version order.
   static const std::vector<db::Migration> all = [] {
     std::vector<db::Migration> v(std::begin(kMigrations), std::end(kMigrations));
     const std::span<const db::Migration> events = SeriesEventMigrations();
     v.insert(v.end(), events.begin(), events.end());
+    const std::span<const db::Migration> board = BoardMigrations();
+    v.insert(v.end(), board.begin(), board.end());
     std::sort(v.begin(), v.end(),
               [](const db::Migration& a, const db::Migration& b) { return a.version < b.version; });
     return v;

@@ -50,8 +50,9 @@ bool IsWrite(http::Method m) { return m != http::Method::kGet; }
 // Read-mostly documents kept by the document cache: their answers depend only on the request,
 // who may see what, the day and the data.
 bool IsDocument(std::string_view action) {
-  return action == "board.read" || action == "funnel.read" || action == "standing.read" ||
-         action == "benchmark.read" || action == "series.read" || action == "trend.read";
+  return action == "board.read" || action == "board.report" || action == "funnel.read" ||
+         action == "standing.read" || action == "benchmark.read" || action == "series.read" ||
+         action == "trend.read" || action == "organisation.list";
 }
 
 // Set on every successful write when there are read replicas: the writer's reads go to the

@@ -1,7 +1,7 @@
-// The document cache: read-mostly answers (the board, the funnel, standing, the metric page's
-// small multiples, a series) kept as encoded bytes, so that the thousandth person opening the
-// board in a meeting costs what a static file costs. It does not know what a document holds: it
-// keeps a handler's 200 answer whole, per
+// The document cache: read-mostly answers (the board and its report, the funnel, standing, the
+// metric page's small multiples, a series) kept as encoded bytes, so that the thousandth person
+// opening the board in a meeting costs what a static file costs. It does not know what a document
+// holds: it keeps a handler's 200 answer whole, per
 //   (route action, path, query parameters sorted, the caller's visibility key, the day),
 // stamped with the database's data version (access::DataVersion, bumped by every commit that
 // changes data). An entry serves only while the database answers the same version, so every

@@ -253,6 +253,57 @@ TEST_P(ScaleTest, AWriteThroughAnyProcessIsSeenByEveryOther) {
   (void)etag2;
 }
 
+// The board screen's own document (GET /api/board/report, the four questions for a scope): the
+// second request is answered from the cache — a change made behind the server's back (no audited
+// commit, so no new data version) is not seen — until an import commits, which is.
+TEST_P(ScaleTest, TheBoardsReportIsServedFromTheCacheUntilAnImportCommits) {
+  Process& cached = Start({.db_url = url_});
+  Process& uncached = Start({.db_url = url_, .doc_cache_bytes = 0});
+  auto c = SignIn(cached, "admin@nhs.net");
+  auto u = SignIn(uncached, "admin@nhs.net");
+  const std::string path = "/api/board/report?scope=QHL";
+  http::TestResponse first = c->Send("GET", path);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string etag = first.Header("ETag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(first.Header("Cache-Control"), "private, no-cache");
+  ASSERT_FALSE(json::parse(first.body)["rows"].empty());
+  EXPECT_EQ(first.body.find("987.25"), std::string::npos);
+  // Behind the server's back: the stored mean changes, the data version does not.
+  const int64_t version = *access::DataVersion(*conn_);
+  ASSERT_TRUE(conn_->Execute("UPDATE spc_result SET mean = 987.25").ok());
+  ASSERT_EQ(*access::DataVersion(*conn_), version);
+  http::TestResponse fresh = u->Send("GET", path);
+  ASSERT_EQ(fresh.status, 200) << fresh.body;
+  ASSERT_NE(fresh.body.find("987.25"), std::string::npos) << "the report reads the stored mean";
+  EXPECT_TRUE(fresh.Header("ETag").empty());  // no cache, no ETag
+  // The cached process answers from its cache: the same bytes, and 304 to its ETag.
+  http::TestResponse second = c->Send("GET", path);
+  ASSERT_EQ(second.status, 200);
+  EXPECT_EQ(second.body, first.body);
+  EXPECT_EQ(second.Header("ETag"), etag);
+  EXPECT_EQ(c->Send("GET", path, "", {{"If-None-Match", etag}}).status, 304);
+  // A filter is part of the key: another domain is another document.
+  http::TestResponse other = c->Send("GET", path + "&domain=safe");
+  ASSERT_EQ(other.status, 200) << other.body;
+  EXPECT_NE(other.Header("ETag"), etag);
+  // A committed import raises the data version: the next answer is made afresh.
+  Import(Observations(24, 90), "second");
+  EXPECT_GT(*access::DataVersion(*conn_), version);
+  http::TestResponse after = c->Send("GET", path, "", {{"If-None-Match", etag}});
+  ASSERT_EQ(after.status, 200) << "answered from a stale cache";
+  EXPECT_NE(after.Header("ETag"), etag);
+  EXPECT_NE(after.body, first.body);
+  EXPECT_NE(after.body.find("2021-12-01"), std::string::npos);  // the new last period
+  // The other read-mostly answers the board and metric screens ask for are documents too: the
+  // list of organisations (7,000 at national scale) and a series.
+  for (const char* doc : {"/api/organisations", "/api/series/BEDS/RJZ"}) {
+    http::TestResponse r = c->Send("GET", doc);
+    EXPECT_EQ(r.status, 200) << doc << ": " << r.body;
+    EXPECT_FALSE(r.Header("ETag").empty()) << doc;
+  }
+}
+
 TEST_P(ScaleTest, WhatACallerMaySeeIsPartOfTheKey) {
   Process& p = Start({.db_url = url_});
   auto admin = SignIn(p, "admin@nhs.net");

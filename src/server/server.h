@@ -18,9 +18,9 @@
 // Database connections: a pool of `pool_size` connections opened from `db_url` (and as many to
 // each read replica in `read_db_urls`); a request holds one for its duration. Thread-safe.
 //
-// Documents (board, funnel, standing, benchmark, series, trend) are answered from the document
-// cache (doc_cache.h) while the database's data version (access::DataVersion) is unchanged, with
-// ETag / If-None-Match and precompressed gzip.
+// Documents (board, the board's report, funnel, standing, benchmark, series, trend, the list of
+// organisations) are answered from the document cache (doc_cache.h) while the database's data
+// version (access::DataVersion) is unchanged, with ETag / If-None-Match and precompressed gzip.
 //
 // Example:
 //   ASSIGN_OR_RETURN(std::unique_ptr<server::Api> api, server::Api::Create({.db_url = url}));
