@@ -490,6 +490,8 @@ constexpr int64_t kWindowIds = 1024;
 constexpr int64_t kPerCoarse = 16;
 // When about this many matches are expected in the rest of the index, it is read in one go.
 constexpr double kFewLeft = 300;
+// SQLite: a kind with at most this many documents is a key in FTS5 (its postings are short).
+constexpr int64_t kSmallKind = 20000;
 
 }  // namespace
 
@@ -656,26 +658,102 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
   for (const std::string& k : keys) {
     key_expr += (key_expr.empty() ? "" : pg ? " | " : " OR ") + (pg ? "'" + k + "'" : "\"" + k + "\"");
   }
+  if (!pg) {
+    // The index is read through memory mapping (no read call, no copy per page): at national
+    // scale a search touches a few hundred pages spread over the file. Per connection, idempotent.
+    RETURN_IF_ERROR(conn.Query("PRAGMA mmap_size = 1073741824", {},
+                               [](const db::Row&) { return db::Flow::kStop; }));
+  }
+  // SQLite's parts of the visible set (see `tier`): each its FTS5 keys and row tests.
+  struct SqlitePart {
+    std::string keys;  // FTS5 alternatives, "" = none
+    std::string where;
+    std::vector<db::Value> params;
+  };
+  std::vector<SqlitePart> sqlite_parts;
+  if (!pg) {
+    // A kind filter is a key when the kind is small (its postings short), else a row test.
+    bool small_kind = false;
+    if (!query.kind.empty()) {
+      int64_t n = 0;
+      RETURN_IF_ERROR(conn.Query(
+          "SELECT COUNT(*) FROM (SELECT 1 FROM search_doc WHERE kind = ? LIMIT " +
+              std::to_string(kSmallKind + 1) + ")",
+          {query.kind}, [&](const db::Row& r) {
+            n = r.Int(0);
+            return db::Flow::kStop;
+          }));
+      small_kind = n <= kSmallKind;
+    }
+    auto kind_part = [&](std::string_view vis) {
+      SqlitePart p;
+      if (query.kind.empty()) return p;
+      if (small_kind) {
+        p.keys = vis.empty() ? "\"k" + kind_key + "x\"" : "\"s" + kind_key + "v" + std::string(vis) + "x\"";
+      } else {
+        p.where = " AND d.kind = ?";
+        p.params.emplace_back(query.kind);
+      }
+      return p;
+    };
+    if (!keys_scope) {
+      sqlite_parts.push_back(kind_part(""));  // everything visible (or tested on the rows)
+    } else {
+      // What anyone may see: tested on the rows, unless the kind is always restricted.
+      const bool always_restricted = std::any_of(
+          std::begin(kKinds), std::end(kKinds),
+          [&](const IndexedKind& k) { return k.kind == query.kind && k.visibility == "restricted"; });
+      if (!always_restricted) {
+        SqlitePart p = kind_part("0");
+        p.where += " AND d.visibility <> 'restricted'";
+        sqlite_parts.push_back(std::move(p));
+      }
+      // The person's organisations' restricted documents: short postings, keys.
+      if (!scope.unit_ids.empty()) {
+        SqlitePart p;
+        for (int64_t id : scope.unit_ids) {
+          const std::string key = query.kind.empty()
+                                      ? "v" + std::to_string(id) + "x"
+                                      : "s" + kind_key + "v" + std::to_string(id) + "x";
+          p.keys += (p.keys.empty() ? "\"" : " OR \"") + key + "\"";
+        }
+        sqlite_parts.push_back(std::move(p));
+      }
+    }
+  }
   // The newest `need` visible matches of one tier, newest first.
   auto tier = [&](bool title_only) -> Result<std::vector<int64_t>> {
     std::vector<int64_t> ids;
     if (!pg) {
-      std::string match = std::string(title_only ? "{title}" : "{title body}") + " : (" +
-                          all_words + ")";
-      if (!key_expr.empty()) match += " AND {tags} : (" + key_expr + ")";
-      std::vector<db::Value> params = {match};
-      params.insert(params.end(), where_params.begin(), where_params.end());
-      params.emplace_back(need);
-      const std::string sql =
-          where.empty()
-              ? "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
-              : "SELECT d.id FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid WHERE "
-                "search_fts MATCH ?" +
-                    where + " ORDER BY search_fts.rowid DESC LIMIT ?";
-      RETURN_IF_ERROR(conn.Query(sql, params, [&](const db::Row& r) {
-        ids.push_back(r.Int(0));
-        return db::Flow::kContinue;
-      }));
+      // SQLite: FTS5 walks a word's postings newest first and stops after `need`; testing a
+      // key there costs a walk of the key's own postings, so only short ones are used as keys
+      // (an organisation's restricted documents, a small kind); the rest is tested on the rows
+      // the walk meets, which are mostly hits. One walk per part, merged newest first.
+      const std::string words_match =
+          std::string(title_only ? "{title}" : "{title body}") + " : (" + all_words + ")";
+      for (const SqlitePart& part : sqlite_parts) {
+        std::string match = words_match;
+        if (!part.keys.empty()) match += " AND {tags} : (" + part.keys + ")";
+        std::vector<db::Value> params = {match};
+        params.insert(params.end(), part.params.begin(), part.params.end());
+        params.insert(params.end(), where_params.begin(), where_params.end());
+        params.emplace_back(need);
+        const std::string filters = part.where + where;
+        const std::string sql =
+            filters.empty()
+                ? "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC "
+                  "LIMIT ?"
+                : "SELECT d.id FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+                  "WHERE search_fts MATCH ?" +
+                      filters + " ORDER BY search_fts.rowid DESC LIMIT ?";
+        RETURN_IF_ERROR(conn.Query(sql, params, [&](const db::Row& r) {
+          ids.push_back(r.Int(0));
+          return db::Flow::kContinue;
+        }));
+      }
+      std::sort(ids.begin(), ids.end(), std::greater<>());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      if (static_cast<int64_t>(ids.size()) > need) ids.resize(need);
       return ids;
     }
     // PostgreSQL: a GIN index returns its matches unordered, so the newest are taken a window
