@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <mutex>
 #include <map>
 #include <optional>
 #include <set>
@@ -578,21 +580,13 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
     where += " AND " + clause;
     where_params.insert(where_params.end(), p.begin(), p.end());
   };
-  // Who may see what, and the kind, as index keys (docs/learning.md, "Bounded work per query"):
-  // documents anyone may see are v0x, an organisation's restricted ones v<unit>x. A person with
-  // a very wide scope has it tested on the row instead (most documents then pass anyway).
+  // Who may see what, and the kind, are keys in the index (docs/learning.md, "Bounded work per
+  // query"); a person with a very wide scope has visibility tested on the rows instead (most
+  // documents then pass anyway).
   const bool keys_scope = !scope.all && scope.unit_ids.size() < kMaxScopeKeys;
   const std::string kind_key = ReplaceAll(query.kind, "_", "");
-  std::vector<std::string> keys;
-  if (keys_scope) {
-    std::vector<std::string> vis = {"0"};
-    for (int64_t id : scope.unit_ids) vis.push_back(std::to_string(id));
-    for (const std::string& v : vis) {
-      keys.push_back(query.kind.empty() ? "v" + v + "x" : "s" + kind_key + "v" + v + "x");
-    }
-  } else {
-    if (!scope.all) add("(d.visibility <> 'restricted' OR " + in_scope + ")", scope_params);
-    if (!query.kind.empty()) keys.push_back("k" + kind_key + "x");
+  if (!keys_scope && !scope.all) {
+    add("(d.visibility <> 'restricted' OR " + in_scope + ")", scope_params);
   }
   if (!text) {
     // No words: the newest documents matching the filters, tested on the rows.
@@ -654,42 +648,59 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
   const int64_t need = query.limit;
   std::string all_words;  // FTS5: every word, each quoted
   for (const std::string& w : words) all_words += (all_words.empty() ? "\"" : " AND \"") + w + "\"";
-  std::string key_expr;  // FTS5 / tsquery alternatives of `keys`
-  for (const std::string& k : keys) {
-    key_expr += (key_expr.empty() ? "" : pg ? " | " : " OR ") + (pg ? "'" + k + "'" : "\"" + k + "\"");
-  }
   if (!pg) {
     // The index is read through memory mapping (no read call, no copy per page): at national
     // scale a search touches a few hundred pages spread over the file. Per connection, idempotent.
     RETURN_IF_ERROR(conn.Query("PRAGMA mmap_size = 1073741824", {},
                                [](const db::Row&) { return db::Flow::kStop; }));
   }
-  // SQLite's parts of the visible set (see `tier`): each its FTS5 keys and row tests.
-  struct SqlitePart {
-    std::string keys;  // FTS5 alternatives, "" = none
+  // The visible set in parts, each read from the index on its own and merged newest first:
+  // what anyone may see (tested on the rows the walk meets, which are mostly hits) and the
+  // person's organisations' restricted documents (keys: short postings). Testing a key costs a
+  // walk of the key's own postings (FTS5) or a decode of its pages (GIN), so a long one — v0x,
+  // a large kind — is never used as a key: it is tested on the rows instead.
+  struct Part {
+    std::vector<std::string> keys;  // alternatives; none = no key
     std::string where;
     std::vector<db::Value> params;
   };
-  std::vector<SqlitePart> sqlite_parts;
-  if (!pg) {
-    // A kind filter is a key when the kind is small (its postings short), else a row test.
+  std::vector<Part> parts;
+  {
     bool small_kind = false;
     if (!query.kind.empty()) {
-      int64_t n = 0;
-      RETURN_IF_ERROR(conn.Query(
-          "SELECT COUNT(*) FROM (SELECT 1 FROM search_doc WHERE kind = ? LIMIT " +
-              std::to_string(kSmallKind + 1) + ")",
-          {query.kind}, [&](const db::Row& r) {
-            n = r.Int(0);
-            return db::Flow::kStop;
-          }));
-      small_kind = n <= kSmallKind;
+      // How many documents the kind has (up to kSmallKind + 1), remembered for a minute: it
+      // only chooses how the filter is applied, never what is found.
+      static std::mutex mu;
+      static std::map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>>
+          sizes;
+      const auto now = std::chrono::steady_clock::now();
+      std::optional<int64_t> n;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        auto it = sizes.find(query.kind);
+        if (it != sizes.end() && now - it->second.second < std::chrono::minutes(1)) {
+          n = it->second.first;
+        }
+      }
+      if (!n) {
+        RETURN_IF_ERROR(conn.Query(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM search_doc WHERE kind = ? LIMIT " +
+                std::to_string(kSmallKind + 1) + ") s",
+            {query.kind}, [&](const db::Row& r) {
+              n = r.Int(0);
+              return db::Flow::kStop;
+            }));
+        std::lock_guard<std::mutex> lock(mu);
+        sizes[query.kind] = {n.value_or(0), now};
+      }
+      small_kind = n.value_or(0) <= kSmallKind;
     }
     auto kind_part = [&](std::string_view vis) {
-      SqlitePart p;
+      Part p;
       if (query.kind.empty()) return p;
       if (small_kind) {
-        p.keys = vis.empty() ? "\"k" + kind_key + "x\"" : "\"s" + kind_key + "v" + std::string(vis) + "x\"";
+        p.keys.push_back(vis.empty() ? "k" + kind_key + "x"
+                                     : "s" + kind_key + "v" + std::string(vis) + "x");
       } else {
         p.where = " AND d.kind = ?";
         p.params.emplace_back(query.kind);
@@ -697,30 +708,34 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
       return p;
     };
     if (!keys_scope) {
-      sqlite_parts.push_back(kind_part(""));  // everything visible (or tested on the rows)
+      parts.push_back(kind_part(""));  // everything visible (or tested on the rows)
     } else {
-      // What anyone may see: tested on the rows, unless the kind is always restricted.
-      const bool always_restricted = std::any_of(
-          std::begin(kKinds), std::end(kKinds),
-          [&](const IndexedKind& k) { return k.kind == query.kind && k.visibility == "restricted"; });
+      const bool always_restricted =
+          std::any_of(std::begin(kKinds), std::end(kKinds), [&](const IndexedKind& k) {
+            return k.kind == query.kind && k.visibility == "restricted";
+          });
       if (!always_restricted) {
-        SqlitePart p = kind_part("0");
+        Part p = kind_part("0");
         p.where += " AND d.visibility <> 'restricted'";
-        sqlite_parts.push_back(std::move(p));
+        parts.push_back(std::move(p));
       }
-      // The person's organisations' restricted documents: short postings, keys.
       if (!scope.unit_ids.empty()) {
-        SqlitePart p;
+        Part p;
         for (int64_t id : scope.unit_ids) {
-          const std::string key = query.kind.empty()
-                                      ? "v" + std::to_string(id) + "x"
-                                      : "s" + kind_key + "v" + std::to_string(id) + "x";
-          p.keys += (p.keys.empty() ? "\"" : " OR \"") + key + "\"";
+          p.keys.push_back(query.kind.empty() ? "v" + std::to_string(id) + "x"
+                                              : "s" + kind_key + "v" + std::to_string(id) + "x");
         }
-        sqlite_parts.push_back(std::move(p));
+        parts.push_back(std::move(p));
       }
     }
   }
+  auto alternatives = [&](const std::vector<std::string>& keys) {
+    std::string out;
+    for (const std::string& k : keys) {
+      out += (out.empty() ? "" : pg ? " | " : " OR ") + (pg ? "'" + k + "'" : "\"" + k + "\"");
+    }
+    return out;
+  };
   // The newest `need` visible matches of one tier, newest first.
   auto tier = [&](bool title_only) -> Result<std::vector<int64_t>> {
     std::vector<int64_t> ids;
@@ -731,9 +746,9 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
       // the walk meets, which are mostly hits. One walk per part, merged newest first.
       const std::string words_match =
           std::string(title_only ? "{title}" : "{title body}") + " : (" + all_words + ")";
-      for (const SqlitePart& part : sqlite_parts) {
+      for (const Part& part : parts) {
         std::string match = words_match;
-        if (!part.keys.empty()) match += " AND {tags} : (" + part.keys + ")";
+        if (!part.keys.empty()) match += " AND {tags} : (" + alternatives(part.keys) + ")";
         std::vector<db::Value> params = {match};
         params.insert(params.end(), part.params.begin(), part.params.end());
         params.insert(params.end(), where_params.begin(), where_params.end());
@@ -767,54 +782,62 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
                                  return db::Flow::kStop;
                                }));
     const int64_t top = max_id / kWindowIds;
-    int64_t span = 2;  // windows of kWindowIds documents
-    const std::string sql = std::string("SELECT d.id FROM search_doc d WHERE d.") +
-                            (title_only ? "title_tsv" : "tsv") +
-                            " @@ plainto_tsquery('english', ?) AND d.keys_tsv @@ CAST(? AS tsquery)" +
-                            where + " ORDER BY d.id + 0 DESC LIMIT ?";
-    const std::string sql_all = std::string("SELECT d.id FROM search_doc d WHERE d.") +
-                                (title_only ? "title_tsv" : "tsv") +
-                                " @@ plainto_tsquery('english', ?)" + where +
-                                " ORDER BY d.id + 0 DESC LIMIT ?";
-    for (;;) {
-      const int64_t lo = top - span + 1;
-      const bool whole = lo <= 0;
-      std::string keyq = key_expr;
-      if (!whole) {
-        std::string places;
-        for (int64_t b = lo; b <= top;) {
-          if (b % kPerCoarse == 0 && b + kPerCoarse - 1 <= top) {
-            places += (places.empty() ? "'c" : " | 'c") + std::to_string(b / kPerCoarse) + "x'";
-            b += kPerCoarse;
-          } else {
-            places += (places.empty() ? "'b" : " | 'b") + std::to_string(b) + "x'";
-            ++b;
+    const std::string words_cond = std::string("SELECT d.id FROM search_doc d WHERE d.") +
+                                   (title_only ? "title_tsv" : "tsv") +
+                                   " @@ plainto_tsquery('english', ?)";
+    for (const Part& part : parts) {
+      const std::string filters = part.where + where;
+      const std::string sql = words_cond + " AND d.keys_tsv @@ CAST(? AS tsquery)" + filters +
+                              " ORDER BY d.id + 0 DESC LIMIT ?";
+      const std::string sql_all = words_cond + filters + " ORDER BY d.id + 0 DESC LIMIT ?";
+      const std::string keys = alternatives(part.keys);
+      std::vector<int64_t> got;
+      int64_t span = 2;  // windows of kWindowIds documents
+      for (;;) {
+        const int64_t lo = top - span + 1;
+        const bool whole = lo <= 0;
+        std::string keyq = keys;
+        if (!whole) {
+          std::string places;
+          for (int64_t b = lo; b <= top;) {
+            if (b % kPerCoarse == 0 && b + kPerCoarse - 1 <= top) {
+              places += (places.empty() ? "'c" : " | 'c") + std::to_string(b / kPerCoarse) + "x'";
+              b += kPerCoarse;
+            } else {
+              places += (places.empty() ? "'b" : " | 'b") + std::to_string(b) + "x'";
+              ++b;
+            }
           }
+          keyq = keyq.empty() ? places : "(" + keyq + ") & (" + places + ")";
         }
-        keyq = keyq.empty() ? places : "(" + keyq + ") & (" + places + ")";
+        std::vector<db::Value> params = {query.q};
+        if (!keyq.empty()) params.emplace_back(keyq);
+        params.insert(params.end(), part.params.begin(), part.params.end());
+        params.insert(params.end(), where_params.begin(), where_params.end());
+        params.emplace_back(need);
+        got.clear();
+        RETURN_IF_ERROR(conn.Query(keyq.empty() ? sql_all : sql, params, [&](const db::Row& r) {
+          got.push_back(r.Int(0));
+          return db::Flow::kContinue;
+        }));
+        if (static_cast<int64_t>(got.size()) >= need || whole) break;
+        // Matches per document in the windows so far; how many are left in the rest.
+        const double seen = static_cast<double>(max_id - lo * kWindowIds + 1);
+        const double density = std::max<double>(static_cast<double>(got.size()), 0.5) / seen;
+        const double rest = density * static_cast<double>(lo * kWindowIds);
+        if (rest <= kFewLeft) {
+          span = top + 1;
+          continue;
+        }
+        const double more = (static_cast<double>(need) - static_cast<double>(got.size())) /
+                            density * 1.5 / kWindowIds;
+        span = std::clamp<int64_t>(span + static_cast<int64_t>(more), span * 2, span * 16);
       }
-      std::vector<db::Value> params = {query.q};
-      if (!keyq.empty()) params.emplace_back(keyq);
-      params.insert(params.end(), where_params.begin(), where_params.end());
-      params.emplace_back(need);
-      ids.clear();
-      RETURN_IF_ERROR(conn.Query(keyq.empty() ? sql_all : sql, params, [&](const db::Row& r) {
-        ids.push_back(r.Int(0));
-        return db::Flow::kContinue;
-      }));
-      if (static_cast<int64_t>(ids.size()) >= need || whole) break;
-      // Matches per document in the window so far; how many are left in the rest.
-      const double seen = static_cast<double>(max_id - lo * kWindowIds + 1);
-      const double density = std::max<double>(static_cast<double>(ids.size()), 0.5) / seen;
-      const double rest = density * static_cast<double>(lo * kWindowIds);
-      if (rest <= kFewLeft) {
-        span = top + 1;
-        continue;
-      }
-      const double more = (static_cast<double>(need) - static_cast<double>(ids.size())) /
-                          density * 1.5 / kWindowIds;
-      span = std::clamp<int64_t>(span + static_cast<int64_t>(more), span * 2, span * 16);
+      ids.insert(ids.end(), got.begin(), got.end());
     }
+    std::sort(ids.begin(), ids.end(), std::greater<>());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (static_cast<int64_t>(ids.size()) > need) ids.resize(need);
     return ids;
   };
   ASSIGN_OR_RETURN(std::vector<int64_t> title_ids, tier(true));
