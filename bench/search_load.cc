@@ -7,7 +7,8 @@
 //
 //   search_load --db sqlite:/tmp/search.db --docs 1000000 --clients 4 --seconds 30
 //   search_load --db postgresql://postgres@127.0.0.1:5432/bench --docs 1000000 ...
-//   (--skip-fill to query an index filled by an earlier run)
+//   (--skip-fill to query an index filled by an earlier run; --queries uniform|zipf picks the
+//   topic words; --show-slow K prints the K slowest queries, to see what the tail is made of)
 #include <algorithm>
 #include <atomic>
 #include <chrono>
