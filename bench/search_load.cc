@@ -263,9 +263,11 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) {
     return all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))];
   };
-  std::printf("%s (%s queries): %zu queries in %.0f s by %d clients (%.0f/s), %.1f results each; errors %d\n",
-              url.substr(0, url.find(':')).c_str(), uniform ? "uniform" : "zipf", all.size(), seconds, clients,
-              all.size() / seconds, static_cast<double>(total_hits) / all.size(), errors.load());
+  std::printf(
+      "%s (%s queries): %zu queries in %.0f s by %d clients (%.0f/s), %.1f results each; errors "
+      "%d\n",
+      url.substr(0, url.find(':')).c_str(), uniform ? "uniform" : "zipf", all.size(), seconds,
+      clients, all.size() / seconds, static_cast<double>(total_hits) / all.size(), errors.load());
   std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", pct(0.5), pct(0.9), pct(0.99),
               all.back());
   // The slowest queries, to see what the tail is made of.
@@ -274,8 +276,8 @@ int main(int argc, char** argv) {
   std::sort(worst.begin(), worst.end(), [](const Slow& a, const Slow& b) { return a.ms > b.ms; });
   if (worst.size() > static_cast<size_t>(show_slow)) worst.resize(show_slow);
   for (const Slow& w : worst) {
-    std::printf("  slow %8.1f ms  q=\"%s\"%s%s\n", w.ms, w.q.c_str(), w.kind.empty() ? "" : " kind=",
-                w.kind.c_str());
+    std::printf("  slow %8.1f ms  q=\"%s\"%s%s\n", w.ms, w.q.c_str(),
+                w.kind.empty() ? "" : " kind=", w.kind.c_str());
   }
   return 0;
 }

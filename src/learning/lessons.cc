@@ -234,7 +234,7 @@ constexpr std::string_view kSearchPostgres =
 //   s<kind>v<vis>x    both at once (sincidentv17x: organisation 17's incidents)
 // and, on PostgreSQL only, where a GIN index has no order, the document's place in the index
 // (b<id/1024>x, c<id/16384>x) so a search can take the newest matches a window at a time.
-#define SHEWHART_SEARCH_VIS                                                                     \
+#define SHEWHART_SEARCH_VIS \
   "(CASE WHEN visibility = 'restricted' THEN COALESCE(CAST(unit_id AS TEXT), 'n') ELSE '0' END)"
 #define SHEWHART_SEARCH_KIND "REPLACE(kind, '_', '')"
 
@@ -244,8 +244,9 @@ constexpr std::string_view kSearchTagsSqlite =
     "DROP TRIGGER search_doc_au;\n"
     "DROP TABLE search_fts;\n"
     "ALTER TABLE search_doc ADD COLUMN tags TEXT GENERATED ALWAYS AS ('k' || " SHEWHART_SEARCH_KIND
-    " || 'x v' || " SHEWHART_SEARCH_VIS " || 'x s' || " SHEWHART_SEARCH_KIND " || 'v' || "
-    SHEWHART_SEARCH_VIS " || 'x') VIRTUAL;\n"
+    " || 'x v' || " SHEWHART_SEARCH_VIS " || 'x s' || " SHEWHART_SEARCH_KIND
+    " || 'v' || " SHEWHART_SEARCH_VIS
+    " || 'x') VIRTUAL;\n"
     "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tags, content='search_doc', "
     "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');\n"
     "CREATE TRIGGER search_doc_ai AFTER INSERT ON search_doc BEGIN INSERT INTO search_fts(rowid, "

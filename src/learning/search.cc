@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <mutex>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -293,8 +293,9 @@ Result<std::string> DocumentSelect(db::Connection& conn, const IndexedKind& k,
   std::string visibility = k.visibility == "restricted" ? "'restricted'" : "'public'";
   if (k.visibility != "restricted") {
     if (cols.contains("restricted")) {
-      visibility = "CASE WHEN CAST(t.restricted AS TEXT) IN ('1', 'true') THEN 'restricted' ELSE "
-                   "'public' END";
+      visibility =
+          "CASE WHEN CAST(t.restricted AS TEXT) IN ('1', 'true') THEN 'restricted' ELSE "
+          "'public' END";
     } else if (!src.parent_column.empty() && cols.contains(std::string(src.parent_column))) {
       ASSIGN_OR_RETURN(bool parent_exists, TableExists(conn, src.parent_table));
       if (parent_exists) {
@@ -630,15 +631,15 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
   if (!text) {
     std::vector<db::Value> params = where_params;
     params.emplace_back(static_cast<int64_t>(query.limit));
-    RETURN_IF_ERROR(conn.Query(
-        "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
-        "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
-        "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
-            where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?",
-        params, [&](const db::Row& r) {
-          read(r);
-          return db::Flow::kContinue;
-        }));
+    RETURN_IF_ERROR(
+        conn.Query("SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
+                   "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
+                   "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
+                       where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?",
+                   params, [&](const db::Row& r) {
+                     read(r);
+                     return db::Flow::kContinue;
+                   }));
     return out;
   }
 
@@ -671,8 +672,7 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
       // How many documents the kind has (up to kSmallKind + 1), remembered for a minute: it
       // only chooses how the filter is applied, never what is found.
       static std::mutex mu;
-      static std::map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>>
-          sizes;
+      static std::map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>> sizes;
       const auto now = std::chrono::steady_clock::now();
       std::optional<int64_t> n;
       {
@@ -683,13 +683,13 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
         }
       }
       if (!n) {
-        RETURN_IF_ERROR(conn.Query(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM search_doc WHERE kind = ? LIMIT " +
-                std::to_string(kSmallKind + 1) + ") s",
-            {query.kind}, [&](const db::Row& r) {
-              n = r.Int(0);
-              return db::Flow::kStop;
-            }));
+        RETURN_IF_ERROR(
+            conn.Query("SELECT COUNT(*) FROM (SELECT 1 FROM search_doc WHERE kind = ? LIMIT " +
+                           std::to_string(kSmallKind + 1) + ") s",
+                       {query.kind}, [&](const db::Row& r) {
+                         n = r.Int(0);
+                         return db::Flow::kStop;
+                       }));
         std::lock_guard<std::mutex> lock(mu);
         sizes[query.kind] = {n.value_or(0), now};
       }
@@ -776,11 +776,11 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
     // outwards, each window sized from the matches the last one found; when few matches are
     // left to find, the rest of the index in one go.
     int64_t max_id = 0;
-    RETURN_IF_ERROR(conn.Query("SELECT COALESCE(MAX(id), 0) FROM search_doc", {},
-                               [&](const db::Row& r) {
-                                 max_id = r.Int(0);
-                                 return db::Flow::kStop;
-                               }));
+    RETURN_IF_ERROR(
+        conn.Query("SELECT COALESCE(MAX(id), 0) FROM search_doc", {}, [&](const db::Row& r) {
+          max_id = r.Int(0);
+          return db::Flow::kStop;
+        }));
     const int64_t top = max_id / kWindowIds;
     const std::string words_cond = std::string("SELECT d.id FROM search_doc d WHERE d.") +
                                    (title_only ? "title_tsv" : "tsv") +

@@ -167,7 +167,8 @@ TEST_P(SearchTest, ATableThatLandsLaterIsIndexedOnTheNextStart) {
   const bool pg = conn_->dialect() == db::Dialect::kPostgres;
   // The improvement part now ships improvement_project: take it (and its dependants) away so the
   // table can "land later" in this test, and let the index forget it first.
-  Exec(pg ? "DROP TABLE IF EXISTS improvement_pdsa CASCADE" : "DROP TABLE IF EXISTS improvement_pdsa");
+  Exec(pg ? "DROP TABLE IF EXISTS improvement_pdsa CASCADE"
+          : "DROP TABLE IF EXISTS improvement_pdsa");
   Exec(pg ? "DROP TABLE IF EXISTS improvement_project CASCADE"
           : "DROP TABLE IF EXISTS improvement_project");
   SHEWHART_ASSERT_OK(EnsureSearchIndex(*conn_));
@@ -316,8 +317,8 @@ TEST_P(SearchTest, NoLeaksForEveryIndexedKind) {
 TEST_P(SearchTest, TitleMatchesFirstThenNewestAcrossAThousandsDeepIndex) {
   auto doc = [](std::string kind, int64_t ref, std::string title, std::string body, int64_t unit,
                 std::string visibility) {
-    return std::vector<db::Value>{std::move(kind), ref,  std::move(title), std::move(body),
-                                  unit,            std::move(visibility)};
+    return std::vector<db::Value>{std::move(kind), ref,  std::move(title),
+                                  std::move(body), unit, std::move(visibility)};
   };
   std::vector<std::vector<db::Value>> rows;
   // Oldest: a restricted incident of RAA's and one of RBB's, and a title match.
@@ -336,7 +337,7 @@ TEST_P(SearchTest, TitleMatchesFirstThenNewestAcrossAThousandsDeepIndex) {
       rows));
   const auto r = Find(in_raa_, {.q = "zqold"});
   ASSERT_EQ(r.size(), 6u);
-  EXPECT_EQ(r[0].id, 3);  // the title match, though it is among the oldest
+  EXPECT_EQ(r[0].id, 3);     // the title match, though it is among the oldest
   EXPECT_EQ(r[1].id, 4600);  // then the body matches, newest first...
   EXPECT_EQ(r[2].id, 3100);
   EXPECT_EQ(r[3].id, 1600);
