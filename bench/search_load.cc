@@ -7,7 +7,8 @@
 //
 //   search_load --db sqlite:/tmp/search.db --docs 1000000 --clients 4 --seconds 30
 //   search_load --db postgresql://postgres@127.0.0.1:5432/bench --docs 1000000 ...
-//   (--skip-fill to query an index filled by an earlier run)
+//   (--skip-fill to query an index filled by an earlier run; --queries uniform|zipf picks the
+//   topic words; --show-slow K prints the K slowest queries, to see what the tail is made of)
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -147,7 +148,8 @@ int Fill(db::Connection& conn, int64_t docs) {
     }
     std::fprintf(stderr, "\rfilled %lld", static_cast<long long>(std::min(docs, i + kBatch)));
   }
-  if (conn.dialect() == db::Dialect::kPostgres) (void)conn.Execute("ANALYZE search_doc");
+  // As autovacuum leaves a table at rest: hint bits set, statistics current.
+  if (conn.dialect() == db::Dialect::kPostgres) (void)conn.Execute("VACUUM ANALYZE search_doc");
   if (conn.dialect() == db::Dialect::kSqlite) {
     (void)conn.Execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
   }
@@ -166,6 +168,7 @@ int main(int argc, char** argv) {
   double seconds = 20;
   bool skip_fill = false;
   bool uniform = false;  // --queries uniform: topic words drawn uniformly from the vocabulary
+  int show_slow = 0;     // --show-slow K: print the K slowest queries
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -181,6 +184,8 @@ int main(int argc, char** argv) {
       skip_fill = true;
     else if (a == "--queries")
       uniform = next() == "uniform";
+    else if (a == "--show-slow")
+      show_slow = std::stoi(next());
   }
   if (url.empty()) {
     std::fprintf(stderr,
@@ -198,6 +203,11 @@ int main(int argc, char** argv) {
   }
   std::atomic<bool> stop{false};
   std::vector<std::vector<double>> lat(clients);
+  struct Slow {
+    double ms;
+    std::string q, kind;
+  };
+  std::vector<std::vector<Slow>> slow(clients);
   std::vector<int64_t> hits(clients, 0);
   std::atomic<int> errors{0};
   std::vector<std::thread> threads;
@@ -232,6 +242,7 @@ int main(int argc, char** argv) {
         }
         hits[c] += static_cast<int64_t>(r->size());
         lat[c].push_back(ms);
+        if (ms > 25) slow[c].push_back({ms, q.q, q.kind});
       }
     });
   }
@@ -252,10 +263,21 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) {
     return all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))];
   };
-  std::printf("%s (%s queries): %zu queries in %.0f s by %d clients (%.0f/s), %.1f results each; errors %d\n",
-              url.substr(0, url.find(':')).c_str(), uniform ? "uniform" : "zipf", all.size(), seconds, clients,
-              all.size() / seconds, static_cast<double>(total_hits) / all.size(), errors.load());
+  std::printf(
+      "%s (%s queries): %zu queries in %.0f s by %d clients (%.0f/s), %.1f results each; errors "
+      "%d\n",
+      url.substr(0, url.find(':')).c_str(), uniform ? "uniform" : "zipf", all.size(), seconds,
+      clients, all.size() / seconds, static_cast<double>(total_hits) / all.size(), errors.load());
   std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", pct(0.5), pct(0.9), pct(0.99),
               all.back());
+  // The slowest queries, to see what the tail is made of.
+  std::vector<Slow> worst;
+  for (auto& v : slow) worst.insert(worst.end(), v.begin(), v.end());
+  std::sort(worst.begin(), worst.end(), [](const Slow& a, const Slow& b) { return a.ms > b.ms; });
+  if (worst.size() > static_cast<size_t>(show_slow)) worst.resize(show_slow);
+  for (const Slow& w : worst) {
+    std::printf("  slow %8.1f ms  q=\"%s\"%s%s\n", w.ms, w.q.c_str(),
+                w.kind.empty() ? "" : " kind=", w.kind.c_str());
+  }
   return 0;
 }

@@ -225,6 +225,54 @@ constexpr std::string_view kSearchPostgres =
     "CREATE INDEX search_doc_date ON search_doc(doc_date);\n"
     "CREATE INDEX search_doc_tsv ON search_doc USING GIN (tsv);\n";
 
+// Bounded work per query (docs/learning.md): who may see a document and what kind it is are
+// written into the full-text index itself as tokens no typed word can reach, so a search for
+// one trust's incidents reads only that trust's incident postings, never a row it must skip:
+//   v<vis>x           v0x = anyone signed in (public, anonymised); v<unit id>x = restricted to
+//                     that organisation; vnx = restricted with no organisation
+//   k<kind>x          the kind, underscores dropped (kforummeetingx)
+//   s<kind>v<vis>x    both at once (sincidentv17x: organisation 17's incidents)
+// and, on PostgreSQL only, where a GIN index has no order, the document's place in the index
+// (b<id/1024>x, c<id/16384>x) so a search can take the newest matches a window at a time.
+#define SHEWHART_SEARCH_VIS \
+  "(CASE WHEN visibility = 'restricted' THEN COALESCE(CAST(unit_id AS TEXT), 'n') ELSE '0' END)"
+#define SHEWHART_SEARCH_KIND "REPLACE(kind, '_', '')"
+
+constexpr std::string_view kSearchTagsSqlite =
+    "DROP TRIGGER search_doc_ai;\n"
+    "DROP TRIGGER search_doc_ad;\n"
+    "DROP TRIGGER search_doc_au;\n"
+    "DROP TABLE search_fts;\n"
+    "ALTER TABLE search_doc ADD COLUMN tags TEXT GENERATED ALWAYS AS ('k' || " SHEWHART_SEARCH_KIND
+    " || 'x v' || " SHEWHART_SEARCH_VIS " || 'x s' || " SHEWHART_SEARCH_KIND
+    " || 'v' || " SHEWHART_SEARCH_VIS
+    " || 'x') VIRTUAL;\n"
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tags, content='search_doc', "
+    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');\n"
+    "CREATE TRIGGER search_doc_ai AFTER INSERT ON search_doc BEGIN INSERT INTO search_fts(rowid, "
+    "title, body, tags) VALUES (new.id, new.title, new.body, new.tags); END;\n"
+    "CREATE TRIGGER search_doc_ad AFTER DELETE ON search_doc BEGIN INSERT INTO "
+    "search_fts(search_fts, rowid, title, body, tags) VALUES ('delete', old.id, old.title, "
+    "old.body, old.tags); END;\n"
+    "CREATE TRIGGER search_doc_au AFTER UPDATE ON search_doc BEGIN INSERT INTO "
+    "search_fts(search_fts, rowid, title, body, tags) VALUES ('delete', old.id, old.title, "
+    "old.body, old.tags); INSERT INTO search_fts(rowid, title, body, tags) VALUES (new.id, "
+    "new.title, new.body, new.tags); END;\n"
+    "INSERT INTO search_fts(search_fts) VALUES ('rebuild');\n";
+
+// One GIN index over the keys, the words and the title's words (a GIN index answers any subset
+// of its columns); no pending list, so every search costs the same.
+constexpr std::string_view kSearchTagsPostgres =
+    "DROP INDEX search_doc_tsv;\n"
+    "ALTER TABLE search_doc ADD COLUMN title_tsv tsvector GENERATED ALWAYS AS "
+    "(to_tsvector('english', title)) STORED, ADD COLUMN keys_tsv tsvector GENERATED ALWAYS AS "
+    "(array_to_tsvector(ARRAY['v' || " SHEWHART_SEARCH_VIS " || 'x', 'k' || " SHEWHART_SEARCH_KIND
+    " || 'x', 's' || " SHEWHART_SEARCH_KIND " || 'v' || " SHEWHART_SEARCH_VIS
+    " || 'x', 'b' || CAST(id / 1024 AS TEXT) || 'x', 'c' || CAST(id / 16384 AS TEXT) || 'x'])) "
+    "STORED;\n"
+    "CREATE INDEX search_doc_words ON search_doc USING GIN (keys_tsv, tsv, title_tsv) "
+    "WITH (fastupdate = off);\n";
+
 // search_doc has no foreign key to unit: it is a derived index, rebuilt from its sources.
 constexpr db::Migration kMigrations[] = {
     {1001, "learning: search index (FTS5 / tsvector + GIN)", kSearchSqlite, kSearchPostgres},
@@ -234,6 +282,8 @@ constexpr db::Migration kMigrations[] = {
     {1003, "learning: forums, meetings, thematic reviews, actions, sharing events",
      SHEWHART_FORUM_SCHEMA("INTEGER PRIMARY KEY", "INTEGER"),
      SHEWHART_FORUM_SCHEMA("BIGSERIAL PRIMARY KEY", "BIGINT")},
+    {1004, "learning: search keys (visibility, kind, place) inside the full-text index",
+     kSearchTagsSqlite, kSearchTagsPostgres},
 };
 
 constexpr std::string_view kInsertLesson =

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -291,8 +293,9 @@ Result<std::string> DocumentSelect(db::Connection& conn, const IndexedKind& k,
   std::string visibility = k.visibility == "restricted" ? "'restricted'" : "'public'";
   if (k.visibility != "restricted") {
     if (cols.contains("restricted")) {
-      visibility = "CASE WHEN CAST(t.restricted AS TEXT) IN ('1', 'true') THEN 'restricted' ELSE "
-                   "'public' END";
+      visibility =
+          "CASE WHEN CAST(t.restricted AS TEXT) IN ('1', 'true') THEN 'restricted' ELSE "
+          "'public' END";
     } else if (!src.parent_column.empty() && cols.contains(std::string(src.parent_column))) {
       ASSIGN_OR_RETURN(bool parent_exists, TableExists(conn, src.parent_table));
       if (parent_exists) {
@@ -481,11 +484,17 @@ std::vector<std::string> SplitThemes(std::string_view stored) {
 
 bool ValidDate(std::string_view d) { return ParseIsoDate(d).has_value(); }
 
-// How many candidates a text search ranks per tier (title matches; all matches). Beyond it the
-// newest documents are the ones ranked; docs/learning.md says so.
-constexpr int kCandidateCap = 1000;
-// Above this many documents holding one of the words, SQLite ranks without bm25 (see Search).
-constexpr int64_t kBm25MaxDocs = 20000;
+// A person whose scope holds this many organisations or more has visibility tested on the rows
+// rather than by the index's keys (one key per organisation would make a long OR).
+constexpr size_t kMaxScopeKeys = 64;
+// PostgreSQL's place keys: a window is kWindowIds documents (b<id / 1024>x); kPerCoarse windows
+// make a coarse one (c<id / 16384>x), so a long run of windows stays a short tsquery.
+constexpr int64_t kWindowIds = 1024;
+constexpr int64_t kPerCoarse = 16;
+// When about this many matches are expected in the rest of the index, it is read in one go.
+constexpr double kFewLeft = 300;
+// SQLite: a kind with at most this many documents is a key in FTS5 (its postings are short).
+constexpr int64_t kSmallKind = 20000;
 
 }  // namespace
 
@@ -547,150 +556,57 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
   const bool pg = IsPostgres(conn);
   const std::vector<std::string> words = Words(query.q);
   const bool text = !words.empty();
-  std::vector<db::Value> params;
-  std::string where;
-  if (text) params.emplace_back(pg ? query.q : Fts5Query(query.q));
-  auto add = [&](const std::string& clause) { where += " AND " + clause; };
+
+  // Filters tested on the document's row (search_doc), as SQL with its parameters. Visibility
+  // and kind are normally answered by the index's keys instead (below).
   std::string in_scope = "1 = 1";
+  std::vector<db::Value> scope_params;
   if (!scope.all) {
     if (scope.unit_ids.empty()) {
       in_scope = "1 = 0";
     } else {
       in_scope = "d.unit_id IN (";
       bool first = true;
-      for ([[maybe_unused]] int64_t id : scope.unit_ids) {
+      for (int64_t id : scope.unit_ids) {
         in_scope += first ? "?" : ", ?";
         first = false;
+        scope_params.emplace_back(id);
       }
       in_scope += ")";
     }
   }
-  auto bind_scope = [&] {
-    if (!scope.all) {
-      for (int64_t id : scope.unit_ids) params.emplace_back(id);
-    }
+  std::string where;
+  std::vector<db::Value> where_params;
+  auto add = [&](const std::string& clause, const std::vector<db::Value>& p) {
+    where += " AND " + clause;
+    where_params.insert(where_params.end(), p.begin(), p.end());
   };
-  add("(d.visibility <> 'restricted' OR " + in_scope + ")");
-  bind_scope();
-  if (!query.kind.empty()) {
-    add("d.kind = ?");
-    params.emplace_back(query.kind);
+  // Who may see what, and the kind, are keys in the index (docs/learning.md, "Bounded work per
+  // query"); a person with a very wide scope has visibility tested on the rows instead (most
+  // documents then pass anyway).
+  const bool keys_scope = !scope.all && scope.unit_ids.size() < kMaxScopeKeys;
+  const std::string kind_key = ReplaceAll(query.kind, "_", "");
+  if (!keys_scope && !scope.all) {
+    add("(d.visibility <> 'restricted' OR " + in_scope + ")", scope_params);
+  }
+  if (!text) {
+    // No words: the newest documents matching the filters, tested on the rows.
+    if (keys_scope) add("(d.visibility <> 'restricted' OR " + in_scope + ")", scope_params);
+    if (!query.kind.empty()) add("d.kind = ?", {query.kind});
   }
   if (org_id) {
     // An anonymised document is never found by its organisation by people out of its scope.
-    add("d.unit_id = ? AND (d.visibility = 'public' OR " + in_scope + ")");
-    params.emplace_back(*org_id);
-    bind_scope();
+    std::vector<db::Value> p = {*org_id};
+    p.insert(p.end(), scope_params.begin(), scope_params.end());
+    add("d.unit_id = ? AND (d.visibility = 'public' OR " + in_scope + ")", p);
   }
-  if (!query.theme.empty()) {
-    add("d.themes LIKE ?");
-    params.emplace_back("%|" + NormaliseTheme(query.theme) + "|%");
-  }
-  if (!query.from.empty()) {
-    add("d.doc_date >= ?");
-    params.emplace_back(query.from);
-  }
-  if (!query.to.empty()) {
-    add("d.doc_date <> '' AND d.doc_date <= ?");
-    params.emplace_back(query.to);
-  }
-  if (query.co_design) add("d.co_design = 1");
-  std::string sql;
-  if (text) {
-    // Bounded work per query: rank only a capped candidate set taken from the index — the newest
-    // kCandidateCap documents matching every word in their TITLE, and the newest kCandidateCap
-    // matching every word anywhere — each with the visibility, scope and other filters applied
-    // inside the same query (so the cap counts only documents this person may see and nothing
-    // out of scope is ever read into the answer). A common word matching hundreds of thousands of
-    // documents then costs the same as a rare one. See docs/learning.md ("How search ranks").
-    const std::string cap = std::to_string(kCandidateCap);
-    std::vector<db::Value> filter_params(params.begin() + 1, params.end());
-    std::vector<db::Value> all;
-    auto append = [&](const std::vector<db::Value>& v) { all.insert(all.end(), v.begin(), v.end()); };
-    std::string title_query;
-    for (const std::string& w : words) {
-      title_query += (title_query.empty() ? "{title} : \"" : " AND {title} : \"") + w + "\"";
-    }
-    if (pg) {
-      // The tsqueries are written inline (not in a CTE) so the planner sees the words and picks,
-      // per word, the GIN bitmap (rare) or the newest-first primary key walk (common).
-      // One candidate scan only: GIN cannot test a lexeme's weight, so a title-only scan
-      // ('word':A) walks the table rechecking every row (measured: 1 s for a common word);
-      // ts_rank's weight A still ranks title matches first among the candidates.
-      all.emplace_back(query.q);
-      append(filter_params);
-      all.emplace_back(query.q);
-      all.emplace_back(static_cast<int64_t>(query.limit));
-      sql =
-          "WITH cand AS ("
-          "SELECT d.id FROM search_doc d WHERE d.tsv @@ plainto_tsquery('english', ?)" +
-          where + " ORDER BY d.id DESC LIMIT " + cap +
-          ") "
-          "SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN "
-          "to_tsvector('english', d.body) @@ d.q THEN d.body ELSE d.title END, d.q, 'StartSel=' "
-          "|| chr(2) || ', StopSel=' || "
-          "chr(3) || ', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"'), "
-          "d.link, d.unit_id, d.visibility, d.doc_date, d.themes, d.co_design, d.score, "
-          "u.code, u.name FROM (SELECT d.*, q.q, ts_rank(d.tsv, q.q) AS score "
-          "FROM search_doc d, plainto_tsquery('english', ?) AS q(q) "
-          "WHERE d.id IN (SELECT id FROM cand) "
-          "ORDER BY score DESC, d.id LIMIT ?) d LEFT JOIN unit u ON u.id = d.unit_id "
-          "ORDER BY d.score DESC, d.id";
-    } else {
-      all.emplace_back(title_query);
-      append(filter_params);
-      all.emplace_back(params[0]);
-      append(filter_params);
-      all.emplace_back(static_cast<int64_t>(query.limit));
-      all.emplace_back(params[0]);
-      // bm25 is computed inside each capped scan (its corpus statistics once per scan, the score
-      // only for the rows the scan yields); the snippet only for the final page.
-      // bm25 needs, per word, the number of documents holding it, which FTS5 counts by walking
-      // the word's whole posting list: for a word in more than kBm25MaxDocs documents the
-      // candidates are ranked instead by where they matched (all words in the title first) and
-      // then by recency — the same order a person gets past the cap.
-      bool use_bm25 = true;
-      for (const std::string& w : words) {
-        int64_t n = 0;
-        RETURN_IF_ERROR(conn.Query(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT " +
-                std::to_string(kBm25MaxDocs + 1) + ")",
-            {"\"" + w + "\""}, [&](const db::Row& r) {
-              n = r.Int(0);
-              return db::Flow::kStop;
-            }));
-        if (n > kBm25MaxDocs) use_bm25 = false;
-      }
-      auto candidates = [&](std::string_view tier) {
-        return "SELECT d.id, " +
-               (use_bm25 ? std::string("bm25(search_fts, 10.0, 1.0)") : std::string(tier)) +
-               " AS score FROM search_fts "
-               "JOIN search_doc d ON d.id = search_fts.rowid WHERE search_fts MATCH ?" +
-               where + " ORDER BY search_fts.rowid DESC LIMIT " + cap;
-      };
-      const std::string order = use_bm25 ? "MIN(score), id" : "MIN(score), id DESC";
-      sql = "WITH cand(id, score) AS (SELECT id, score FROM (" + candidates("-2.0") +
-            ") UNION ALL SELECT id, score FROM (" + candidates("-1.0") +
-            ")), top(id, score) AS (SELECT id, MIN(score) FROM cand GROUP BY id "
-            "ORDER BY " + order + " LIMIT ?) "
-            "SELECT d.kind, d.ref_id, d.title, snippet(search_fts, -1, char(2), char(3), "
-            "' … ', 20), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, "
-            "d.co_design, -top.score AS score, u.code, u.name "
-            "FROM top CROSS JOIN search_fts JOIN search_doc d ON d.id = search_fts.rowid "
-            "LEFT JOIN unit u ON u.id = d.unit_id WHERE search_fts MATCH ? "
-            "AND search_fts.rowid = top.id ORDER BY top.score, d.id" +
-            std::string(use_bm25 ? "" : " DESC");
-    }
-    params = std::move(all);
-  } else {
-    params.emplace_back(static_cast<int64_t>(query.limit));
-    sql = "SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
-          "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
-          "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
-          where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?";
-  }
+  if (!query.theme.empty()) add("d.themes LIKE ?", {"%|" + NormaliseTheme(query.theme) + "|%"});
+  if (!query.from.empty()) add("d.doc_date >= ?", {query.from});
+  if (!query.to.empty()) add("d.doc_date <> '' AND d.doc_date <= ?", {query.to});
+  if (query.co_design) add("d.co_design = 1", {});
+
   std::vector<SearchResult> out;
-  RETURN_IF_ERROR(conn.Query(sql, params, [&](const db::Row& r) {
+  auto read = [&](const db::Row& r) {
     SearchResult res;
     res.kind = r.Text(0);
     res.id = r.Int(1);
@@ -710,8 +626,272 @@ Result<std::vector<SearchResult>> Search(db::Connection& conn, const access::Sco
     res.co_design = r.Int(9) != 0;
     res.score = r.Double(10);
     out.push_back(std::move(res));
+  };
+
+  if (!text) {
+    std::vector<db::Value> params = where_params;
+    params.emplace_back(static_cast<int64_t>(query.limit));
+    RETURN_IF_ERROR(
+        conn.Query("SELECT d.kind, d.ref_id, d.title, SUBSTR(d.body, 1, 200), d.link, d.unit_id, "
+                   "d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, u.name "
+                   "FROM search_doc d LEFT JOIN unit u ON u.id = d.unit_id WHERE 1 = 1" +
+                       where + " ORDER BY d.doc_date DESC, d.id DESC LIMIT ?",
+                   params, [&](const db::Row& r) {
+                     read(r);
+                     return db::Flow::kContinue;
+                   }));
+    return out;
+  }
+
+  // Ranking: documents with every word in their title first, then the others; within each,
+  // the most recently written first. So a page needs only the newest `limit` matches of each
+  // tier, which both indexes give without ranking (or even reading) every match.
+  const int64_t need = query.limit;
+  std::string all_words;  // FTS5: every word, each quoted
+  for (const std::string& w : words) all_words += (all_words.empty() ? "\"" : " AND \"") + w + "\"";
+  if (!pg) {
+    // The index is read through memory mapping (no read call, no copy per page): at national
+    // scale a search touches a few hundred pages spread over the file. Per connection, idempotent.
+    RETURN_IF_ERROR(conn.Query("PRAGMA mmap_size = 1073741824", {},
+                               [](const db::Row&) { return db::Flow::kStop; }));
+  }
+  // The visible set in parts, each read from the index on its own and merged newest first:
+  // what anyone may see (tested on the rows the walk meets, which are mostly hits) and the
+  // person's organisations' restricted documents (keys: short postings). Testing a key costs a
+  // walk of the key's own postings (FTS5) or a decode of its pages (GIN), so a long one — v0x,
+  // a large kind — is never used as a key: it is tested on the rows instead.
+  struct Part {
+    std::vector<std::string> keys;  // alternatives; none = no key
+    std::string where;
+    std::vector<db::Value> params;
+  };
+  std::vector<Part> parts;
+  {
+    bool small_kind = false;
+    if (!query.kind.empty()) {
+      // How many documents the kind has (up to kSmallKind + 1), remembered for a minute: it
+      // only chooses how the filter is applied, never what is found.
+      static std::mutex mu;
+      static std::map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>> sizes;
+      const auto now = std::chrono::steady_clock::now();
+      std::optional<int64_t> n;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        auto it = sizes.find(query.kind);
+        if (it != sizes.end() && now - it->second.second < std::chrono::minutes(1)) {
+          n = it->second.first;
+        }
+      }
+      if (!n) {
+        RETURN_IF_ERROR(
+            conn.Query("SELECT COUNT(*) FROM (SELECT 1 FROM search_doc WHERE kind = ? LIMIT " +
+                           std::to_string(kSmallKind + 1) + ") s",
+                       {query.kind}, [&](const db::Row& r) {
+                         n = r.Int(0);
+                         return db::Flow::kStop;
+                       }));
+        std::lock_guard<std::mutex> lock(mu);
+        sizes[query.kind] = {n.value_or(0), now};
+      }
+      small_kind = n.value_or(0) <= kSmallKind;
+    }
+    auto kind_part = [&](std::string_view vis) {
+      Part p;
+      if (query.kind.empty()) return p;
+      if (small_kind) {
+        p.keys.push_back(vis.empty() ? "k" + kind_key + "x"
+                                     : "s" + kind_key + "v" + std::string(vis) + "x");
+      } else {
+        p.where = " AND d.kind = ?";
+        p.params.emplace_back(query.kind);
+      }
+      return p;
+    };
+    if (!keys_scope) {
+      parts.push_back(kind_part(""));  // everything visible (or tested on the rows)
+    } else {
+      const bool always_restricted =
+          std::any_of(std::begin(kKinds), std::end(kKinds), [&](const IndexedKind& k) {
+            return k.kind == query.kind && k.visibility == "restricted";
+          });
+      if (!always_restricted) {
+        Part p = kind_part("0");
+        p.where += " AND d.visibility <> 'restricted'";
+        parts.push_back(std::move(p));
+      }
+      if (!scope.unit_ids.empty()) {
+        Part p;
+        for (int64_t id : scope.unit_ids) {
+          p.keys.push_back(query.kind.empty() ? "v" + std::to_string(id) + "x"
+                                              : "s" + kind_key + "v" + std::to_string(id) + "x");
+        }
+        parts.push_back(std::move(p));
+      }
+    }
+  }
+  auto alternatives = [&](const std::vector<std::string>& keys) {
+    std::string out;
+    for (const std::string& k : keys) {
+      out += (out.empty() ? "" : pg ? " | " : " OR ") + (pg ? "'" + k + "'" : "\"" + k + "\"");
+    }
+    return out;
+  };
+  // The newest `need` visible matches of one tier, newest first.
+  auto tier = [&](bool title_only) -> Result<std::vector<int64_t>> {
+    std::vector<int64_t> ids;
+    if (!pg) {
+      // SQLite: FTS5 walks a word's postings newest first and stops after `need`; testing a
+      // key there costs a walk of the key's own postings, so only short ones are used as keys
+      // (an organisation's restricted documents, a small kind); the rest is tested on the rows
+      // the walk meets, which are mostly hits. One walk per part, merged newest first.
+      const std::string words_match =
+          std::string(title_only ? "{title}" : "{title body}") + " : (" + all_words + ")";
+      for (const Part& part : parts) {
+        std::string match = words_match;
+        if (!part.keys.empty()) match += " AND {tags} : (" + alternatives(part.keys) + ")";
+        std::vector<db::Value> params = {match};
+        params.insert(params.end(), part.params.begin(), part.params.end());
+        params.insert(params.end(), where_params.begin(), where_params.end());
+        params.emplace_back(need);
+        const std::string filters = part.where + where;
+        const std::string sql =
+            filters.empty()
+                ? "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC "
+                  "LIMIT ?"
+                : "SELECT d.id FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+                  "WHERE search_fts MATCH ?" +
+                      filters + " ORDER BY search_fts.rowid DESC LIMIT ?";
+        RETURN_IF_ERROR(conn.Query(sql, params, [&](const db::Row& r) {
+          ids.push_back(r.Int(0));
+          return db::Flow::kContinue;
+        }));
+      }
+      std::sort(ids.begin(), ids.end(), std::greater<>());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      if (static_cast<int64_t>(ids.size()) > need) ids.resize(need);
+      return ids;
+    }
+    // PostgreSQL: a GIN index returns its matches unordered, so the newest are taken a window
+    // of the index at a time (its place keys b<n>x / c<n>x), from the newest 2,048 documents
+    // outwards, each window sized from the matches the last one found; when few matches are
+    // left to find, the rest of the index in one go.
+    int64_t max_id = 0;
+    RETURN_IF_ERROR(
+        conn.Query("SELECT COALESCE(MAX(id), 0) FROM search_doc", {}, [&](const db::Row& r) {
+          max_id = r.Int(0);
+          return db::Flow::kStop;
+        }));
+    const int64_t top = max_id / kWindowIds;
+    const std::string words_cond = std::string("SELECT d.id FROM search_doc d WHERE d.") +
+                                   (title_only ? "title_tsv" : "tsv") +
+                                   " @@ plainto_tsquery('english', ?)";
+    for (const Part& part : parts) {
+      const std::string filters = part.where + where;
+      const std::string sql = words_cond + " AND d.keys_tsv @@ CAST(? AS tsquery)" + filters +
+                              " ORDER BY d.id + 0 DESC LIMIT ?";
+      const std::string sql_all = words_cond + filters + " ORDER BY d.id + 0 DESC LIMIT ?";
+      const std::string keys = alternatives(part.keys);
+      std::vector<int64_t> got;
+      int64_t span = 2;  // windows of kWindowIds documents
+      for (;;) {
+        const int64_t lo = top - span + 1;
+        const bool whole = lo <= 0;
+        std::string keyq = keys;
+        if (!whole) {
+          std::string places;
+          for (int64_t b = lo; b <= top;) {
+            if (b % kPerCoarse == 0 && b + kPerCoarse - 1 <= top) {
+              places += (places.empty() ? "'c" : " | 'c") + std::to_string(b / kPerCoarse) + "x'";
+              b += kPerCoarse;
+            } else {
+              places += (places.empty() ? "'b" : " | 'b") + std::to_string(b) + "x'";
+              ++b;
+            }
+          }
+          keyq = keyq.empty() ? places : "(" + keyq + ") & (" + places + ")";
+        }
+        std::vector<db::Value> params = {query.q};
+        if (!keyq.empty()) params.emplace_back(keyq);
+        params.insert(params.end(), part.params.begin(), part.params.end());
+        params.insert(params.end(), where_params.begin(), where_params.end());
+        params.emplace_back(need);
+        got.clear();
+        RETURN_IF_ERROR(conn.Query(keyq.empty() ? sql_all : sql, params, [&](const db::Row& r) {
+          got.push_back(r.Int(0));
+          return db::Flow::kContinue;
+        }));
+        if (static_cast<int64_t>(got.size()) >= need || whole) break;
+        // Matches per document in the windows so far; how many are left in the rest.
+        const double seen = static_cast<double>(max_id - lo * kWindowIds + 1);
+        const double density = std::max<double>(static_cast<double>(got.size()), 0.5) / seen;
+        const double rest = density * static_cast<double>(lo * kWindowIds);
+        if (rest <= kFewLeft) {
+          span = top + 1;
+          continue;
+        }
+        const double more = (static_cast<double>(need) - static_cast<double>(got.size())) /
+                            density * 1.5 / kWindowIds;
+        span = std::clamp<int64_t>(span + static_cast<int64_t>(more), span * 2, span * 16);
+      }
+      ids.insert(ids.end(), got.begin(), got.end());
+    }
+    std::sort(ids.begin(), ids.end(), std::greater<>());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (static_cast<int64_t>(ids.size()) > need) ids.resize(need);
+    return ids;
+  };
+  ASSIGN_OR_RETURN(std::vector<int64_t> title_ids, tier(true));
+  std::vector<int64_t> page = title_ids;
+  if (static_cast<int64_t>(page.size()) < need) {
+    ASSIGN_OR_RETURN(std::vector<int64_t> body_ids, tier(false));
+    const std::set<int64_t> in_title(title_ids.begin(), title_ids.end());
+    for (int64_t id : body_ids) {
+      if (static_cast<int64_t>(page.size()) >= need) break;
+      if (!in_title.contains(id)) page.push_back(id);
+    }
+  }
+  if (page.empty()) return out;
+  // The page's details and snippets: only for the documents shown.
+  std::vector<db::Value> params;
+  std::string list;
+  for (int64_t id : page) {
+    list += list.empty() ? "(?)" : ", (?)";
+    params.emplace_back(id);
+  }
+  std::string sql;
+  if (pg) {
+    params.emplace_back(query.q);
+    sql = "WITH page(id) AS (VALUES " + list +
+          ") SELECT d.kind, d.ref_id, d.title, ts_headline('english', CASE WHEN "
+          "to_tsvector('english', d.body) @@ q.q THEN d.body ELSE d.title END, q.q, 'StartSel=' "
+          "|| chr(2) || ', StopSel=' || chr(3) || ', MaxWords=28, MinWords=10, MaxFragments=2, "
+          "FragmentDelimiter=\" … \"'), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, "
+          "d.co_design, 0.0, u.code, u.name, d.id FROM page JOIN search_doc d ON d.id = "
+          "CAST(page.id AS BIGINT) LEFT JOIN unit u ON u.id = d.unit_id CROSS JOIN "
+          "plainto_tsquery('english', ?) AS q(q)";
+  } else {
+    params.emplace_back("{title body} : (" + all_words + ")");
+    sql = "WITH page(id) AS (VALUES " + list +
+          ") SELECT d.kind, d.ref_id, d.title, snippet(search_fts, -1, char(2), char(3), ' … ', "
+          "20), d.link, d.unit_id, d.visibility, d.doc_date, d.themes, d.co_design, 0.0, u.code, "
+          "u.name, d.id FROM page CROSS JOIN search_fts JOIN search_doc d ON d.id = "
+          "search_fts.rowid LEFT JOIN unit u ON u.id = d.unit_id WHERE search_fts MATCH ? AND "
+          "search_fts.rowid = page.id";
+  }
+  std::map<int64_t, SearchResult> found;
+  RETURN_IF_ERROR(conn.Query(sql, params, [&](const db::Row& r) {
+    read(r);
+    found[r.Int(13)] = std::move(out.back());
+    out.pop_back();
     return db::Flow::kContinue;
   }));
+  const std::set<int64_t> in_title(title_ids.begin(), title_ids.end());
+  for (int64_t id : page) {
+    auto it = found.find(id);
+    if (it == found.end()) continue;
+    it->second.score = in_title.contains(id) ? 2.0 : 1.0;
+    out.push_back(std::move(it->second));
+  }
   return out;
 }
 

@@ -167,7 +167,8 @@ TEST_P(SearchTest, ATableThatLandsLaterIsIndexedOnTheNextStart) {
   const bool pg = conn_->dialect() == db::Dialect::kPostgres;
   // The improvement part now ships improvement_project: take it (and its dependants) away so the
   // table can "land later" in this test, and let the index forget it first.
-  Exec(pg ? "DROP TABLE IF EXISTS improvement_pdsa CASCADE" : "DROP TABLE IF EXISTS improvement_pdsa");
+  Exec(pg ? "DROP TABLE IF EXISTS improvement_pdsa CASCADE"
+          : "DROP TABLE IF EXISTS improvement_pdsa");
   Exec(pg ? "DROP TABLE IF EXISTS improvement_project CASCADE"
           : "DROP TABLE IF EXISTS improvement_project");
   SHEWHART_ASSERT_OK(EnsureSearchIndex(*conn_));
@@ -306,6 +307,53 @@ TEST_P(SearchTest, NoLeaksForEveryIndexedKind) {
     }
   }
   EXPECT_EQ(checked, static_cast<int>(IndexedKinds().size()));
+}
+
+// The order (docs/learning.md, "How results are ranked"): every word in the title first, then
+// the other matches, each newest first — exact however many documents match, including old ones
+// far behind thousands of newer documents (PostgreSQL takes the newest matches a window of the
+// index at a time, so this reaches past several windows), and with a restricted kind filtered
+// for a person who sees one organisation.
+TEST_P(SearchTest, TitleMatchesFirstThenNewestAcrossAThousandsDeepIndex) {
+  auto doc = [](std::string kind, int64_t ref, std::string title, std::string body, int64_t unit,
+                std::string visibility) {
+    return std::vector<db::Value>{std::move(kind), ref,  std::move(title),
+                                  std::move(body), unit, std::move(visibility)};
+  };
+  std::vector<std::vector<db::Value>> rows;
+  // Oldest: a restricted incident of RAA's and one of RBB's, and a title match.
+  rows.push_back(doc("incident", 1, "mishap", "zqold body", raa_, "restricted"));
+  rows.push_back(doc("incident", 2, "other mishap", "zqold body", rbb_, "restricted"));
+  rows.push_back(doc("lesson", 3, "Zqold lesson", "a title match", raa_, "public"));
+  // Then 6,000 newer documents that never hold the word, a few of which hold it in the body.
+  for (int i = 0; i < 6000; ++i) {
+    const bool hit = i % 1500 == 0;
+    rows.push_back(doc("lesson", 100 + i, "filler " + std::to_string(i),
+                       hit ? "mentions zqold once" : "nothing here", rcc_, "public"));
+  }
+  SHEWHART_ASSERT_OK(conn_->ExecuteMany(
+      "INSERT INTO search_doc (kind, ref_id, title, body, unit_id, visibility) VALUES (?, ?, ?, "
+      "?, ?, ?)",
+      rows));
+  const auto r = Find(in_raa_, {.q = "zqold"});
+  ASSERT_EQ(r.size(), 6u);
+  EXPECT_EQ(r[0].id, 3);     // the title match, though it is among the oldest
+  EXPECT_EQ(r[1].id, 4600);  // then the body matches, newest first...
+  EXPECT_EQ(r[2].id, 3100);
+  EXPECT_EQ(r[3].id, 1600);
+  EXPECT_EQ(r[4].id, 100);
+  EXPECT_EQ(r[5].id, 1);  // ...down to RAA's incident; RBB's is out of scope
+  EXPECT_GT(r[0].score, r[1].score);
+  const auto page = Find(in_raa_, {.q = "zqold", .limit = 2});
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[1].id, 4600);
+  const auto incidents = Find(in_raa_, {.q = "zqold", .kind = "incident"});
+  ASSERT_EQ(incidents.size(), 1u);
+  EXPECT_EQ(incidents[0].id, 1);
+  const auto rbb = Find(in_rbb_, {.q = "zqold mishap"});  // RBB's own, never RAA's
+  ASSERT_EQ(rbb.size(), 1u);
+  EXPECT_EQ(rbb[0].id, 2);
+  EXPECT_EQ(Find(all_, {.q = "zqold", .kind = "incident"}).size(), 2u);
 }
 
 TEST_P(SearchTest, AnonymisedLessonsNeverNameTheirOrganisationToOthers) {
