@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "base/markup.h"
 #include "base/date.h"
 #include "base/hash.h"
 #include "directory/directory.h"
@@ -427,33 +428,15 @@ Status Ensure(db::Connection& conn, bool rebuild) {
   return tx.Commit();
 }
 
+// The snippet as HTML: the text escaped (base/markup.h), the engine's match markers \x02 and
+// \x03 (which no stored text holds: control characters are refused) as <mark> and </mark>.
 void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\x02':
-        out += "<mark>";
-        break;
-      case '\x03':
-        out += "</mark>";
-        break;
-      default:
-        out += c;
-    }
+  size_t from = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] != '\x02' && text[i] != '\x03') continue;
+    AppendMarkupEscaped(text.substr(from, i - from), &out);
+    if (i < text.size()) out += text[i] == '\x02' ? "<mark>" : "</mark>";
+    from = i + 1;
   }
 }
 
