@@ -42,9 +42,6 @@ Result<ImportTransaction> ImportTransaction::Begin(db::Connection& conn, bool re
   if (!read_only && conn.dialect() == db::Dialect::kPostgres) {
     RETURN_IF_ERROR(conn.Execute(kPostgresImportLock));
   }
-  if (!read_only && conn.dialect() == db::Dialect::kSqlite && std::getenv("XCACHE")) {
-    RETURN_IF_ERROR(conn.Execute(std::string("PRAGMA cache_size = ") + std::getenv("XCACHE")));
-  }
   return t;
 }
 
