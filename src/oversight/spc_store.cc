@@ -459,7 +459,7 @@ bool Contains(std::string_view text, std::string_view word) {
 // Calls fn(i) for every i in [0, n), spread over the machine's cores (at most 4 threads, and
 // only for enough work to pay for them); returns when every call has returned.
 void ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
-  constexpr size_t kPerThread = 256;  // series per thread at least
+  constexpr size_t kPerThread = 64;  // series per thread at least
   const size_t cores = std::max(1u, std::thread::hardware_concurrency());
   const size_t threads = std::min({cores, size_t{4}, (n + kPerThread - 1) / kPerThread});
   if (threads <= 1) {
