@@ -342,12 +342,20 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
       ++end;
     }
     size_t cursor = begin;
+    const auto by_key = [&](uint32_t i, const Key& k) { return key_of(i) < k; };
     RETURN_IF_ERROR(observations::ForEachStored(
         conn, metric_id, from, to, [&](const observations::StoredObservation& s) {
-          const auto key = std::tuple{s.obs.metric_id, s.obs.unit_id, s.obs.period};
-          while (cursor < end && key_of(order[cursor]) < key) ++cursor;
-          if (cursor == end || key_of(order[cursor]) != key) return;
-          const uint32_t i = order[cursor++];
+          const Key key{s.obs.metric_id, s.obs.unit_id, s.obs.period};
+          // Forward from the last match; from the metric's first row should the database's order
+          // ever differ from ours (a collation), so a stored row is never taken for a new one.
+          const size_t from_row =
+              cursor > begin && key < key_of(order[cursor - 1]) ? begin : cursor;
+          const size_t at = static_cast<size_t>(
+              std::lower_bound(order.begin() + from_row, order.begin() + end, key, by_key) -
+              order.begin());
+          if (at == end || key_of(order[at]) != key) return;
+          cursor = std::max(cursor, at + 1);
+          const uint32_t i = order[at];
           if (s.obs.SameNumbers(parsed[i].obs)) {
             state[i] = kUnchanged;
           } else {
