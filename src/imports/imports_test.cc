@@ -158,6 +158,55 @@ TEST_P(ImportsTest, DifferingValueIsACorrectionWithHistory) {
   EXPECT_NE(history[0].batch_id, r.batch_id);
 }
 
+// The comparison merges the file's rows in key order with the stored rows; files in any order
+// compare the same, and a repeated key is found whether the file was in order until then or not.
+TEST_P(ImportsTest, RowsInAnyOrderCompareAndRepeatsAreFound) {
+  LoadBase();
+  const std::string shuffled =
+      "metric,unit,period,value,numerator,denominator\n"
+      "FALLS,RBB,2023-01-01,,41,15000\n"  // row 2: a correction (40 -> 41)
+      "CDIFF,RAA,2023-02-01,3,,\n"        // unchanged
+      "FALLS,RAA,2023-01-01,,71,24000\n"  // unchanged, and out of key order
+      "CDIFF,RBB,2023-02-01,7,,\n";       // new
+  Result<ImportReport> repeated = ImportObservationsFile(
+      *conn_, Write("repeat.csv", shuffled + "FALLS,RBB,2023-01-01,,40,15000\n").string(),
+      Options());
+  ASSERT_FALSE(repeated.ok());
+  EXPECT_THAT(repeated.status().message(), HasSubstr("duplicate: rows 2 and 6"));
+  Result<ImportReport> adjacent = ImportObservationsFile(
+      *conn_,
+      Write("adjacent.csv",
+            "metric,unit,period,value\nCDIFF,RAA,2023-03-01,1\nCDIFF,RAA,2023-03-01,2\n")
+          .string(),
+      Options());
+  ASSERT_FALSE(adjacent.ok());
+  EXPECT_THAT(adjacent.status().message(), HasSubstr("duplicate: rows 2 and 3"));
+  const std::string before = Dump();
+
+  ImportReport r = ValueOrDie(
+      ImportObservationsFile(*conn_, Write("shuffled.csv", shuffled).string(), Options()));
+  EXPECT_EQ(r.added, 1);
+  EXPECT_EQ(r.changed, 1);
+  EXPECT_EQ(r.unchanged, 2);
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].row, 2);
+  EXPECT_EQ(r.changes[0].key, "FALLS RBB 2023-01-01");
+  EXPECT_EQ(r.changes[0].before, "40/15000");
+  EXPECT_EQ(r.changes[0].after, "41/15000");
+  EXPECT_NE(Dump(), before);
+  // Again, in another order: nothing to write.
+  ImportReport again = ValueOrDie(ImportObservationsFile(
+      *conn_,
+      Write("again.csv",
+            "metric,unit,period,value,numerator,denominator\nCDIFF,RBB,2023-02-01,7,,\n"
+            "FALLS,RAA,2023-01-01,,71,24000\nCDIFF,RAA,2023-02-01,3,,\n"
+            "FALLS,RBB,2023-01-01,,41,15000\n")
+          .string(),
+      Options()));
+  EXPECT_EQ(again.added + again.changed, 0);
+  EXPECT_EQ(again.unchanged, 4);
+}
+
 TEST_P(ImportsTest, ExportImportRoundTripIsByteIdentical) {
   LoadBase();
   const std::string orgs = ValueOrDie(ExportOrganisationsCsv(*conn_));

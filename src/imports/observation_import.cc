@@ -34,6 +34,58 @@ struct KeyHash {
   }
 };
 
+using Key = std::tuple<int64_t, int64_t, Date>;  // metric, unit, period
+
+// Finds the rows that repeat a key, naming the first row with it. While the keys come in
+// strictly increasing order (as most files are written) none can repeat and nothing is hashed;
+// at the first key out of order every key so far goes into a hash map, which then answers.
+class DuplicateCheck {
+ public:
+  explicit DuplicateCheck(size_t rows) { keys_.reserve(rows); }
+
+  // The row first seen with `key`, or 0 (and `row` is recorded) when the key is new.
+  int64_t Add(const Key& key, int64_t row) {
+    if (map_.empty()) {
+      if (keys_.empty() || keys_.back().first < key) {
+        keys_.emplace_back(key, row);
+        return 0;
+      }
+      map_.reserve(keys_.capacity());
+      for (const auto& [k, r] : keys_) map_.emplace(k, r);
+      keys_.clear();
+      keys_.shrink_to_fit();
+    }
+    const auto [it, inserted] = map_.emplace(key, row);
+    return inserted ? 0 : it->second;
+  }
+  // Whether every key came in strictly increasing order.
+  bool sorted() const { return map_.empty(); }
+
+ private:
+  std::vector<std::pair<Key, int64_t>> keys_;
+  std::unordered_map<Key, int64_t, KeyHash> map_;
+};
+
+// A code looked up in the directory or dictionary, remembered for the rows after it.
+template <typename T>
+class LastLookup {
+ public:
+  template <typename Lookup>
+  const T* Find(std::string_view code, const Lookup& find) {
+    if (!valid_ || code != code_) {
+      code_.assign(code);
+      found_ = find(code);
+      valid_ = true;
+    }
+    return found_;
+  }
+
+ private:
+  bool valid_ = false;
+  std::string code_;
+  const T* found_ = nullptr;
+};
+
 // Whether `period` is a valid first day of a period of `frequency`.
 bool IsPeriodStart(Date period, std::string_view frequency) {
   const CivilDate c = CivilFromDays(period);
@@ -54,16 +106,15 @@ std::string NumbersText(const observations::Observation& o) {
 
 Result<ImportReport> ImportObservationsFile(db::Connection& conn, const std::string& path,
                                             const ImportOptions& options) {
-  ASSIGN_OR_RETURN(std::string bytes, internal::ReadFileBytes(path));
-  const std::string sha = Sha256Hex(bytes);
-  bytes.clear();
-  bytes.shrink_to_fit();
-  ASSIGN_OR_RETURN(Table table, ReadTable(path));
-  return ImportObservations(conn, table, sha, options);
+  internal::PhaseClock clock;
+  ASSIGN_OR_RETURN(internal::ReadFile file, internal::ReadAndHash(path));
+  clock.Mark("read, hash and parse the file");
+  return ImportObservations(conn, file.table, file.sha256, options);
 }
 
 Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table,
                                         std::string_view sha256, const ImportOptions& options) {
+  internal::PhaseClock clock;
   ImportReport report;
   report.file = table.name;
   report.rows = static_cast<int64_t>(table.rows.size());
@@ -71,6 +122,7 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
                    internal::ImportTransaction::Begin(conn, options.dry_run));
   ASSIGN_OR_RETURN(directory::Directory dir, directory::Directory::Load(conn));
   ASSIGN_OR_RETURN(dictionary::Dictionary dict, dictionary::Dictionary::Load(conn));
+  clock.Mark("begin, load codes");
 
   // Columns.
   Problems problems;
@@ -103,8 +155,20 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
   // Rows.
   std::vector<Parsed> parsed;
   parsed.reserve(table.rows.size());
-  std::unordered_map<std::tuple<int64_t, int64_t, Date>, int64_t, KeyHash> seen;
-  seen.reserve(table.rows.size());
+  DuplicateCheck seen(table.rows.size());
+  // The last code looked up (files come grouped by metric and unit), and the scope of the last
+  // unit asked about.
+  LastLookup<dictionary::Metric> last_metric;
+  LastLookup<directory::Unit> last_unit;
+  int64_t scope_unit = 0;
+  bool scope_answer = false;
+  auto in_scope = [&](int64_t unit_id) {
+    if (unit_id != scope_unit || scope_unit == 0) {
+      scope_unit = unit_id;
+      scope_answer = options.unit_in_scope(unit_id);
+    }
+    return scope_answer;
+  };
   const std::string kValue = table.header[c_value.value_or(0)];
   std::set<std::string> outside_scope;
   for (const TableRow& row : table.rows) {
@@ -117,7 +181,10 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
     if (metric_code.empty()) {
       problems.Add(row.number, "metric", "empty; write the metric's code from the dictionary");
       ok = false;
-    } else if ((metric = dict.FindByCode(metric_code)) == nullptr || metric->versions.empty()) {
+    } else if ((metric = last_metric.Find(metric_code, [&](std::string_view c) {
+                  return dict.FindByCode(c);
+                })) == nullptr ||
+               metric->versions.empty()) {
       problems.Add(row.number, "metric",
                    "unknown metric " + Quote(metric_code) +
                        "; it must be in the dictionary first (shewhart import metrics)");
@@ -128,12 +195,14 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
       problems.Add(row.number, "unit",
                    "empty; write the ODS code of the organisation (or a place or system code)");
       ok = false;
-    } else if ((unit = dir.FindByCode(unit_code)) == nullptr) {
+    } else if ((unit = last_unit.Find(unit_code, [&](std::string_view c) {
+                  return dir.FindByCode(c);
+                })) == nullptr) {
       problems.Add(row.number, "unit",
                    "unknown unit " + Quote(unit_code) +
                        "; it must be in the directory first (shewhart import organisations)");
       ok = false;
-    } else if (options.unit_in_scope && !options.unit_in_scope(unit->id)) {
+    } else if (options.unit_in_scope && !in_scope(unit->id)) {
       outside_scope.insert(unit->code);
       // Listed with every other problem of the file, not instead of them.
       problems.Add(row.number, "unit", unit->code + " is outside your scope");
@@ -224,10 +293,9 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
         ok = false;
       }
     }
-    const auto [it, inserted] = seen.emplace(std::tuple{metric->id, unit->id, *period}, row.number);
-    if (!inserted) {
+    if (const int64_t first = seen.Add({metric->id, unit->id, *period}, row.number); first != 0) {
       problems.Add(row.number, "",
-                   "duplicate: rows " + std::to_string(it->second) + " and " +
+                   "duplicate: rows " + std::to_string(first) + " and " +
                        std::to_string(row.number) + " are both " + metric->code + " for " +
                        unit->code + " in " + std::string(period_text) + "; keep one");
       ok = false;
@@ -245,47 +313,88 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
                       "; nothing was imported.\n" + problems.Format());
   }
   RETURN_IF_ERROR(problems.ToStatus(table.name));
+  clock.Mark("validate rows");
 
-  // Compare with what is stored, one query per metric over the file's period range.
-  std::map<int64_t, std::pair<Date, Date>> range;
-  for (const Parsed& p : parsed) {
-    auto [it, inserted] = range.emplace(p.obs.metric_id, std::pair{p.obs.period, p.obs.period});
-    if (!inserted) {
-      it->second.first = std::min(it->second.first, p.obs.period);
-      it->second.second = std::max(it->second.second, p.obs.period);
-    }
+  // Compare with what is stored, one query per metric over the file's period range: the rows in
+  // key order (metric, unit, period; most files already are) merged with the stored rows, which
+  // come in the same order — no per-row look-up.
+  std::vector<uint32_t> order(parsed.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  const auto key_of = [&](uint32_t i) {
+    const observations::Observation& o = parsed[i].obs;
+    return std::tuple{o.metric_id, o.unit_id, o.period};
+  };
+  if (!seen.sorted()) {
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return key_of(a) < key_of(b); });
   }
-  std::unordered_map<std::tuple<int64_t, int64_t, Date>, observations::StoredObservation, KeyHash>
-      stored;
-  for (const auto& [metric_id, r] : range) {
+  // Per parsed row: -1 new, -2 unchanged, else the index of its stored row in `before`.
+  constexpr int32_t kNew = -1, kUnchanged = -2;
+  std::vector<int32_t> state(parsed.size(), kNew);
+  std::vector<observations::StoredObservation> before;
+  for (size_t begin = 0; begin < order.size();) {
+    const int64_t metric_id = parsed[order[begin]].obs.metric_id;
+    size_t end = begin;
+    Date from = parsed[order[begin]].obs.period, to = from;
+    while (end < order.size() && parsed[order[end]].obs.metric_id == metric_id) {
+      from = std::min(from, parsed[order[end]].obs.period);
+      to = std::max(to, parsed[order[end]].obs.period);
+      ++end;
+    }
+    size_t cursor = begin;
+    const auto by_key = [&](uint32_t i, const Key& k) { return key_of(i) < k; };
     RETURN_IF_ERROR(observations::ForEachStored(
-        conn, metric_id, r.first, r.second, [&](const observations::StoredObservation& s) {
-          const auto key = std::tuple{s.obs.metric_id, s.obs.unit_id, s.obs.period};
-          if (seen.count(key)) stored.emplace(key, s);
+        conn, metric_id, from, to, [&](const observations::StoredObservation& s) {
+          const Key key{s.obs.metric_id, s.obs.unit_id, s.obs.period};
+          // Forward from the last match; from the metric's first row should the database's order
+          // ever differ from ours (a collation), so a stored row is never taken for a new one.
+          const size_t from_row =
+              cursor > begin && key < key_of(order[cursor - 1]) ? begin : cursor;
+          const size_t at = static_cast<size_t>(
+              std::lower_bound(order.begin() + from_row, order.begin() + end, key, by_key) -
+              order.begin());
+          if (at == end || key_of(order[at]) != key) return;
+          cursor = std::max(cursor, at + 1);
+          const uint32_t i = order[at];
+          if (s.obs.SameNumbers(parsed[i].obs)) {
+            state[i] = kUnchanged;
+          } else {
+            state[i] = static_cast<int32_t>(before.size());
+            before.push_back(s);
+          }
         }));
+    begin = end;
   }
   std::vector<observations::Observation> added;
+  added.reserve(parsed.size() - before.size());
   std::vector<observations::Correction> corrections;
-  std::vector<oversight::SeriesKey> affected;
+  corrections.reserve(before.size());
   for (const Parsed& p : parsed) {
-    const auto it = stored.find(std::tuple{p.obs.metric_id, p.obs.unit_id, p.obs.period});
-    if (it == stored.end()) {
+    const int32_t st = state[&p - parsed.data()];
+    if (st == kNew) {
       added.push_back(p.obs);
-    } else if (it->second.obs.SameNumbers(p.obs)) {
+    } else if (st == kUnchanged) {
       ++report.unchanged;
-      continue;
     } else {
-      corrections.push_back({it->second, p.obs});
+      const observations::StoredObservation& old = before[st];
+      corrections.push_back({old, p.obs});
       if (report.changes.size() < ImportReport::kMaxListedChanges) {
         report.changes.push_back({p.row,
                                   dict.FindById(p.obs.metric_id)->code + " " +
                                       dir.FindById(p.obs.unit_id)->code + " " +
                                       FormatIsoDate(p.obs.period),
-                                  NumbersText(it->second.obs), NumbersText(p.obs)});
+                                  NumbersText(old.obs), NumbersText(p.obs)});
       }
     }
-    affected.push_back({p.obs.metric_id, p.obs.unit_id, false});
   }
+  // The series the import changes, once each, in key order.
+  std::vector<oversight::SeriesKey> affected;
+  for (const uint32_t i : order) {
+    if (state[i] == kUnchanged) continue;
+    const oversight::SeriesKey key{parsed[i].obs.metric_id, parsed[i].obs.unit_id, false};
+    if (affected.empty() || affected.back() != key) affected.push_back(key);
+  }
+  clock.Mark("compare with stored");
   report.added = static_cast<int64_t>(added.size());
   report.changed = static_cast<int64_t>(corrections.size());
   if (options.dry_run || (added.empty() && corrections.empty())) return report;
@@ -295,18 +404,23 @@ Result<ImportReport> ImportObservations(db::Connection& conn, const Table& table
                    observations::InsertBatch(conn, {"observations", table.name, std::string(sha256),
                                                     options.actor, options.now}));
   RETURN_IF_ERROR(observations::InsertObservations(conn, added, report.batch_id, options.now));
+  clock.Mark("insert new rows");
   RETURN_IF_ERROR(observations::ApplyCorrections(conn, corrections, report.batch_id, options.actor,
                                                  options.now));
   RETURN_IF_ERROR(observations::SetBatchCounts(conn, report.batch_id, report.added, report.changed,
                                                report.unchanged));
+  clock.Mark("corrections");
   if (options.recompute) {
     ASSIGN_OR_RETURN(oversight::RecomputeStats rs,
                      oversight::RecomputeSpc(conn, dir, dict, affected, options.now));
     report.series_recomputed = rs.series;
     report.aggregates_recomputed = rs.aggregates;
+    clock.Mark("recompute SPC");
   }
   RETURN_IF_ERROR(internal::RecordImportAudit(conn, options, "observations", sha256, report));
+  clock.Mark("audit");
   RETURN_IF_ERROR(tx.Commit());
+  clock.Mark("commit");
   report.written = true;
   return report;
 }

@@ -163,6 +163,14 @@ Result<Table> ReadTable(const std::string& path) {
   return FromCsvReader(reader.get());
 }
 
+Result<Table> ParseTable(const std::string& name, std::string bytes) {
+  if (EndsWith(name, ".xlsx") ||
+      (bytes.size() >= 4 && bytes.compare(0, 4, std::string_view("PK\x03\x04", 4)) == 0)) {
+    return ParseXlsxTable(name, bytes);
+  }
+  return ParseCsvTable(name, std::move(bytes));
+}
+
 void Table::AddRow(std::vector<std::string> cells) {
   TableRow r;
   r.number = header_row + static_cast<int64_t>(rows.size()) + 1;

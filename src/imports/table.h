@@ -49,6 +49,11 @@ struct Table {
 // when the file cannot be read, InvalidArgument for a file with no header row.
 Result<Table> ReadTable(const std::string& path);
 
+// A file's content already in memory (read once, e.g. to hash it too): a workbook when `name`
+// ends in .xlsx or the bytes start with the zip signature, else CSV. `name` stands for the file
+// name in messages. Same results as ReadTable(name) on a file holding `bytes`.
+Result<Table> ParseTable(const std::string& name, std::string bytes);
+
 // Parses CSV text; `name` stands for the file name in messages.
 Result<Table> ParseCsvTable(std::string name, std::string text);
 

@@ -223,16 +223,26 @@ Status ForEachInSeries(db::Connection& conn, int64_t metric_id, int64_t unit_id,
 
 Status InsertObservations(db::Connection& conn, std::span<const Observation> rows, int64_t batch_id,
                           std::string_view received_at) {
-  std::vector<std::vector<db::Value>> chunk;
-  chunk.reserve(std::min(rows.size(), kChunkRows));
+  // One chunk of rows, allocated once and overwritten in place (its strings keep their buffers).
+  std::vector<std::vector<db::Value>> chunk(std::min(rows.size(), kChunkRows),
+                                            std::vector<db::Value>(std::size(kObservationColumns)));
   const db::Value received{received_at};
+  size_t n = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
     const Observation& o = rows[i];
-    chunk.push_back({o.metric_id, o.unit_id, DateValue(o.period), o.value, o.numerator,
-                     o.denominator, batch_id, received});
-    if (chunk.size() == kChunkRows || i + 1 == rows.size()) {
-      RETURN_IF_ERROR(conn.BulkInsert("observation", kObservationColumns, chunk));
-      chunk.clear();
+    std::vector<db::Value>& r = chunk[n++];
+    r[0] = o.metric_id;
+    r[1] = o.unit_id;
+    r[2] = DateValue(o.period);
+    r[3] = o.value;
+    r[4] = o.numerator;
+    r[5] = o.denominator;
+    r[6] = batch_id;
+    r[7] = received;
+    if (n == chunk.size() || i + 1 == rows.size()) {
+      RETURN_IF_ERROR(conn.BulkInsert("observation", kObservationColumns,
+                                      std::span<const std::vector<db::Value>>(chunk.data(), n)));
+      n = 0;
     }
   }
   return Status::Ok();

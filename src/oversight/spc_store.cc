@@ -1,15 +1,18 @@
 #include "oversight/spc_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -77,28 +80,55 @@ constexpr std::string_view kSelectMetricRecalculations =
     "WHERE metric_id = ? AND kind = 'recalculation' ORDER BY id";
 constexpr std::string_view kSelectSeriesKeys =
     "SELECT DISTINCT metric_id, unit_id FROM observation ORDER BY metric_id, unit_id";
-constexpr std::string_view kUpsert =
-    "INSERT INTO spc_result (metric_id, unit_id, aggregate, computed_at, n_points, first_period, "
-    "last_period, mean, lpl, upl, target, variation, assurance, frequency, n_improvement, "
-    "n_concern, periods, point_values, point_types, groups_json, warnings, chart, point_limits) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (metric_id, unit_id, aggregate) DO UPDATE SET "
-    "computed_at = excluded.computed_at, n_points = excluded.n_points, "
-    "first_period = excluded.first_period, last_period = excluded.last_period, "
-    "mean = excluded.mean, lpl = excluded.lpl, upl = excluded.upl, target = excluded.target, "
-    "variation = excluded.variation, assurance = excluded.assurance, "
-    "frequency = excluded.frequency, n_improvement = excluded.n_improvement, "
-    "n_concern = excluded.n_concern, periods = excluded.periods, "
-    "point_values = excluded.point_values, point_types = excluded.point_types, "
-    "groups_json = excluded.groups_json, warnings = excluded.warnings, chart = excluded.chart, "
-    "point_limits = excluded.point_limits";
+// Every column a recompute writes, in order: the upsert's parameters, a result row's values and
+// the staging table's columns (PostgreSQL).
+#define SHEWHART_RESULT_COLUMNS                                                                  \
+  "metric_id, unit_id, aggregate, computed_at, n_points, first_period, last_period, mean, lpl, " \
+  "upl, target, variation, assurance, frequency, n_improvement, n_concern, periods, "            \
+  "point_values, point_types, groups_json, warnings, chart, point_limits, aggregation, "         \
+  "reported, held_back"
+#define SHEWHART_RESULT_UPDATE                                                                  \
+  "ON CONFLICT (metric_id, unit_id, aggregate) DO UPDATE SET "                                  \
+  "computed_at = excluded.computed_at, n_points = excluded.n_points, "                          \
+  "first_period = excluded.first_period, last_period = excluded.last_period, "                  \
+  "mean = excluded.mean, lpl = excluded.lpl, upl = excluded.upl, target = excluded.target, "    \
+  "variation = excluded.variation, assurance = excluded.assurance, "                            \
+  "frequency = excluded.frequency, n_improvement = excluded.n_improvement, "                    \
+  "n_concern = excluded.n_concern, periods = excluded.periods, "                                \
+  "point_values = excluded.point_values, point_types = excluded.point_types, "                  \
+  "groups_json = excluded.groups_json, warnings = excluded.warnings, chart = excluded.chart, "  \
+  "point_limits = excluded.point_limits, aggregation = excluded.aggregation, "                  \
+  "reported = excluded.reported, held_back = excluded.held_back"
+constexpr size_t kResultColumns = 26;
+constexpr std::string_view kUpsertRow =
+    "INSERT INTO spc_result (" SHEWHART_RESULT_COLUMNS
+    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    SHEWHART_RESULT_UPDATE;
+constexpr std::string_view kResultColumnNames[kResultColumns] = {
+    "metric_id",     "unit_id",      "aggregate",   "computed_at", "n_points",    "first_period",
+    "last_period",   "mean",         "lpl",         "upl",         "target",      "variation",
+    "assurance",     "frequency",    "n_improvement", "n_concern", "periods",     "point_values",
+    "point_types",   "groups_json",  "warnings",    "chart",       "point_limits", "aggregation",
+    "reported",      "held_back"};
+// PostgreSQL, from this many rows: COPY into a session's staging table, then one merge.
+constexpr size_t kStagedResultsFrom = 64;
+constexpr std::string_view kCreateResultStaging =
+    "CREATE TEMP TABLE IF NOT EXISTS spc_result_staging (metric_id BIGINT, unit_id BIGINT, "
+    "aggregate INTEGER, computed_at TEXT, n_points INTEGER, first_period TEXT, last_period TEXT, "
+    "mean DOUBLE PRECISION, lpl DOUBLE PRECISION, upl DOUBLE PRECISION, target DOUBLE PRECISION, "
+    "variation TEXT, assurance TEXT, frequency TEXT, n_improvement INTEGER, n_concern INTEGER, "
+    "periods TEXT, point_values TEXT, point_types TEXT, groups_json TEXT, warnings TEXT, "
+    "chart TEXT, point_limits TEXT, aggregation TEXT, reported TEXT, held_back TEXT)";
+constexpr std::string_view kClearResultStaging = "DELETE FROM spc_result_staging";
+constexpr std::string_view kMergeResultStaging =
+    "INSERT INTO spc_result (" SHEWHART_RESULT_COLUMNS ") SELECT " SHEWHART_RESULT_COLUMNS
+    " FROM spc_result_staging ORDER BY metric_id, unit_id, aggregate " SHEWHART_RESULT_UPDATE;
+#undef SHEWHART_RESULT_COLUMNS
+#undef SHEWHART_RESULT_UPDATE
 constexpr std::string_view kSelectResult =
     "SELECT computed_at, n_points, first_period, last_period, mean, lpl, upl, target, variation, "
     "assurance, frequency, n_improvement, n_concern, periods, point_values, point_types, "
     "groups_json, warnings, chart, point_limits, aggregation, reported, held_back FROM spc_result "
-    "WHERE metric_id = ? AND unit_id = ? AND aggregate = ?";
-constexpr std::string_view kUpdateCoverage =
-    "UPDATE spc_result SET aggregation = ?, reported = ?, held_back = ? "
     "WHERE metric_id = ? AND unit_id = ? AND aggregate = ?";
 constexpr std::string_view kDeleteResult =
     "DELETE FROM spc_result WHERE metric_id = ? AND unit_id = ? AND aggregate = ?";
@@ -203,14 +233,17 @@ std::optional<stats::ChartType> ControlChartFor(const dictionary::MetricVersion&
   return std::nullopt;
 }
 
-// A series analysed by a control chart, written with the same columns as an XmR result: the
+// One stored result: the values of kResultColumnNames, in order.
+using ResultRow = std::vector<db::Value>;
+
+// A series analysed by a control chart, as a row with the same columns as an XmR result: the
 // parts are the groups (their average centre line and limits, as qicharts2's summary), each
 // point's own centre line and limits are in point_limits. When the chart cannot be drawn from
-// the data, writes nothing and says why in *not_drawn.
-Status StoreControlChart(db::Connection& conn, const dictionary::MetricVersion& latest,
-                         stats::ChartType chart, const SeriesKey& key, const SeriesData& data,
+// the data, leaves *row empty and says why in *not_drawn.
+void ComputeControlChart(const dictionary::MetricVersion& latest, stats::ChartType chart,
+                         const SeriesKey& key, const SeriesData& data,
                          std::span<const Recalculation> recalcs, double target, std::string_view at,
-                         std::string* not_drawn) {
+                         ResultRow* row, std::string* not_drawn) {
   ControlChartSeriesInput in;
   in.dates = data.dates;
   const bool counts = chart == stats::ChartType::kP || chart == stats::ChartType::kU;
@@ -224,8 +257,8 @@ Status StoreControlChart(db::Connection& conn, const dictionary::MetricVersion& 
   in.improvement = direction;
   ControlChartSeries out;
   if (const Status s = AnalyseControlChartSeries(in, &out); !s.ok()) {
-    *not_drawn = s.message();  // nothing written: the caller falls back to XmR
-    return Status::Ok();
+    *not_drawn = s.message();  // no row: the caller falls back to XmR
+    return;
   }
   std::string periods, values, types, limits;
   int64_t n_improvement = 0, n_concern = 0;
@@ -265,7 +298,7 @@ Status StoreControlChart(db::Connection& conn, const dictionary::MetricVersion& 
       have ? stats::AssuranceOf(target, last.lpl, last.upl, direction) : stats::Assurance::kNone;
   const stats::Frequency frequency =
       out.dates.size() >= 2 ? stats::InferFrequency(out.dates) : stats::Frequency::kUnknown;
-  return conn.Execute(kUpsert, {key.metric_id,
+  *row = ResultRow{key.metric_id,
                                 key.unit_id,
                                 key.aggregate ? 1 : 0,
                                 at,
@@ -287,18 +320,23 @@ Status StoreControlChart(db::Connection& conn, const dictionary::MetricVersion& 
                                 GroupsJson(groups),
                                 warnings,
                                 std::string(stats::Name(chart)),
-                                limits});
+                                limits,
+                                std::string(),
+                                std::string(),
+                                std::string()};
 }
 
 // Recalculations recorded for the series of one metric (series_event), by series.
 using RecalculationsBySeries = std::map<std::pair<int64_t, bool>, std::vector<Recalculation>>;
 
-// Analyses one series and writes its row. `recorded` are the recalculations people recorded for
-// it, applied after the definition changes (at the same period, the definition's reason wins).
-Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const SeriesKey& key,
-                   const SeriesData& data, std::span<const Recalculation> recorded,
-                   std::string_view at) {
-  if (data.dates.empty()) return Status::Ok();
+// Analyses one series into its row (kResultColumnNames; the aggregate's coverage columns empty).
+// `recorded` are the recalculations people recorded for it, applied after the definition changes
+// (at the same period, the definition's reason wins). No row when there are no data.
+// Thread-safe: reads only its arguments.
+ResultRow ComputeSeries(const dictionary::Metric& metric, const SeriesKey& key,
+                        const SeriesData& data, std::span<const Recalculation> recorded,
+                        std::string_view at) {
+  if (data.dates.empty()) return {};
   const dictionary::MetricVersion& latest = metric.Latest();
   std::vector<Recalculation> recalcs;
   for (const dictionary::MetricVersion& v : metric.versions) {
@@ -323,9 +361,9 @@ Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const
   // The metric's chart type decides the chart; XmR unless it names another the data can feed.
   std::string not_drawn;
   if (const std::optional<stats::ChartType> chart = ControlChartFor(latest, data)) {
-    RETURN_IF_ERROR(
-        StoreControlChart(conn, latest, *chart, key, data, recalcs, target, at, &not_drawn));
-    if (not_drawn.empty()) return Status::Ok();
+    ResultRow row;
+    ComputeControlChart(latest, *chart, key, data, recalcs, target, at, &row, &not_drawn);
+    if (not_drawn.empty()) return row;
   }
   SpcSeriesResult out;
   AnalyseSpcSeries(in, &out);
@@ -370,7 +408,7 @@ Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const
   for (const std::string& w : out.warnings) warnings += w + "\n";
   const stats::XmrGroup last = out.xmr.groups.empty() ? stats::XmrGroup{} : out.xmr.groups.back();
   const bool have = !out.xmr.groups.empty();
-  return conn.Execute(kUpsert, {key.metric_id,
+  return ResultRow{key.metric_id,
                                 key.unit_id,
                                 key.aggregate ? 1 : 0,
                                 at,
@@ -392,7 +430,10 @@ Status StoreSeries(db::Connection& conn, const dictionary::Metric& metric, const
                                 groups,
                                 warnings,
                                 std::string("xmr"),
-                                std::string()});
+                                std::string(),
+                                std::string(),
+                                std::string(),
+                                std::string()};
 }
 
 struct Accumulator {
@@ -414,6 +455,44 @@ bool Contains(std::string_view text, std::string_view word) {
   std::string lower(text);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower.find(word) != std::string::npos;
+}
+
+// Calls fn(i) for every i in [0, n), spread over the machine's cores (at most 4 threads, and
+// only for enough work to pay for them); returns when every call has returned.
+void ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
+  constexpr size_t kPerThread = 64;  // series per thread at least
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const size_t threads = std::min({cores, size_t{4}, (n + kPerThread - 1) / kPerThread});
+  if (threads <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    constexpr size_t kBatch = 32;
+    for (size_t begin; (begin = next.fetch_add(kBatch)) < n;) {
+      for (size_t i = begin; i < std::min(n, begin + kBatch); ++i) fn(i);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+}
+
+// Writes result rows (kResultColumnNames), replacing the stored ones: on PostgreSQL, many rows
+// go by COPY into a staging table and one merge; otherwise (and on SQLite) one prepared upsert
+// reused for every row. Inside the caller's transaction.
+Status WriteResults(db::Connection& conn, std::span<const ResultRow> rows) {
+  if (rows.empty()) return Status::Ok();
+  if (conn.dialect() == db::Dialect::kPostgres && rows.size() >= kStagedResultsFrom) {
+    RETURN_IF_ERROR(conn.Execute(kCreateResultStaging));
+    RETURN_IF_ERROR(conn.Execute(kClearResultStaging));
+    RETURN_IF_ERROR(conn.BulkInsert("spc_result_staging", kResultColumnNames, rows));
+    RETURN_IF_ERROR(conn.Execute(kMergeResultStaging));
+    return conn.Execute(kClearResultStaging);
+  }
+  return conn.ExecuteMany(kUpsertRow, rows);
 }
 
 // Recomputes, for one metric, the units in `units` and the aggregates for `roots`.
@@ -485,16 +564,24 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
     }
     return db::Flow::kContinue;
   }));
+  // The series to analyse: the units' own, then the aggregates (their data formed here).
+  struct Job {
+    SeriesKey key;
+    const SeriesData* data;
+    std::string reported, held_back;  // aggregates
+  };
+  std::vector<Job> jobs;
+  jobs.reserve(units.size() + agg.size());
   for (const int64_t unit : units) {
     const auto it = own.find(unit);
     if (it == own.end()) continue;
-    const SeriesKey key{metric.id, unit, false};
-    RETURN_IF_ERROR(StoreSeries(conn, metric, key, it->second, recorded_for(key), at));
-    ++stats->series;
-    stats->touched.push_back(key);
+    jobs.push_back({{metric.id, unit, false}, &it->second, {}, {}});
   }
+  std::vector<SeriesData> agg_data(agg.size());  // sized once: jobs point into it
+  std::vector<db::Value> deleted;                // roots whose aggregate is removed
+  size_t next_agg = 0;
   for (const auto& [root, periods] : agg) {
-    SeriesData s;
+    SeriesData& s = agg_data[next_agg++];
     std::string reported, held_back;
     const auto& seen = seen_in[root];
     for (const auto& [period, a] : periods) {
@@ -536,17 +623,33 @@ Status RecomputeMetric(db::Connection& conn, const directory::Directory& dir,
         s.values.push_back(a.sum / static_cast<double>(a.n));
       }
     }
-    const SeriesKey key{metric.id, root, true};
     if (s.dates.empty()) {
       // Nothing complete enough to show: no stored aggregate (an older one would mislead).
-      RETURN_IF_ERROR(conn.Execute(kDeleteResult, {key.metric_id, key.unit_id, 1}));
+      deleted.push_back(root);
       continue;
     }
-    RETURN_IF_ERROR(StoreSeries(conn, metric, key, s, recorded_for(key), at));
-    RETURN_IF_ERROR(conn.Execute(kUpdateCoverage, {std::string(aggregation), reported, held_back,
-                                                   key.metric_id, key.unit_id, 1}));
-    ++stats->aggregates;
-    stats->touched.push_back(key);
+    jobs.push_back({{metric.id, root, true}, &s, std::move(reported), std::move(held_back)});
+  }
+
+  // Analyse (in parallel: each series reads only its own data), then write every row at once.
+  std::vector<ResultRow> rows(jobs.size());
+  ParallelFor(jobs.size(), [&](size_t i) {
+    const Job& job = jobs[i];
+    rows[i] = ComputeSeries(metric, job.key, *job.data, recorded_for(job.key), at);
+    if (job.key.aggregate && rows[i].size() == kResultColumns) {
+      rows[i][23] = std::string(aggregation);
+      rows[i][24] = job.reported;
+      rows[i][25] = job.held_back;
+    }
+  });
+  for (const db::Value& root : deleted) {
+    RETURN_IF_ERROR(conn.Execute(kDeleteResult, {metric.id, root, 1}));
+  }
+  std::erase_if(rows, [](const ResultRow& r) { return r.empty(); });
+  RETURN_IF_ERROR(WriteResults(conn, rows));
+  for (const Job& job : jobs) {
+    ++(job.key.aggregate ? stats->aggregates : stats->series);
+    stats->touched.push_back(job.key);
   }
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 #include "dictionary/dictionary.h"
 #include "directory/directory.h"
@@ -284,6 +285,72 @@ TEST_P(SpcStoreTest, StoredResultsFollowTheMetricsChartType) {
   StoredSpcResult falls = Load("FALLS", "RAA", false);
   EXPECT_EQ(falls.chart, "xmr");
   EXPECT_TRUE(std::isnan(falls.points[0].lcl));
+}
+
+// Many series are analysed in parallel and written at once (PostgreSQL: COPY into a staging
+// table and one merge); each must be stored exactly as when its series is recomputed alone (one
+// upsert), NULLs, exact doubles and the aggregates' coverage included.
+TEST_P(SpcStoreTest, ManySeriesWrittenAtOnceMatchOneAtATime) {
+  LoadBase();
+  std::string orgs = "code,name,kind,parent\n";
+  std::string obs = "metric,unit,period,value,numerator,denominator\n";
+  for (int u = 0; u < 120; ++u) {
+    char code[16];
+    std::snprintf(code, sizeof code, "Q%03d", u);
+    orgs += std::string(code) + ",Practice " + std::to_string(u) + ",gp practice,PL1\n";
+    for (int m = 1; m <= 14; ++m) {
+      if (u % 7 == 3 && m > 12) continue;  // some stop early: held back, then not expected
+      char period[16];
+      std::snprintf(period, sizeof period, "%04d-%02d-01", 2022 + (m - 1) / 12, (m - 1) % 12 + 1);
+      const int den = u % 11 == 0 && m == 5 ? 0 : 900 + (u * 37 + m * 11) % 400;
+      const int num = den == 0 ? 0 : (u * 13 + m * 7) % 9 + (m == 14 && u % 5 == 0 ? 30 : 0);
+      obs += "FALLS," + std::string(code) + "," + period + ",," + std::to_string(num) + "," +
+             std::to_string(den) + "\n";
+      obs += "CDIFF," + std::string(code) + "," + period + "," +
+             std::to_string((u + m * 3) % 5) + ".125,,\n";
+    }
+  }
+  WriteText(dir_ / "many_orgs.csv", orgs);
+  WriteText(dir_ / "many_obs.csv", obs);
+  ValueOrDie(imports::ImportOrganisationsFile(*conn_, (dir_ / "many_orgs.csv").string(),
+                                              Options()));
+  imports::ImportReport r = ValueOrDie(imports::ImportObservationsFile(
+      *conn_, (dir_ / "many_obs.csv").string(), Options("2024-09-01T00:00:00Z")));
+  EXPECT_EQ(r.series_recomputed, 240);
+  EXPECT_EQ(r.aggregates_recomputed, 2);
+  const std::string kRows =
+      "SELECT m.code, u.code, r.aggregate, r.n_points, r.first_period, r.last_period, r.mean, "
+      "r.lpl, r.upl, r.target, r.variation, r.assurance, r.frequency, r.n_improvement, "
+      "r.n_concern, r.periods, r.point_values, r.point_types, r.groups_json, r.warnings, "
+      "r.chart, r.point_limits, r.aggregation, r.reported, r.held_back FROM spc_result r "
+      "JOIN metric m ON m.id = r.metric_id JOIN unit u ON u.id = r.unit_id "
+      "ORDER BY m.code, u.code, r.aggregate";
+  auto dump = [&] {
+    std::string out;
+    for (const db::Row& row : ValueOrDie(conn_->QueryAll(kRows))) {
+      for (const db::Value& v : row.values()) out += v.DebugString() + "|";
+      out += "\n";
+    }
+    return out;
+  };
+  const std::string at_once = dump();
+  EXPECT_EQ(Count("spc_result WHERE computed_at = '2024-09-01T00:00:00Z'"), 242);
+  EXPECT_THAT(at_once, HasSubstr("'pooled'"));
+  // Now every series again, one at a time (its own series and its system's aggregate).
+  auto dir = ValueOrDie(directory::Directory::Load(*conn_));
+  auto dict = ValueOrDie(dictionary::Dictionary::Load(*conn_));
+  for (int u = 0; u < 120; u += 1) {
+    char code[16];
+    std::snprintf(code, sizeof code, "Q%03d", u);
+    for (const char* metric : {"FALLS", "CDIFF"}) {
+      const SeriesKey key = Key(metric, code, false);
+      RecomputeStats one = ValueOrDie(RecomputeSpc(*conn_, dir, dict, std::vector{key},
+                                                   "2024-10-01T00:00:00Z"));
+      EXPECT_EQ(one.series, 1);
+    }
+  }
+  EXPECT_EQ(Count("spc_result WHERE computed_at = '2024-10-01T00:00:00Z'"), 242);
+  EXPECT_EQ(dump(), at_once);
 }
 
 INSTANTIATE_STORAGE_TEST(SpcStoreTest);

@@ -1,13 +1,16 @@
 #include "imports/internal/common.h"
 
 #include <sodium.h>
+#include <sys/resource.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
@@ -48,12 +51,36 @@ Status ImportTransaction::Commit() {
 }
 
 Result<std::string> ReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return IoError(path + ": cannot open the file: " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // One read into a buffer of the file's size (a stream copy would hold it twice).
+  const std::streamoff size = in.tellg();
+  std::string bytes;
+  if (size > 0) {
+    bytes.resize(static_cast<size_t>(size));
+    in.seekg(0);
+    in.read(bytes.data(), size);
+    bytes.resize(static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) return IoError(path + ": cannot read the file");
-  return ss.str();
+  // Whatever was appended since the size was taken.
+  std::ostringstream rest;
+  in.clear();
+  rest << in.rdbuf();
+  bytes += rest.str();
+  return bytes;
+}
+
+Result<ReadFile> ReadAndHash(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(path));
+  // The hash reads `bytes` while the parser reads its own copy (the CSV reader takes ownership).
+  std::future<std::string> sha =
+      std::async(std::launch::async, [&bytes] { return Sha256Hex(bytes); });
+  Result<Table> table = ParseTable(path, std::string(bytes));
+  ReadFile out{.table = {}, .sha256 = sha.get()};
+  if (!table.ok()) return table.status();
+  out.table = std::move(*table);
+  return out;
 }
 
 std::string_view Cell(const TableRow& row, const std::optional<size_t>& column) {
@@ -87,6 +114,33 @@ Status RecordImportAudit(db::Connection& conn, const ImportOptions& options, std
              .before = "",
              .after = after.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
              .remote = options.remote});
+}
+
+namespace {
+double CpuMs() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
+         (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+}  // namespace
+
+PhaseClock::PhaseClock() {
+  const char* env = std::getenv("SHEWHART_IMPORT_TIMING");
+  enabled_ = env != nullptr && *env != '\0';
+  last_ = std::chrono::steady_clock::now();
+  if (enabled_) last_cpu_ = CpuMs();
+}
+
+void PhaseClock::Mark(std::string_view phase) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const double ms = std::chrono::duration<double, std::milli>(now - last_).count();
+  const double cpu = CpuMs();
+  std::fprintf(stderr, "import: %-28.*s %9.1f ms (cpu %.1f ms)\n", static_cast<int>(phase.size()),
+               phase.data(), ms, cpu - last_cpu_);
+  last_ = now;
+  last_cpu_ = cpu;
 }
 
 std::string Quote(std::string_view text) {
@@ -126,12 +180,10 @@ Status ImportGenerated(db::Connection& conn, std::span<const Importer> importers
 
 Result<ImportReport> ImportFile(db::Connection& conn, const Importer& importer,
                                 const std::string& path, const ImportOptions& options) {
-  ASSIGN_OR_RETURN(std::string bytes, internal::ReadFileBytes(path));
-  const std::string sha = Sha256Hex(bytes);
-  bytes.clear();
-  bytes.shrink_to_fit();
-  ASSIGN_OR_RETURN(Table table, ReadTable(path));
-  return importer.import_table(conn, table, sha, options);
+  internal::PhaseClock clock;
+  ASSIGN_OR_RETURN(internal::ReadFile file, internal::ReadAndHash(path));
+  clock.Mark("read, hash and parse the file");
+  return importer.import_table(conn, file.table, file.sha256, options);
 }
 
 std::string ImportReport::Summary() const {

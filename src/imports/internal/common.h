@@ -8,6 +8,7 @@
 #ifndef SHEWHART_IMPORTS_INTERNAL_COMMON_H_
 #define SHEWHART_IMPORTS_INTERNAL_COMMON_H_
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,14 @@ class ImportTransaction {
 
 Result<std::string> ReadFileBytes(const std::string& path);
 
+// A file read once: its rows, and the SHA-256 of its bytes (hashed on another thread while the
+// rows are parsed).
+struct ReadFile {
+  Table table;
+  std::string sha256;
+};
+Result<ReadFile> ReadAndHash(const std::string& path);
+
 // Trimmed cell text of `column` in `row`, "" when the column is absent.
 std::string_view Cell(const TableRow& row, const std::optional<size_t>& column);
 
@@ -47,6 +56,20 @@ void CheckNoNhsNumbers(const Table& table, const TableRow& row,
 // inside the import's transaction. `kind`: observations, organisations or metrics.
 Status RecordImportAudit(db::Connection& conn, const ImportOptions& options, std::string_view kind,
                          std::string_view sha256, const ImportReport& report);
+
+// Phase timings of an import, for profiling: with SHEWHART_IMPORT_TIMING set (to anything
+// non-empty), each Mark() writes "import: PHASE N ms" (the time since the previous mark) to
+// stderr with the process's CPU time over the same interval; otherwise it does nothing.
+class PhaseClock {
+ public:
+  PhaseClock();
+  void Mark(std::string_view phase);
+
+ private:
+  bool enabled_ = false;
+  std::chrono::steady_clock::time_point last_;
+  double last_cpu_ = 0;  // process CPU time (user + system) at the last mark, ms
+};
 
 // "'x'" with quotes, shortened if long, for messages.
 std::string Quote(std::string_view text);
