@@ -3,12 +3,14 @@
 // ordinary imports: U organisations, M metrics (falls per 1,000 bed days style rates, lower is
 // better), 60 months each (a quarter of the series step down after month 30; fixed seed). Then
 // (always) adds P projects straight into the improvement tables, each with an outcome measure on
-// an EXISTING series of the database (5% claim a series another project claims) and one PDSA
+// an EXISTING series of the database, spread evenly over them (5% claim a series another project
+// claims) and one PDSA
 // cycle in month 28; then times improvement::GetProgrammeImpact(conn, 0) — what
 // `GET /api/portfolio/impact` runs — R times, and prints each time and the totals.
 //
 //   portfolio_impact_load --db sqlite:/tmp/portfolio.db --units 250 --metrics 40 --projects 10000
 //   portfolio_impact_load --db sqlite:/tmp/portfolio.db --reuse --projects 10000 --repeat 3
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -146,9 +148,12 @@ int main(int argc, char** argv) {
       if (Status d = c.Execute(std::string("DELETE FROM ") + t, {}); !d.ok()) return Fail(d, t);
     }
     const std::string now = "2024-02-01T10:00:00Z";
+    // Spread over every metric and organisation: with more series than projects, every k-th.
+    const size_t stride = std::max<size_t>(1, series.size() / static_cast<size_t>(projects));
     for (int p = 0; p < projects; ++p) {
       // 5% share the series of the project before them.
-      const auto [metric, unit] = series[static_cast<size_t>(p % 20 == 19 ? p - 1 : p) % series.size()];
+      const size_t k = static_cast<size_t>(p % 20 == 19 ? p - 1 : p);
+      const auto [metric, unit] = series[(k * stride) % series.size()];
       auto id = c.ExecuteReturningId(
           "INSERT INTO improvement_project (unit_id, title, aim, problem, lead_email, status, "
           "method, started, population, restricted, score_reason, created_by, created_at) VALUES "

@@ -239,8 +239,9 @@ std::string_view ScoreLabel(double score);
 
 // The series data of a metric at a unit for impact (values, denominators, recalculations).
 Result<PortfolioSeries> LoadImpactSeries(db::Connection& conn, int64_t metric_id, int64_t unit_id);
-// The series of one metric at each of `unit_ids` (in that order) in ONE read of the metric's
-// observations and one of its recalculations: a portfolio loads per metric, not per series.
+// The series of one metric at each of `unit_ids` (in that order): the claimed units'
+// observations a few hundred units a read, and one read of the metric's recalculations — a
+// portfolio loads per metric, not per series, and never reads the unclaimed series.
 Result<std::vector<PortfolioSeries>> LoadImpactSeriesOfMetric(db::Connection& conn,
                                                               int64_t metric_id,
                                                               std::span<const int64_t> unit_ids);
