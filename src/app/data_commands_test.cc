@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/testing/run_command.h"
 #include "db/db.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -24,23 +25,7 @@ namespace fs = std::filesystem;
 
 // Runs `shewhart ARGS...` with only the data commands; returns the exit status.
 int RunShewhart(std::vector<std::string> args) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    // Quiet the child's output so the test log stays readable.
-    std::freopen("/dev/null", "w", stdout);
-    args.insert(args.begin(), "shewhart");
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    CLI::App app{"test"};
-    app.require_subcommand(1);
-    CommandSet commands;
-    AddDataCommands(app, commands);
-    std::cout.flush();
-    _exit(ParseAndRun(app, commands, static_cast<int>(argv.size()), argv.data()));
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return testing::RunCommand(std::move(args), AddDataCommands);
 }
 
 std::string Read(const fs::path& p) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "app/data_commands.h"
+#include "app/testing/run_command.h"
 #include "db/db.h"
 #include "gtest/gtest.h"
 #include "improvement/programmes.h"
@@ -31,23 +32,13 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 int RunShewhart(std::vector<std::string> args) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::freopen("/dev/null", "w", stdout);
-    std::freopen("/dev/null", "w", stderr);
-    args.insert(args.begin(), "shewhart");
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    CLI::App app{"test"};
-    app.require_subcommand(1);
-    CommandSet commands;
-    AddDataCommands(app, commands);
-    AddImprovementCommands(app, commands);
-    _exit(ParseAndRun(app, commands, static_cast<int>(argv.size()), argv.data()));
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return testing::RunCommand(
+      std::move(args),
+      [](CLI::App& app, CommandSet& commands) {
+        AddDataCommands(app, commands);
+        AddImprovementCommands(app, commands);
+      },
+      /*quiet_errors=*/true);
 }
 
 std::string Read(const fs::path& p) {
