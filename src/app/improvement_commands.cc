@@ -2,8 +2,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -12,7 +10,10 @@
 #include <string>
 
 #include "base/date.h"
+#include "base/text_checks.h"
+#include "csv/csv_reader.h"
 #include "db/db.h"
+#include "imports/imports.h"
 #include "improvement/programmes.h"
 #include "schema/schema.h"
 
@@ -29,24 +30,14 @@ struct ImpactOptions {
   std::string output;  // "" = stdout
 };
 
-// Numbers as the CSV writes them: shortest text that reads back the same double.
-std::string Num(double v) {
-  if (!std::isfinite(v)) return "";
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.17g", v);
-  std::string s = buf;
-  for (int precision = 1; precision < 17; ++precision) {
-    std::snprintf(buf, sizeof(buf), "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) return buf;
-  }
-  return s;
-}
+// A number as the CSV writes it: the shortest text that reads back the same double ("" for none).
+std::string Num(double v) { return std::isfinite(v) ? FormatNumber(v) : std::string(); }
 
+// A text cell: formula-safe as every export (imports.h), quoted when it needs to be.
 std::string Cell(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
+  std::string out;
+  csv::AppendCsvField(imports::NeutraliseFormula(s), &out);
+  return out;
 }
 
 std::string Projects(const std::vector<int64_t>& ids) {
