@@ -82,6 +82,21 @@ Result<bool> Visible(db::Connection& conn, const Writer& reader, const ProjectRo
   return OnTeam(conn, p.id, reader.email);
 }
 
+// For lists: the projects whose team `email` is on (one read), and Visible's rule for a row.
+Result<std::set<int64_t>> TeamProjects(db::Connection& conn, std::string_view email) {
+  std::set<int64_t> mine;
+  RETURN_IF_ERROR(conn.Query("SELECT project_id FROM improvement_team_member WHERE email = ?",
+                             {Lower(email)}, [&](const db::Row& r) {
+                               mine.insert(r.Int(0));
+                               return db::Flow::kContinue;
+                             }));
+  return mine;
+}
+bool SeesRow(const Writer& reader, const std::set<int64_t>& team, int64_t project,
+             bool restricted, int64_t unit_id) {
+  return !restricted || reader.scope.Contains(unit_id) || team.contains(project);
+}
+
 std::string Target(int64_t project_id) { return "project " + std::to_string(project_id); }
 
 // The latest period of the stored series on or before `day`, if any.
@@ -704,12 +719,7 @@ Result<std::vector<PopulationReach>> PortfolioReach(db::Connection& conn, const 
                                return db::Flow::kContinue;
                              }));
   if (out.empty()) return out;
-  std::set<int64_t> mine;
-  RETURN_IF_ERROR(conn.Query("SELECT project_id FROM improvement_team_member WHERE email = ?",
-                             {Lower(reader.email)}, [&](const db::Row& r) {
-                               mine.insert(r.Int(0));
-                               return db::Flow::kContinue;
-                             }));
+  ASSIGN_OR_RETURN(const std::set<int64_t> mine, TeamProjects(conn, reader.email));
   // A restricted project the reader may not see is not counted: neither its title nor its
   // existence leaves its scope.
   RETURN_IF_ERROR(conn.Query(
@@ -722,9 +732,7 @@ Result<std::vector<PopulationReach>> PortfolioReach(db::Connection& conn, const 
       {programme_id ? 1 : 0, programme_id.value_or(0)}, [&](const db::Row& r) {
         auto it = at.find(r.Int(0));
         if (it == at.end()) return db::Flow::kContinue;
-        if (r.Int(2) != 0 && !reader.scope.Contains(r.Int(3)) && !mine.contains(r.Int(1))) {
-          return db::Flow::kContinue;
-        }
+        if (!SeesRow(reader, mine, r.Int(1), r.Int(2) != 0, r.Int(3))) return db::Flow::kContinue;
         PopulationReach& reach = out[it->second];
         ++reach.projects;
         if (r.Int(4) > 0) ++reach.co_designed;
@@ -741,12 +749,7 @@ Result<std::vector<ProjectSummary>> ListProjects(db::Connection& conn, const Pro
     ASSIGN_OR_RETURN(unit_id, directory::FindUnitId(conn, filter.organisation));
     if (!unit_id) return NotFoundError("there is no organisation \"" + filter.organisation + "\"");
   }
-  std::set<int64_t> mine;
-  RETURN_IF_ERROR(conn.Query("SELECT project_id FROM improvement_team_member WHERE email = ?",
-                             {Lower(reader.email)}, [&](const db::Row& r) {
-                               mine.insert(r.Int(0));
-                               return db::Flow::kContinue;
-                             }));
+  ASSIGN_OR_RETURN(const std::set<int64_t> mine, TeamProjects(conn, reader.email));
   std::vector<ProjectSummary> out;
   RETURN_IF_ERROR(conn.Query(
       "SELECT p.id, p.title, u.code, p.lead_email, p.status, p.started, p.programme_id, p.score, "
@@ -759,10 +762,7 @@ Result<std::vector<ProjectSummary>> ListProjects(db::Connection& conn, const Pro
       {unit_id ? 1 : 0, unit_id.value_or(0), filter.status, filter.status,
        filter.programme_id ? 1 : 0, filter.programme_id.value_or(0)},
       [&](const db::Row& r) {
-        const bool restricted = r.Int(8) != 0;
-        if (restricted && !reader.scope.Contains(r.Int(9)) && !mine.contains(r.Int(0))) {
-          return db::Flow::kContinue;
-        }
+        if (!SeesRow(reader, mine, r.Int(0), r.Int(8) != 0, r.Int(9))) return db::Flow::kContinue;
         out.push_back({.id = r.Int(0), .title = r.Text(1), .organisation = r.Text(2),
                        .lead = r.Text(3), .status = r.Text(4), .started = r.Text(5),
                        .programme_id = r.OptionalInt(6), .score = r.OptionalDouble(7),
