@@ -109,7 +109,7 @@ struct ItemWriter {
       return;
     }
     out->append("><title>");
-    AppendXmlEscaped(c.tooltip, out);
+    AppendMarkupEscaped(c.tooltip, out);
     out->append("</title></circle>\n");
   }
   void operator()(const Rect& r) const {
@@ -141,7 +141,7 @@ struct ItemWriter {
       out->append(")\"");
     }
     out->push_back('>');
-    AppendXmlEscaped(t.text, out);
+    AppendMarkupEscaped(t.text, out);
     out->append("</text>\n");
   }
   void operator()(const GroupBegin& g) const {
@@ -154,7 +154,6 @@ struct ItemWriter {
 
 }  // namespace
 
-void AppendXmlEscaped(std::string_view text, std::string* out) { AppendMarkupEscaped(text, out); }
 
 void WriteSvg(const Scene& scene, std::string* out) {
   out->reserve(out->size() + 200 + scene.items.size() * 110);
@@ -167,11 +166,11 @@ void WriteSvg(const Scene& scene, std::string* out) {
   out->push_back(' ');
   AppendNumber(scene.height, out);
   out->append("\" role=\"img\" aria-labelledby=\"chart-title chart-desc\" font-family=\"");
-  AppendXmlEscaped(kCssFontFamily, out);
+  AppendMarkupEscaped(kCssFontFamily, out);
   out->append("\">\n<title id=\"chart-title\">");
-  AppendXmlEscaped(scene.title, out);
+  AppendMarkupEscaped(scene.title, out);
   out->append("</title>\n<desc id=\"chart-desc\">");
-  AppendXmlEscaped(scene.description, out);
+  AppendMarkupEscaped(scene.description, out);
   out->append("</desc>\n");
   const ItemWriter writer{out};
   for (const Item& item : scene.items) std::visit(writer, item);

@@ -21,9 +21,6 @@ namespace shewhart::chart::internal {
 // Appends the SVG document of `scene` to `*out`.
 void WriteSvg(const Scene& scene, std::string* out);
 
-// Appends `text` to `*out` with &, <, >, " and ' escaped (valid for content and attributes).
-void AppendXmlEscaped(std::string_view text, std::string* out);
-
 }  // namespace shewhart::chart::internal
 
 #endif  // SHEWHART_CHART_INTERNAL_SVG_WRITER_H_
